@@ -1,0 +1,1 @@
+"""What every innovnet service runs on: settings, event store, relay, consumers, HTTP app."""

@@ -1,0 +1,24 @@
+"""The services of innovnet and the port each listens on: the one list the stack, compose and tests read."""
+
+from __future__ import annotations
+
+import sys
+
+SERVICE_PORTS: dict[str, int] = {
+    "registration": 8001,
+    "membership": 8002,
+    "observatory": 8003,
+    "newsletter": 8004,
+    "notifications": 8005,
+}
+"""Domain services, each with its own database (named like the service) and its own Kafka topic."""
+
+
+def main() -> None:
+    """Print `name port` lines, for shell scripts."""
+    for name, port in SERVICE_PORTS.items():
+        sys.stdout.write(f"{name} {port}\n")
+
+
+if __name__ == "__main__":
+    main()
