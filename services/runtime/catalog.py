@@ -1,4 +1,4 @@
-"""The services of innovnet and the port each listens on: the one list the stack, compose and tests read."""
+"""The services of innovnet and their ports: the one list the stack, compose and tests read."""
 
 from __future__ import annotations
 

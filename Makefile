@@ -1,0 +1,35 @@
+# The two commands of the README: `make up` runs the whole system, `make test` proves it.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: up down test lint contracts
+
+up: $(STAMP)
+	bash deploy/stack.sh up
+
+down:
+	bash deploy/stack.sh down
+
+test: $(STAMP)
+	bash deploy/stack.sh prepare
+	$(MAKE) lint
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python -m contracts.generate --check
+
+# Regenerate contracts/schemas and contracts/asyncapi.yaml after changing an event model.
+contracts: $(STAMP)
+	$(BIN)/python -m contracts.generate
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "innovnet: Python 3.11 is needed ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --editable '.[dev]'
+	touch $@

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The local stack: Kafka and PostgreSQL (private, under .data/, unless KAFKA_BOOTSTRAP_SERVERS /
+# DATABASE_URL name existing servers), one database per service, the topics, then the services.
+#   stack.sh prepare   servers, databases and topics; leaves them running (make test)
+#   stack.sh up        prepare, then run every service in the foreground; Ctrl-C stops it all
+#   stack.sh down      stop the services, Kafka and PostgreSQL started here
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export INNOVNET_DATA_DIR=${INNOVNET_DATA_DIR:-$ROOT/.data}
+VENV_BIN=$ROOT/.venv/bin
+export PATH=$VENV_BIN:$PATH
+cd "$ROOT"
+
+say() { printf 'innovnet: %s\n' "$*"; }
+fail() { printf 'innovnet: %s\n' "$*" >&2; exit 1; }
+
+services() { "$VENV_BIN/python" -m services.runtime.catalog; }
+
+port_is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_kafka() {
+  if [ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]; then
+    say "using the Kafka at $KAFKA_BOOTSTRAP_SERVERS"
+  else
+    bash deploy/kafka/kafka.sh start
+  fi
+}
+
+start_postgres() {
+  if [ -n "${DATABASE_URL:-}" ]; then
+    say "using the PostgreSQL server of DATABASE_URL"
+  else
+    bash deploy/postgres/postgres.sh start
+  fi
+  # One database per service, and the key vault that seals personal data.
+  # shellcheck disable=SC2046
+  bash deploy/postgres/postgres.sh createdbs $(services | cut -d' ' -f1) vault
+}
+
+prepare() {
+  [ -x "$VENV_BIN/python" ] || fail "no .venv: run 'make up' or 'make test', which create it"
+  start_kafka
+  start_postgres
+  "$VENV_BIN/innovnet" topics create \
+    --bootstrap-servers "${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}"
+}
+
+check_service_ports_free() {
+  local name port
+  while read -r name port; do
+    if port_is_open "$port"; then
+      fail "port $port (for $name) is already taken; stop what holds it ('make down' stops an earlier stack)"
+    fi
+  done < <(services)
+}
+
+print_urls() {
+  local name port
+  say "services:"
+  while read -r name port; do
+    printf '  %-14s http://127.0.0.1:%s  (/docs, /health, /ready, /metrics)\n' "$name" "$port"
+  done < <(services)
+  printf '  %-14s %s\n' kafka "${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}"
+  [ -n "${DATABASE_URL:-}" ] || printf '  %-14s %s\n' postgres "$(bash deploy/postgres/postgres.sh url)"
+  say "Ctrl-C stops everything"
+}
+
+stop_servers() {
+  [ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ] || bash deploy/kafka/kafka.sh stop
+  [ -n "${DATABASE_URL:-}" ] || bash deploy/postgres/postgres.sh stop
+}
+
+up() {
+  check_service_ports_free
+  prepare
+  print_urls
+  trap stop_servers EXIT
+  mkdir -p "$INNOVNET_DATA_DIR"
+  # honcho forwards Ctrl-C to every service and returns when they have stopped.
+  honcho --procfile Procfile --app-root "$ROOT" start &
+  echo $! > "$INNOVNET_DATA_DIR/services.pid"
+  wait $! || true
+  rm -f "$INNOVNET_DATA_DIR/services.pid"
+}
+
+down() {
+  local pidfile=$INNOVNET_DATA_DIR/services.pid
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    kill -TERM "$(cat "$pidfile")"
+    say "services stopped"
+  fi
+  rm -f "$pidfile"
+  stop_servers
+}
+
+case "${1:-}" in
+  prepare) prepare ;;
+  up) up ;;
+  down) down ;;
+  *) fail "usage: deploy/stack.sh prepare|up|down" ;;
+esac

@@ -1,0 +1,42 @@
+"""A service's eventsourcing Application on its own PostgreSQL database."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, TypeVar
+
+from eventsourcing.application import Application
+
+from services.runtime.settings import ServiceSettings
+
+TApplication = TypeVar("TApplication", bound=Application[Any])
+
+TRUTHY = {"y", "yes", "t", "true", "on", "1"}
+
+
+class UnsafeEventStoreSetting(RuntimeError):
+    """A setting that would weaken the event store's guarantees is switched on."""
+
+
+def refuse_database_functions() -> None:
+    """Refuse eventsourcing's PostgreSQL database functions.
+
+    In eventsourcing 9.5 `POSTGRES_ENABLE_DB_FUNCTIONS` inserts events through a stored
+    function that skips the table lock giving notification ids in commit order, and the
+    process recorder then drops the tracking record written with the new events. Both are
+    what the relay and the exactly-once policies rely on.
+    """
+    value = os.environ.get("POSTGRES_ENABLE_DB_FUNCTIONS", "")
+    if value.strip().lower() in TRUTHY:
+        raise UnsafeEventStoreSetting(
+            "POSTGRES_ENABLE_DB_FUNCTIONS is switched on; innovnet needs it off "
+            "(it drops tracking records and the insert lock). Unset it and start again."
+        )
+
+
+def open_application(app_class: type[TApplication], settings: ServiceSettings) -> TApplication:
+    """Construct `app_class` on the service's own database, creating its tables if needed."""
+    refuse_database_functions()
+    env = settings.eventsourcing_env()
+    env["CREATE_TABLE"] = "true"
+    return app_class(env=env)

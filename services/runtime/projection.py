@@ -1,0 +1,233 @@
+"""Projections: read models built from Kafka topics, each in a schema of the service's database.
+
+A projection lives in a PostgreSQL schema named after it and its generation
+(`members_g1`, `members_g2`, …) holding its tables, the last applied version of each aggregate
+and eventsourcing's tracking table (one record per topic-partition). Applying a batch, the
+versions it claims and its tracking records commit together, so the projection is exactly what
+a fold of the events gives: a redelivered offset fails its tracking record, and a re-published
+event (same aggregate version, new offset) fails its version claim.
+
+Rebuilding fills the next generation from offset 0 while the current one keeps serving, then
+switches a pointer in one transaction; the running worker sees the switch at its next batch and
+continues on the new generation from its tracking records.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import ClassVar
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from psycopg import Cursor
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+from services.runtime.deliveries import Delivery, tracking_name
+from services.runtime.metrics import DUPLICATES_SKIPPED
+
+log = logging.getLogger(__name__)
+
+POINTER_DDL = (
+    "CREATE TABLE IF NOT EXISTS public.projection_generation "
+    "(name text PRIMARY KEY, generation integer NOT NULL)"
+)
+
+
+class GenerationSwitched(IntegrityError):
+    """The projection was rebuilt and switched while this batch was applied: re-read offsets."""
+
+
+def datastore_for(database_url: str, schema: str) -> PostgresDatastore:
+    """An eventsourcing datastore on `database_url` whose tables live in `schema`."""
+    parts = conninfo_to_dict(database_url)
+    return PostgresDatastore(
+        dbname=str(parts["dbname"]),
+        host=str(parts.get("host", "127.0.0.1")),
+        port=str(parts.get("port", "5432")),
+        user=str(parts.get("user", "")),
+        password=str(parts.get("password", "")),
+        schema=schema,
+        pool_size=2,
+        max_overflow=2,
+    )
+
+
+class Projection(ABC):
+    """A read model of some topics: subclasses create their tables and apply one delivery."""
+
+    name: ClassVar[str]
+    """Names the schema, the consumer group and the metrics; a valid SQL identifier."""
+    topics: ClassVar[Sequence[str]]
+
+    def __init__(self, database_url: str, generation: int | None = None) -> None:
+        self._database_url = database_url
+        self._datastore_cache: dict[int, PostgresDatastore] = {}
+        self._admin = datastore_for(database_url, "public")
+        with self._admin_cursor() as curs:
+            curs.execute(POINTER_DDL)
+            curs.execute(
+                "INSERT INTO public.projection_generation VALUES (%s, 1) "
+                "ON CONFLICT (name) DO NOTHING",
+                (self.name,),
+            )
+        self.generation = generation or self.active_generation()
+        self._bind(self.generation)
+
+    def schema(self, generation: int | None = None) -> str:
+        """The schema of a generation (the bound one by default)."""
+        return f"{self.name}_g{self.generation if generation is None else generation}"
+
+    @abstractmethod
+    def create_tables(self, curs: Cursor[DictRow]) -> None:
+        """Create the projection's tables (`search_path` is the generation's schema)."""
+
+    @abstractmethod
+    def apply(self, curs: Cursor[DictRow], delivery: Delivery) -> None:
+        """Apply one new aggregate version to the tables (`search_path` is set)."""
+
+    # The processor side: what the consumer loop calls.
+
+    def stored_offsets(self, partitions: Sequence[tuple[str, int]]) -> dict[tuple[str, int], int]:
+        """The last applied offset of each partition, from the bound generation's tracking."""
+        self._follow_switch()
+        found = {}
+        for topic, partition in partitions:
+            offset = self._tracking.max_tracking_id(tracking_name(topic, partition))
+            if offset is not None:
+                found[(topic, partition)] = offset
+        return found
+
+    def process(self, batch: Sequence[Delivery]) -> None:
+        """Apply new versions of `batch` and its tracking records in one transaction."""
+        if self._follow_switch():
+            raise GenerationSwitched(f"{self.name} switched to generation {self.generation}")
+        with self._transaction() as curs:
+            last_offsets: dict[tuple[str, int], int] = {}
+            for delivery in batch:
+                last_offsets[(delivery.topic, delivery.partition)] = delivery.offset
+                event = delivery.event
+                if self._claim_version(curs, event.aggregate_id, event.aggregate_version):
+                    self.apply(curs, delivery)
+                else:
+                    DUPLICATES_SKIPPED.labels(self.name, "version").inc()
+            for (topic, partition), offset in last_offsets.items():
+                # Raises IntegrityError, rolling everything back, if the offset is not new.
+                self._tracking._insert_tracking(
+                    curs, Tracking(tracking_name(topic, partition), offset)
+                )
+
+    # Reading, for the service's API.
+
+    @contextmanager
+    def reading(self) -> Iterator[Cursor[DictRow]]:
+        """A read-only cursor whose `search_path` is the active generation."""
+        generation = self.active_generation()
+        with self._datastores(generation).transaction(commit=False) as curs:
+            curs.execute(
+                SQL("SET LOCAL search_path TO {}").format(Identifier(self.schema(generation)))
+            )
+            yield curs
+
+    # Generations.
+
+    def active_generation(self) -> int:
+        """The generation readers and the live worker use."""
+        with self._admin_cursor() as curs:
+            row = curs.execute(
+                "SELECT generation FROM public.projection_generation WHERE name = %s", (self.name,)
+            ).fetchone()
+        return int(row["generation"]) if row else 1
+
+    def prepare_generation(self, generation: int) -> None:
+        """Create an empty generation (dropping a leftover of an interrupted rebuild)."""
+        schema = self.schema(generation)
+        with self._admin_cursor() as curs:
+            curs.execute(SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(Identifier(schema)))
+        self._bind(generation)
+
+    def switch_to(self, generation: int, drop_previous: bool = True) -> None:
+        """Make `generation` the active one; drop the one it replaces."""
+        previous = self.active_generation()
+        with self._admin_cursor() as curs:
+            curs.execute(
+                "UPDATE public.projection_generation SET generation = %s WHERE name = %s",
+                (generation, self.name),
+            )
+        if drop_previous and previous != generation:
+            with self._admin_cursor() as curs:
+                curs.execute(
+                    SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
+                        Identifier(self.schema(previous))
+                    )
+                )
+
+    def close(self) -> None:
+        """Close the connection pools."""
+        for datastore in (self._admin, *self._datastore_cache.values()):
+            datastore.close()
+
+    # Internals.
+
+    def _datastores(self, generation: int) -> PostgresDatastore:
+        if generation not in self._datastore_cache:
+            self._datastore_cache[generation] = datastore_for(
+                self._database_url, self.schema(generation)
+            )
+        return self._datastore_cache[generation]
+
+    def _bind(self, generation: int) -> None:
+        schema = self.schema(generation)
+        datastore = self._datastores(generation)
+        with datastore.transaction(commit=True) as curs:
+            curs.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(schema)))
+            curs.execute(SQL("SET LOCAL search_path TO {}").format(Identifier(schema)))
+            curs.execute(
+                "CREATE TABLE IF NOT EXISTS aggregate_versions "
+                "(aggregate_id uuid PRIMARY KEY, version bigint NOT NULL)"
+            )
+            self.create_tables(curs)
+        tracking = PostgresTrackingRecorder(datastore)
+        tracking.create_table()
+        self._tracking = tracking
+        self.generation = generation
+
+    def _follow_switch(self) -> bool:
+        """Bind to the active generation if a rebuild switched it; True when it did."""
+        active = self.active_generation()
+        if active == self.generation:
+            return False
+        log.info("%s follows the switch to generation %s", self.name, active)
+        self._bind(active)
+        return True
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Cursor[DictRow]]:
+        with self._datastores(self.generation).transaction(commit=True) as curs:
+            curs.execute(SQL("SET LOCAL search_path TO {}").format(Identifier(self.schema())))
+            yield curs
+
+    @contextmanager
+    def _admin_cursor(self) -> Iterator[Cursor[DictRow]]:
+        with self._admin.transaction(commit=True) as curs:
+            yield curs
+
+    @staticmethod
+    def _claim_version(curs: Cursor[DictRow], aggregate_id: UUID, version: int) -> bool:
+        """Record `version` as applied unless it (or a later one) already was."""
+        row = curs.execute(
+            "INSERT INTO aggregate_versions AS v VALUES (%s, %s) "
+            "ON CONFLICT (aggregate_id) DO UPDATE SET version = EXCLUDED.version "
+            "WHERE v.version < EXCLUDED.version RETURNING 1",
+            (aggregate_id, version),
+        ).fetchone()
+        return row is not None
+
+
+ProjectionFactory = Callable[[str], Projection]
+"""Builds a service's projection on its database URL."""

@@ -1,0 +1,48 @@
+"""The one way a service starts: `python -m services.<name> --role api|relay|worker|all`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+
+import uvicorn
+
+from services.runtime.http import create_app
+from services.runtime.roles import ROLES, start_service
+from services.runtime.service import ServiceDefinition
+from services.runtime.settings import ServiceSettings
+
+
+def run(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
+    """Parse the command line and run the service in the chosen role until stopped."""
+    parser = argparse.ArgumentParser(prog=f"python -m services.{definition.name}")
+    parser.add_argument(
+        "--role",
+        choices=ROLES,
+        default="all",
+        help="api: HTTP; relay: event store to Kafka; worker: Kafka consumers; all: every one",
+    )
+    role = parser.parse_args(argv).role
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    settings = ServiceSettings.for_service(definition.name)
+    if role in ("api", "all"):
+        app = create_app(definition, settings, role)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    else:
+        run_headless(definition, settings, role)
+
+
+def run_headless(definition: ServiceDefinition, settings: ServiceSettings, role: str) -> None:
+    """Run the relay or the workers without HTTP, until SIGTERM or Ctrl-C."""
+    stopped = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopped.set())
+    running = start_service(definition, settings, role)
+    try:
+        while not stopped.wait(1.0):
+            if not any(running.background_alive().values()):
+                raise SystemExit(f"{definition.name} --role {role}: nothing left running")
+    finally:
+        running.stop()

@@ -1,0 +1,34 @@
+"""What a service package declares about itself, so the runtime can run it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter
+
+from contracts.topics import Topic, topic_of
+from services.runtime.application import ServiceApplication
+from services.runtime.projection import Projection
+from services.runtime.relay import OutboxRelay, ToContract
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """A service: its application, what it publishes, what it builds and reacts to, its API."""
+
+    name: str
+    application_class: type[ServiceApplication] = ServiceApplication
+    to_contract: ToContract | None = None
+    """Maps the service's domain events to contract events; None when it publishes nothing."""
+    routers: Sequence[APIRouter] = field(default_factory=tuple)
+    projections: Sequence[type[Projection]] = field(default_factory=tuple)
+    reacts_to: Sequence[str] = field(default_factory=tuple)
+    """Topics whose events the application's `react` handles (its policies)."""
+    topic: Topic | None = None
+    """Where it publishes: its topic in the registry unless given (tests give their own)."""
+    relay_class: type[OutboxRelay] = OutboxRelay
+
+    def published_topic(self) -> Topic:
+        """The topic the relay publishes to."""
+        return self.topic or topic_of(self.name)

@@ -1,0 +1,187 @@
+"""A test-only service, `tally`, that exercises the runtime the way a real service does.
+
+A tally belongs to an owner (personal data, sealed with the owner's key) and is incremented;
+its events are published to a topic of the test's own, and the `TallyTotals` projection folds
+them. Fault-injection tests run it as processes: `python -m tests.runtime.tally --role relay`.
+Environment: `TALLY_TOPIC` (the topic), `TALLY_PAUSE_FILE` (a pause point: see below).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+from contracts.events import ContractEvent
+from contracts.personal import PersonalDataErased, Sealed
+from contracts.topics import Topic
+from services.runtime.application import ServiceApplication
+from services.runtime.deliveries import Delivery
+from services.runtime.projection import Projection
+from services.runtime.relay import OutboxRelay
+from services.runtime.sealing import Sealer
+from services.runtime.service import ServiceDefinition
+
+
+class TallyOpened(ContractEvent):
+    """A tally was opened for an owner."""
+
+    service = "tally"
+    tally_id: UUID
+    owner: Sealed
+
+
+class TallyIncremented(ContractEvent):
+    """A tally went up."""
+
+    service = "tally"
+    tally_id: UUID
+    by: int
+    total: int
+
+
+class TallyOwnerErased(PersonalDataErased):
+    """The owner's key was destroyed."""
+
+    service = "tally"
+
+
+class Tally(Aggregate):
+    """A counter that belongs to someone."""
+
+    @event("Opened")
+    def __init__(self, owner: Sealed) -> None:
+        self.owner = owner
+        self.total = 0
+
+    @event("Incremented")
+    def increment(self, by: int) -> None:
+        self.total += by
+
+
+class Erasure(Aggregate):
+    """The record that a person's data was erased (its id is the person's subject id)."""
+
+    @event("Erased")
+    def __init__(self, subject_id: UUID, erased_at: Any) -> None:
+        self.subject_id = subject_id
+        self.erased_at = erased_at
+
+    @classmethod
+    def create_id(cls, subject_id: UUID, erased_at: Any) -> UUID:
+        return subject_id
+
+
+class TallyApplication(ServiceApplication):
+    """Opens and increments tallies."""
+
+    service_name = "tally"
+
+    def open(self, owner: Sealed) -> UUID:
+        tally = Tally(owner)
+        self.save(tally)
+        return tally.id
+
+    def increment(self, tally_id: UUID, by: int = 1) -> None:
+        tally: Tally = self.repository.get(tally_id)
+        tally.increment(by)
+        self.save(tally)
+
+    def record_erasure(self, subject_id: UUID, erased_at: Any) -> None:
+        self.save(Erasure(subject_id, erased_at))
+
+
+def to_contract(domain_event: Any) -> ContractEvent | None:
+    """Tally domain events as contract events."""
+    if isinstance(domain_event, Tally.Opened):
+        return TallyOpened(tally_id=domain_event.originator_id, owner=domain_event.owner)
+    if isinstance(domain_event, Tally.Incremented):
+        return TallyIncremented(tally_id=domain_event.originator_id, by=domain_event.by, total=0)
+    if isinstance(domain_event, Erasure.Erased):
+        return TallyOwnerErased(
+            subject_id=domain_event.subject_id, erased_at=domain_event.erased_at
+        )
+    return None
+
+
+def pause_if_asked(point: str) -> None:
+    """At a named point, write a marker and sleep, so a test can kill the process right there."""
+    pause_file = os.environ.get("TALLY_PAUSE_FILE")
+    if pause_file and os.environ.get("TALLY_PAUSE_AT") == point and not Path(pause_file).exists():
+        Path(pause_file).write_text(point)
+        time.sleep(600)
+
+
+class PausingRelay(OutboxRelay):
+    """The runtime's relay, with a pause point after the broker acknowledged a batch."""
+
+    def _record_position(self, conn: Any, position: int) -> None:
+        pause_if_asked("relay-before-record")
+        super()._record_position(conn, position)
+
+
+class TallyTotals(Projection):
+    """Totals per tally, every applied version logged, and the owner's name in clear."""
+
+    name = "tally_totals"
+    topics = (os.environ.get("TALLY_TOPIC", "test.tally"),)
+    sealer: Sealer | None = None
+
+    def create_tables(self, curs: Cursor[DictRow]) -> None:
+        curs.execute(
+            "CREATE TABLE IF NOT EXISTS totals (tally_id uuid PRIMARY KEY, total bigint NOT NULL,"
+            " owner_subject uuid, owner_name text)"
+        )
+        # No unique key on purpose: a version applied twice must show up as two rows.
+        curs.execute(
+            "CREATE TABLE IF NOT EXISTS applied (tally_id uuid NOT NULL, version bigint NOT NULL)"
+        )
+
+    def apply(self, curs: Cursor[DictRow], delivery: Delivery) -> None:
+        data, received = delivery.event.data, delivery.event
+        if received.type == TallyOpened.ce_type():
+            owner = Sealed.model_validate(data["owner"])
+            name = self.sealer.unseal(owner) if self.sealer else None
+            curs.execute(
+                "INSERT INTO totals VALUES (%s, 0, %s, %s)",
+                (received.aggregate_id, owner.subject_id, name),
+            )
+        elif received.type == TallyIncremented.ce_type():
+            curs.execute(
+                "UPDATE totals SET total = total + %s WHERE tally_id = %s",
+                (data["by"], received.aggregate_id),
+            )
+        elif received.type == TallyOwnerErased.ce_type():
+            curs.execute(
+                "UPDATE totals SET owner_name = NULL WHERE owner_subject = %s",
+                (data["subject_id"],),
+            )
+        curs.execute(
+            "INSERT INTO applied VALUES (%s, %s)",
+            (received.aggregate_id, received.aggregate_version),
+        )
+        pause_if_asked("projection-inside-transaction")
+
+
+def tally_topic() -> Topic:
+    """The topic of this run, from the environment."""
+    name = os.environ.get("TALLY_TOPIC", "test.tally")
+    return Topic(name, 3, "tally", (TallyOpened, TallyIncremented, TallyOwnerErased))
+
+
+def definition() -> ServiceDefinition:
+    """The tally service as the runtime runs it."""
+    return ServiceDefinition(
+        name="tally",
+        application_class=TallyApplication,
+        to_contract=to_contract,
+        projections=(TallyTotals,),
+        topic=tally_topic(),
+        relay_class=PausingRelay,
+    )

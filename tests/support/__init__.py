@@ -1,0 +1,1 @@
+"""Test support shared by every suite: the real servers of the stack and services as processes."""

@@ -1,0 +1,74 @@
+"""Services started as real processes, the way `make up` starts them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.support.polling import eventually
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RunningService:
+    """A service process and the base URL it answers on."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    base_url: str
+    log_path: Path
+
+    def log(self) -> str:
+        """What the process printed so far."""
+        return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def service_process(
+    name: str, env: dict[str, str], tmp_path: Path, role: str = "all"
+) -> Iterator[RunningService]:
+    """Start `python -m services.<name>` on a free port; stop it (SIGTERM) afterwards."""
+    port = free_port()
+    prefix = name.upper()
+    full_env = {**os.environ, **env, f"{prefix}_PORT": str(port), "INNOVNET_ENV": "test"}
+    log_path = tmp_path / f"{name}-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", f"services.{name}", "--role", role],
+            cwd=REPO_ROOT,
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    running = RunningService(name, process, f"http://127.0.0.1:{port}", log_path)
+    try:
+
+        def answers() -> None:
+            assert process.poll() is None, f"{name} exited early:\n{running.log()}"
+            httpx.get(f"{running.base_url}/health", timeout=1).raise_for_status()
+
+        eventually(answers, timeout=30)
+        yield running
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
