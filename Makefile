@@ -13,12 +13,14 @@ down:
 	bash deploy/stack.sh down
 
 test: $(STAMP)
+	bash deploy/test-tools.sh
 	bash deploy/stack.sh prepare
 	$(MAKE) lint
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m contracts.generate --check
