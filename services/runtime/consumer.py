@@ -67,7 +67,9 @@ class Processor(Protocol):
 def position_of(message: Message) -> tuple[TopicPartitionKey, int]:
     """The (topic, partition) and offset of a consumed message (always set on one without error)."""
     topic, partition, offset = message.topic(), message.partition(), message.offset()
-    assert topic is not None and partition is not None and offset is not None
+    assert topic is not None
+    assert partition is not None
+    assert offset is not None
     return (topic, partition), offset
 
 
