@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -12,7 +13,9 @@ from eventsourcing.persistence import JSONTranscoder, Recording
 from eventsourcing.projection import EventSourcedProjection
 
 from services.runtime.deliveries import Delivery
+from services.runtime.erasure import PersonalDataErasure, erasure_id
 from services.runtime.metrics import EVENTS_APPENDED
+from services.runtime.sealing import Sealer
 from services.runtime.transcodings import register_innovnet_transcodings
 
 
@@ -25,6 +28,8 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     """
 
     service_name: ClassVar[str] = "service"
+    sealer: Sealer
+    """Seals personal data with its subject's key; set when the service starts."""
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """eventsourcing's transcodings, and the project's (sealed values, dates)."""
@@ -38,6 +43,14 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     def react(self, delivery: Delivery) -> Sequence[Aggregate]:
         """The aggregates changed in reaction to `delivery`; none unless a service says so."""
         return ()
+
+    def erase_personal_data(self, subject_id: UUID) -> bool:
+        """Destroy the subject's key and record the erasure once; False if already erased."""
+        self.sealer.vault.erase(subject_id)
+        if erasure_id(subject_id) in self.repository:
+            return False
+        self.save(PersonalDataErasure(subject_id, datetime.now(UTC)))
+        return True
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         EVENTS_APPENDED.labels(self.service_name).inc(len(recordings))

@@ -30,6 +30,7 @@ from psycopg.sql import SQL, Identifier
 
 from services.runtime.deliveries import Delivery, tracking_name
 from services.runtime.metrics import DUPLICATES_SKIPPED
+from services.runtime.sealing import Sealer
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ class Projection(ABC):
     name: ClassVar[str]
     """Names the schema, the consumer group and the metrics; a valid SQL identifier."""
     topics: ClassVar[Sequence[str]]
+    sealer: Sealer | None = None
+    """Unseals personal data the projection keeps in clear; set when the service starts."""
 
     def __init__(self, database_url: str, generation: int | None = None) -> None:
         self._database_url = database_url

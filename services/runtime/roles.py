@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 
 from services.runtime.application import ServiceApplication
 from services.runtime.consumer import ConsumerLoop, Processor
+from services.runtime.erasure import publishing_erasures
 from services.runtime.eventstore import open_application
 from services.runtime.policy import PolicyProcessor
 from services.runtime.projection import Projection
 from services.runtime.relay import OutboxRelay
+from services.runtime.sealing import KeyVault, Sealer, master_key_from_setting
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
 
@@ -29,6 +31,7 @@ class RunningService:
 
     definition: ServiceDefinition
     settings: ServiceSettings
+    vault: KeyVault
     application: ServiceApplication
     projections: dict[str, Projection]
     relay: OutboxRelay | None = None
@@ -48,21 +51,28 @@ class RunningService:
         for projection in self.projections.values():
             projection.close()
         self.application.close()
+        self.vault.close()
 
 
 def start_service(
     definition: ServiceDefinition, settings: ServiceSettings, role: str
 ) -> RunningService:
     """Open the service's stores and start the relay and consumers its `role` includes."""
+    vault = KeyVault(settings.vault_database_url, master_key_from_setting(settings.master_key))
+    vault.create_table()
+    sealer = Sealer(vault)
     application = open_application(definition.application_class, settings)
+    application.sealer = sealer
     projections = {p.name: p(settings.database_url) for p in definition.projections}
-    running = RunningService(definition, settings, application, projections)
+    for projection in projections.values():
+        projection.sealer = sealer
+    running = RunningService(definition, settings, vault, application, projections)
     if role in ("relay", "all") and definition.to_contract is not None:
         running.relay = definition.relay_class(
             application,
             settings.database_url,
             definition.published_topic(),
-            definition.to_contract,
+            publishing_erasures(definition.to_contract, definition.erased_event),
             settings.kafka_bootstrap_servers,
         )
         _start(running, "relay", running.relay.run)

@@ -194,11 +194,11 @@ class Sealer:
 
     def __init__(self, vault: KeyVault) -> None:
         """Seal with the keys of `vault`."""
-        self._vault = vault
+        self.vault = vault
 
     def seal(self, subject_id: UUID, plaintext: str) -> Sealed:
         """Encrypt `plaintext` for `subject_id`; raises `SubjectErased` for an erased person."""
-        key = self._vault.key_for(subject_id)
+        key = self.vault.key_for(subject_id)
         nonce = os.urandom(_NONCE_BYTES)
         # The subject id is authenticated data: a value moved to another person fails to open.
         encrypted = AESGCM(key).encrypt(nonce, plaintext.encode(), subject_id.bytes)
@@ -206,9 +206,9 @@ class Sealer:
 
     def unseal(self, sealed: Sealed) -> str | None:
         """The plaintext, or None when the person was erased; raises `TamperedCiphertext`."""
-        key = self._vault.existing_key(sealed.subject_id)
+        key = self.vault.existing_key(sealed.subject_id)
         if key is None:
-            if self._vault.is_erased(sealed.subject_id):
+            if self.vault.is_erased(sealed.subject_id):
                 return None
             # Not "erased": a wrong vault must not look like everyone was forgotten.
             raise UnknownSubject(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from fastapi import APIRouter
 
+from contracts.personal import PersonalDataErased
 from contracts.topics import Topic, topic_of
 from services.runtime.application import ServiceApplication
 from services.runtime.projection import Projection
@@ -28,6 +29,8 @@ class ServiceDefinition:
     topic: Topic | None = None
     """Where it publishes: its topic in the registry unless given (tests give their own)."""
     relay_class: type[OutboxRelay] = OutboxRelay
+    erased_event: type[PersonalDataErased] | None = None
+    """The service's own `PersonalDataErased` contract event, if it holds personal data."""
 
     def published_topic(self) -> Topic:
         """The topic the relay publishes to."""

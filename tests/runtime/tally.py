@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -25,7 +26,7 @@ from services.runtime.application import ServiceApplication
 from services.runtime.deliveries import Delivery
 from services.runtime.projection import Projection
 from services.runtime.relay import OutboxRelay
-from services.runtime.sealing import Sealer
+from services.runtime.runner import run
 from services.runtime.service import ServiceDefinition
 
 
@@ -43,7 +44,6 @@ class TallyIncremented(ContractEvent):
     service = "tally"
     tally_id: UUID
     by: int
-    total: int
 
 
 class TallyOwnerErased(PersonalDataErased):
@@ -65,23 +65,24 @@ class Tally(Aggregate):
         self.total += by
 
 
-class Erasure(Aggregate):
-    """The record that a person's data was erased (its id is the person's subject id)."""
+class Receipt(Aggregate):
+    """What the tally service's policy issues, once, for every tally opened (a random id, so a
+    reaction that ran twice would leave two)."""
 
-    @event("Erased")
-    def __init__(self, subject_id: UUID, erased_at: Any) -> None:
-        self.subject_id = subject_id
-        self.erased_at = erased_at
-
-    @classmethod
-    def create_id(cls, subject_id: UUID, erased_at: Any) -> UUID:
-        return subject_id
+    @event("Issued")
+    def __init__(self, tally_id: UUID) -> None:
+        self.tally_id = tally_id
 
 
 class TallyApplication(ServiceApplication):
-    """Opens and increments tallies."""
+    """Opens and increments tallies; issues a receipt when it sees a tally opened on Kafka."""
 
     service_name = "tally"
+
+    def react(self, delivery: Delivery) -> Sequence[Aggregate]:
+        if delivery.event.type == TallyOpened.ce_type():
+            return [Receipt(delivery.event.aggregate_id)]
+        return []
 
     def open(self, owner: Sealed) -> UUID:
         tally = Tally(owner)
@@ -93,20 +94,13 @@ class TallyApplication(ServiceApplication):
         tally.increment(by)
         self.save(tally)
 
-    def record_erasure(self, subject_id: UUID, erased_at: Any) -> None:
-        self.save(Erasure(subject_id, erased_at))
-
 
 def to_contract(domain_event: Any) -> ContractEvent | None:
     """Tally domain events as contract events."""
     if isinstance(domain_event, Tally.Opened):
         return TallyOpened(tally_id=domain_event.originator_id, owner=domain_event.owner)
     if isinstance(domain_event, Tally.Incremented):
-        return TallyIncremented(tally_id=domain_event.originator_id, by=domain_event.by, total=0)
-    if isinstance(domain_event, Erasure.Erased):
-        return TallyOwnerErased(
-            subject_id=domain_event.subject_id, erased_at=domain_event.erased_at
-        )
+        return TallyIncremented(tally_id=domain_event.originator_id, by=domain_event.by)
     return None
 
 
@@ -130,8 +124,14 @@ class TallyTotals(Projection):
     """Totals per tally, every applied version logged, and the owner's name in clear."""
 
     name = "tally_totals"
-    topics = (os.environ.get("TALLY_TOPIC", "test.tally"),)
-    sealer: Sealer | None = None
+
+    @property  # type: ignore[override]
+    def topics(self) -> tuple[str, ...]:
+        return (tally_topic().name,)
+
+    def process(self, batch: Sequence[Delivery]) -> None:
+        super().process(batch)
+        pause_if_asked("projection-after-commit")
 
     def create_tables(self, curs: Cursor[DictRow]) -> None:
         curs.execute(
@@ -184,4 +184,14 @@ def definition() -> ServiceDefinition:
         projections=(TallyTotals,),
         topic=tally_topic(),
         relay_class=PausingRelay,
+        erased_event=TallyOwnerErased,
+        reacts_to=(tally_topic().name,),
     )
+
+
+if __name__ == "__main__":
+    # Run the module's importable twin, not `__main__`: stored events name their classes by
+    # module path, and `tests.runtime.tally.Tally` is not `__main__.Tally`.
+    from tests.runtime import tally
+
+    run(tally.definition())

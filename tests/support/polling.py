@@ -21,3 +21,12 @@ def eventually(probe: Callable[[], T], *, timeout: float = 20.0, interval: float
             if time.monotonic() >= deadline:
                 raise
             time.sleep(interval)
+
+
+def until(condition: Callable[[], bool], *, timeout: float = 20.0, what: str = "") -> None:
+    """Wait until `condition()` is true; fail the test at the deadline."""
+
+    def holds() -> None:
+        assert condition(), f"still not true after {timeout} s: {what or condition}"
+
+    eventually(holds, timeout=timeout)

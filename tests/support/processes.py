@@ -38,19 +38,27 @@ class RunningService:
         """What the process printed so far."""
         return self.log_path.read_text(errors="replace")
 
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, as in a crash."""
+        self.process.kill()
+        self.process.wait()
+
 
 @contextmanager
 def service_process(
-    name: str, env: dict[str, str], tmp_path: Path, role: str = "all"
+    name: str, env: dict[str, str], tmp_path: Path, role: str = "all", module: str = ""
 ) -> Iterator[RunningService]:
-    """Start `python -m services.<name>` on a free port; stop it (SIGTERM) afterwards."""
+    """Start `python -m services.<name> --role <role>` (or `module`); SIGTERM it afterwards.
+
+    With an HTTP role it listens on a free port and is yielded once `/health` answers.
+    """
     port = free_port()
     prefix = name.upper()
     full_env = {**os.environ, **env, f"{prefix}_PORT": str(port), "INNOVNET_ENV": "test"}
     log_path = tmp_path / f"{name}-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", f"services.{name}", "--role", role],
+            [sys.executable, "-m", module or f"services.{name}", "--role", role],
             cwd=REPO_ROOT,
             env=full_env,
             stdout=log,
@@ -63,10 +71,12 @@ def service_process(
             assert process.poll() is None, f"{name} exited early:\n{running.log()}"
             httpx.get(f"{running.base_url}/health", timeout=1).raise_for_status()
 
-        eventually(answers, timeout=30)
+        if role in ("api", "all"):
+            eventually(answers, timeout=30)
         yield running
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
