@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
+from datetime import timedelta
 
+from services.runtime.auth import mint_token
+from services.runtime.rebuild import rebuild_projection
+from services.runtime.service import ServiceDefinition
+from services.runtime.settings import ServiceSettings
 from services.runtime.topics import create_topics
 
 
@@ -13,6 +19,61 @@ def topics_create(args: argparse.Namespace) -> int:
     """Create the registry's topics with retention forever."""
     for name, outcome in create_topics(args.bootstrap_servers).items():
         print(f"topic {name}: {outcome}")
+    return 0
+
+
+def load_definition(target: str) -> ServiceDefinition:
+    """A service by name (`registration`) or by `module:attribute` (a definition or factory)."""
+    module_name, _, attribute = target.partition(":")
+    if not attribute:
+        module_name, attribute = f"services.{target}.service", "SERVICE"
+    found = getattr(importlib.import_module(module_name), attribute)
+    return found() if callable(found) else found  # type: ignore[no-any-return]
+
+
+def projection_rebuild(args: argparse.Namespace) -> int:
+    """Rebuild one projection of a service from offset 0 and switch over."""
+    definition = load_definition(args.service)
+    by_name = {p.name: p for p in definition.projections}
+    if args.projection not in by_name:
+        known = ", ".join(by_name) or "none"
+        print(
+            f"innovnet: {definition.name} has no projection {args.projection!r} (it has: {known})"
+        )
+        return 2
+    settings = ServiceSettings.for_service(definition.name)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{args.projection}: {done}/{total} messages", end="", flush=True)
+
+    generation = rebuild_projection(
+        by_name[args.projection],
+        settings.database_url,
+        settings.kafka_bootstrap_servers,
+        progress,
+    )
+    print(f"\n{args.projection}: generation {generation} is live")
+    return 0
+
+
+def token(args: argparse.Namespace) -> int:
+    """Print a bearer token signed with the configured secret, for local use."""
+    if args.role == "member" and not args.body_id:
+        print("innovnet: a member token needs --body-id (the body the member represents)")
+        return 2
+    if args.role == "admin" and args.body_id:
+        print("innovnet: an admin token belongs to no body; drop --body-id")
+        return 2
+    print(
+        mint_token(
+            ServiceSettings.for_service("cli").jwt_secret,
+            subject=args.subject or args.email,
+            role=args.role,
+            email=args.email,
+            body_id=args.body_id,
+            ttl=timedelta(hours=args.hours),
+        )
+    )
     return 0
 
 
@@ -29,6 +90,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
     )
     create.set_defaults(handler=topics_create)
+
+    projection = commands.add_parser("projection", help="read models built from topics")
+    projection_commands = projection.add_subparsers(dest="projection_command", required=True)
+    rebuild = projection_commands.add_parser(
+        "rebuild", help="rebuild from offset 0 into fresh tables, then switch over"
+    )
+    rebuild.add_argument("service", help="a service name, or module:attribute of a definition")
+    rebuild.add_argument("projection", help="the projection's name")
+    rebuild.set_defaults(handler=projection_rebuild)
+
+    mint = commands.add_parser("token", help="mint a bearer token for local use")
+    mint.add_argument("--role", choices=["admin", "member"], required=True)
+    mint.add_argument("--email", required=True)
+    mint.add_argument("--subject", help="the token's subject (default: the email)")
+    mint.add_argument("--body-id", help="the body a member belongs to (members only)")
+    mint.add_argument("--hours", type=float, default=8.0)
+    mint.set_defaults(handler=token)
     return parser
 
 

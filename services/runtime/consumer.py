@@ -97,6 +97,9 @@ class ConsumerLoop:
                 "enable.auto.offset.store": False,
                 "auto.offset.reset": "earliest",
                 "statistics.interval.ms": 5000,
+                # A crashed member's partitions move on after 10 s rather than the default 45.
+                "session.timeout.ms": 10_000,
+                "heartbeat.interval.ms": 1_000,
                 "stats_cb": self._observe_lag,
                 **(extra_config or {}),
             }

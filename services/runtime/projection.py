@@ -79,6 +79,8 @@ class Projection(ABC):
                 "ON CONFLICT (name) DO NOTHING",
                 (self.name,),
             )
+        # The live instance follows the active generation; one built for a rebuild stays put.
+        self._follows_switches = generation is None
         self.generation = generation or self.active_generation()
         self._bind(self.generation)
 
@@ -202,6 +204,8 @@ class Projection(ABC):
 
     def _follow_switch(self) -> bool:
         """Bind to the active generation if a rebuild switched it; True when it did."""
+        if not self._follows_switches:
+            return False
         active = self.active_generation()
         if active == self.generation:
             return False
