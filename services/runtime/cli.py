@@ -46,12 +46,7 @@ def projection_rebuild(args: argparse.Namespace) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\r{args.projection}: {done}/{total} messages", end="", flush=True)
 
-    generation = rebuild_projection(
-        by_name[args.projection],
-        settings.database_url,
-        settings.kafka_bootstrap_servers,
-        progress,
-    )
+    generation = rebuild_projection(by_name[args.projection], settings, progress)
     print(f"\n{args.projection}: generation {generation} is live")
     return 0
 

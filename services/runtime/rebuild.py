@@ -12,6 +12,8 @@ from contracts.envelope import read_kafka_message
 from services.runtime.consumer import position_of
 from services.runtime.deliveries import Delivery
 from services.runtime.projection import Projection
+from services.runtime.sealing import KeyVault, Sealer, master_key_from_setting
+from services.runtime.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +23,7 @@ Progress = Callable[[int, int], None]
 
 def rebuild_projection(
     projection_class: type[Projection],
-    database_url: str,
-    bootstrap_servers: str,
+    settings: ServiceSettings,
     progress: Progress | None = None,
     batch_size: int = 1000,
 ) -> int:
@@ -32,14 +33,16 @@ def rebuild_projection(
     to the new one and continues from the new one's tracking records, so nothing is missed.
     Returns the generation now active.
     """
-    current = projection_class(database_url)
+    current = projection_class(settings.database_url)
     target = current.active_generation() + 1
     current.close()
-    fresh = projection_class(database_url, generation=target)
+    fresh = projection_class(settings.database_url, generation=target)
     fresh.prepare_generation(target)
+    vault = KeyVault(settings.vault_database_url, master_key_from_setting(settings.master_key))
+    fresh.sealer = Sealer(vault)
     consumer = Consumer(
         {
-            "bootstrap.servers": bootstrap_servers,
+            "bootstrap.servers": settings.kafka_bootstrap_servers,
             "group.id": f"rebuild-{projection_class.name}-{uuid.uuid4().hex}",
             "enable.auto.commit": False,
         }
@@ -72,6 +75,7 @@ def rebuild_projection(
     finally:
         consumer.close()
         fresh.close()
+        vault.close()
 
 
 def _assign_from_beginning(
