@@ -10,6 +10,7 @@ import threading
 import uvicorn
 
 from services.runtime.http import create_app
+from services.runtime.request_id import RequestIdLogFilter
 from services.runtime.roles import ROLES, start_service
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
@@ -25,7 +26,12 @@ def run(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
         help="api: HTTP; relay: event store to Kafka; worker: Kafka consumers; all: every one",
     )
     role = parser.parse_args(argv).role
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+    )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RequestIdLogFilter())
     settings = ServiceSettings.for_service(definition.name)
     if role in ("api", "all"):
         app = create_app(definition, settings, role)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import uuid4
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from contracts.events import ContractModel
 from contracts.personal import PERSONAL_DATA_MARK, Sealed, personal_data_fields
@@ -14,6 +14,7 @@ from contracts.registration import (
     RegistrationSubmitted,
     RepresentativeNominated,
 )
+from contracts.topics import TOPICS
 
 
 class Contact(ContractModel):
@@ -78,3 +79,25 @@ def test_the_schema_of_a_sealed_value_marks_it_as_personal_data() -> None:
 def test_a_value_in_clear_is_not_a_sealed_value(ciphertext: str) -> None:
     with pytest.raises(ValidationError, match="ciphertext"):
         Sealed(subject_id=uuid4(), ciphertext=ciphertext)
+
+
+SECRET_WORDS = ("token", "password", "secret", "signature", "link", "url", "key")
+
+
+def test_no_event_carries_a_field_that_could_hold_a_secret_or_a_secret_link() -> None:
+    # Links in emails are signed and expire: they are made when sent, never stored in events.
+    for topic in TOPICS:
+        for event in topic.events:
+            for path in _field_paths(event):
+                leaf = path.rsplit(".", 1)[-1].lower()
+                assert not any(word in leaf for word in SECRET_WORDS), f"{event.__name__}.{path}"
+
+
+def _field_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
+    paths = []
+    for name, field in model.model_fields.items():
+        paths.append(f"{prefix}{name}")
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            paths.extend(_field_paths(annotation, f"{prefix}{name}."))
+    return paths

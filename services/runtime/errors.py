@@ -1,0 +1,50 @@
+"""Domain errors every service raises, and the one place they become HTTP answers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+
+class DomainError(Exception):
+    """A rule of the network refused a command; the message is for the person who sent it."""
+
+    status_code = 422
+    code = "rule_broken"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist (or is not visible to the caller)."""
+
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """The command clashes with the current state, e.g. a second open registration."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class NotAllowed(DomainError):
+    """The caller's role or body does not allow this command."""
+
+    status_code = 403
+    code = "forbidden"
+
+
+def answer_domain_errors(app: FastAPI) -> None:
+    """Map every DomainError raised by a route to its status with a JSON body naming the field."""
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+        detail: dict[str, object] = {"msg": error.message, "type": error.code}
+        if error.field:
+            detail["loc"] = ["body", *error.field.split(".")]
+        return JSONResponse({"detail": [detail]}, status_code=error.status_code)
