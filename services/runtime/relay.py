@@ -110,7 +110,6 @@ class OutboxRelay:
             row = conn.execute("SELECT pg_try_advisory_lock(%s)", (self._lock_key,)).fetchone()
             if row and row[0]:
                 log.info("relay of %s is the publisher now", self._topic.name)
-                self.is_leader.set()
                 return True
             stop.wait(RETRY_WAIT_SECONDS)
         return False
@@ -127,6 +126,7 @@ class OutboxRelay:
             (self._topic.name,),
         )
         position = self._read_position(conn)
+        self.is_leader.set()
         while not stop.is_set():
             started = time.perf_counter()
             notifications = self._application.recorder.select_notifications(

@@ -140,7 +140,8 @@ class TallyTotals(Projection):
         )
         # No unique key on purpose: a version applied twice must show up as two rows.
         curs.execute(
-            "CREATE TABLE IF NOT EXISTS applied (tally_id uuid NOT NULL, version bigint NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS applied"
+            " (seq bigserial, tally_id uuid NOT NULL, version bigint NOT NULL)"
         )
 
     def apply(self, curs: Cursor[DictRow], delivery: Delivery) -> None:
@@ -163,7 +164,7 @@ class TallyTotals(Projection):
                 (data["subject_id"],),
             )
         curs.execute(
-            "INSERT INTO applied VALUES (%s, %s)",
+            "INSERT INTO applied (tally_id, version) VALUES (%s, %s)",
             (received.aggregate_id, received.aggregate_version),
         )
         pause_if_asked("projection-inside-transaction")
