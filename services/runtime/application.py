@@ -16,6 +16,7 @@ from services.runtime.deliveries import Delivery
 from services.runtime.erasure import PersonalDataErasure, erasure_id
 from services.runtime.metrics import EVENTS_APPENDED
 from services.runtime.sealing import Sealer
+from services.runtime.settings import ServiceSettings
 from services.runtime.transcodings import register_innovnet_transcodings
 
 
@@ -39,6 +40,9 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     def policy(self, domain_event: Any, processing_event: ProcessingEvent[UUID]) -> None:
         """Collect what `react` decides for a consumed delivery."""
         processing_event.collect_events(*self.react(domain_event))
+
+    def on_start(self, settings: ServiceSettings) -> None:
+        """Open what the service needs besides its event store; nothing by default."""
 
     def react(self, delivery: Delivery) -> Sequence[Aggregate]:
         """The aggregates changed in reaction to `delivery`; none unless a service says so."""

@@ -17,7 +17,7 @@ from services.runtime.topics import create_topics
 
 def topics_create(args: argparse.Namespace) -> int:
     """Create the registry's topics with retention forever."""
-    for name, outcome in create_topics(args.bootstrap_servers).items():
+    for name, outcome in create_topics(args.bootstrap_servers, prefix=args.prefix).items():
         print(f"topic {name}: {outcome}")
     return 0
 
@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--bootstrap-servers",
         default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
     )
+    create.add_argument("--prefix", default=os.environ.get("KAFKA_TOPIC_PREFIX", ""))
     create.set_defaults(handler=topics_create)
 
     projection = commands.add_parser("projection", help="read models built from topics")

@@ -81,10 +81,12 @@ class ConsumerLoop:
         processor: Processor,
         bootstrap_servers: str,
         group_id: str,
+        topic_prefix: str = "",
         batch_size: int = 500,
         extra_config: dict[str, Any] | None = None,
     ) -> None:
         self._processor = processor
+        self._topics = [f"{topic_prefix}{topic}" for topic in processor.topics]
         self._batch_size = batch_size
         self._applied: dict[TopicPartitionKey, int] = {}
         self._assigned: set[TopicPartitionKey] = set()
@@ -107,9 +109,7 @@ class ConsumerLoop:
 
     def run(self, stop: threading.Event) -> None:
         """Consume and apply until `stop` is set."""
-        self._consumer.subscribe(
-            list(self._processor.topics), on_assign=self._on_assign, on_revoke=self._on_revoke
-        )
+        self._consumer.subscribe(self._topics, on_assign=self._on_assign, on_revoke=self._on_revoke)
         try:
             while not stop.is_set():
                 batch = self._deliveries(self._next_messages())

@@ -24,7 +24,8 @@ def create_app(
     definition: ServiceDefinition, settings: ServiceSettings, role: str = "all"
 ) -> FastAPI:
     """Build the HTTP app of `definition`; its lifespan runs what `role` includes."""
-    kafka_check = KafkaCheck(settings.kafka_bootstrap_servers, definition.published_topic().name)
+    topic = definition.published_topic(settings.topic_prefix)
+    kafka_check = KafkaCheck(settings.kafka_bootstrap_servers, topic.name)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -19,7 +19,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import ClassVar
+from uuid import UUID
 
+from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor
@@ -66,6 +68,8 @@ class Projection(ABC):
     topics: ClassVar[Sequence[str]]
     sealer: Sealer | None = None
     """Unseals personal data the projection keeps in clear; set when the service starts."""
+    application: Application[UUID] | None = None
+    """The service's own application, for a projection that indexes its own aggregates."""
 
     def __init__(self, database_url: str, generation: int | None = None) -> None:
         self._database_url = database_url

@@ -48,7 +48,8 @@ def rebuild_projection(
         }
     )
     try:
-        ends = _assign_from_beginning(consumer, list(fresh.topics))
+        topics = [f"{settings.topic_prefix}{topic}" for topic in fresh.topics]
+        ends = _assign_from_beginning(consumer, topics)
         total = sum(high - low for low, high in ends.values())
         done = 0
         remaining = {key for key, (low, high) in ends.items() if high > low}

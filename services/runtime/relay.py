@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
@@ -30,6 +29,7 @@ from eventsourcing.persistence import Notification
 from contracts.envelope import KafkaMessage, event_id, to_kafka_message
 from contracts.events import ContractEvent
 from contracts.topics import Topic
+from services.runtime.leadership import leadership
 from services.runtime.metrics import (
     RELAY_BATCH_DURATION,
     RELAY_LAG,
@@ -65,11 +65,6 @@ def producer_config(bootstrap_servers: str) -> dict[str, Any]:
     }
 
 
-def advisory_lock_key(topic: str) -> int:
-    """A stable 32-bit key for the relay lock of `topic`."""
-    return zlib.crc32(f"innovnet-relay:{topic}".encode())
-
-
 class OutboxRelay:
     """Publishes an application's notification log to its topic, from the recorded position."""
 
@@ -88,15 +83,16 @@ class OutboxRelay:
         self._to_contract = to_contract
         self._batch_size = batch_size
         self._producer = Producer(producer_config(bootstrap_servers))
-        self._lock_key = advisory_lock_key(topic.name)
+        self.lock_name = f"relay:{topic.name}"
         self.is_leader = threading.Event()
 
     def run(self, stop: threading.Event) -> None:
         """Relay until `stop` is set, taking the lock whenever it is free; survive outages."""
         while not stop.is_set():
             try:
-                with psycopg.connect(self._database_url, autocommit=True) as conn:
-                    if self._wait_for_lock(conn, stop):
+                with leadership(self._database_url, self.lock_name, stop) as conn:
+                    if conn is not None:
+                        log.info("relay of %s is the publisher now", self._topic.name)
                         self._relay_while_leader(conn, stop)
             except (psycopg.OperationalError, DeliveryFailed) as error:
                 log.warning("relay of %s interrupted, retrying: %s", self._topic.name, error)
@@ -104,15 +100,6 @@ class OutboxRelay:
             finally:
                 self.is_leader.clear()
         self._producer.flush(10)
-
-    def _wait_for_lock(self, conn: psycopg.Connection[Any], stop: threading.Event) -> bool:
-        while not stop.is_set():
-            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (self._lock_key,)).fetchone()
-            if row and row[0]:
-                log.info("relay of %s is the publisher now", self._topic.name)
-                return True
-            stop.wait(RETRY_WAIT_SECONDS)
-        return False
 
     def _relay_while_leader(self, conn: psycopg.Connection[Any], stop: threading.Event) -> None:
         channel = self._application.recorder.channel_name  # type: ignore[attr-defined]

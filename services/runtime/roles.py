@@ -6,11 +6,13 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from services.runtime.application import ServiceApplication
 from services.runtime.consumer import ConsumerLoop, Processor
 from services.runtime.erasure import publishing_erasures
 from services.runtime.eventstore import open_application
+from services.runtime.jobs import run_job
 from services.runtime.policy import PolicyProcessor
 from services.runtime.projection import Projection
 from services.runtime.relay import OutboxRelay
@@ -63,15 +65,17 @@ def start_service(
     sealer = Sealer(vault)
     application = open_application(definition.application_class, settings)
     application.sealer = sealer
+    application.on_start(settings)
     projections = {p.name: p(settings.database_url) for p in definition.projections}
     for projection in projections.values():
         projection.sealer = sealer
+        projection.application = application
     running = RunningService(definition, settings, vault, application, projections)
     if role in ("relay", "all") and definition.to_contract is not None:
         running.relay = definition.relay_class(
             application,
             settings.database_url,
-            definition.published_topic(),
+            definition.published_topic(settings.topic_prefix),
             publishing_erasures(definition.to_contract, definition.erased_event),
             settings.kafka_bootstrap_servers,
         )
@@ -82,9 +86,15 @@ def start_service(
             processors.append(PolicyProcessor(application, definition.reacts_to))
         for processor in processors:
             group = f"{settings.consumer_group_prefix}{definition.name}.{processor.name}"
-            loop = ConsumerLoop(processor, settings.kafka_bootstrap_servers, group)
+            loop = ConsumerLoop(
+                processor, settings.kafka_bootstrap_servers, group, settings.topic_prefix
+            )
             running.consumers.append(loop)
             _start(running, f"consumer:{processor.name}", loop.run)
+        for job in definition.jobs:
+            _start(
+                running, f"job:{job.name}", partial(run_job, job, running, settings.database_url)
+            )
     return running
 
 

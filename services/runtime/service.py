@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from fastapi import APIRouter
 
 from contracts.personal import PersonalDataErased
 from contracts.topics import Topic, topic_of
 from services.runtime.application import ServiceApplication
+from services.runtime.jobs import PeriodicJob
 from services.runtime.projection import Projection
 from services.runtime.relay import OutboxRelay, ToContract
 
@@ -29,9 +30,12 @@ class ServiceDefinition:
     topic: Topic | None = None
     """Where it publishes: its topic in the registry unless given (tests give their own)."""
     relay_class: type[OutboxRelay] = OutboxRelay
+    jobs: Sequence[PeriodicJob] = field(default_factory=tuple)
+    """Periodic work, run by the worker role on one instance at a time."""
     erased_event: type[PersonalDataErased] | None = None
     """The service's own `PersonalDataErased` contract event, if it holds personal data."""
 
-    def published_topic(self) -> Topic:
-        """The topic the relay publishes to."""
-        return self.topic or topic_of(self.name)
+    def published_topic(self, prefix: str = "") -> Topic:
+        """The topic the relay publishes to, named with the deployment's topic prefix."""
+        topic = self.topic or topic_of(self.name)
+        return replace(topic, name=f"{prefix}{topic.name}")

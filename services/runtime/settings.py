@@ -53,6 +53,8 @@ class ServiceSettings(BaseSettings):
     )
     consumer_group_prefix: str = Field("", validation_alias="KAFKA_CONSUMER_GROUP_PREFIX")
     """Prefixes every consumer group, so two deployments (or test runs) can share a cluster."""
+    topic_prefix: str = Field("", validation_alias="KAFKA_TOPIC_PREFIX")
+    """Prefixes every topic name on the broker, for the same reason; empty in production."""
     database_url: str = ""
     vault_database_url: str = Field("", validation_alias="VAULT_DATABASE_URL")
     master_key: str = Field(DEVELOPMENT_MASTER_KEY, validation_alias="INNOVNET_MASTER_KEY")

@@ -17,12 +17,13 @@ def create_topics(
     bootstrap_servers: str,
     topics: Iterable[Topic] = TOPICS,
     replication_factor: int = REPLICATION_FACTOR_LOCAL,
+    prefix: str = "",
 ) -> dict[str, str]:
-    """Create each topic that is missing; return `name -> "created" | "exists"`."""
+    """Create each topic that is missing (names prefixed); return `name -> created | exists`."""
     admin = AdminClient({"bootstrap.servers": bootstrap_servers})
     wanted = [
         NewTopic(
-            t.name,
+            f"{prefix}{t.name}",
             num_partitions=t.partitions,
             replication_factor=replication_factor,
             config=dict(TOPIC_CONFIG),

@@ -6,7 +6,7 @@ import threading
 import uuid
 from collections import defaultdict
 
-from services.runtime.relay import advisory_lock_key
+from services.runtime.leadership import lock_key
 from tests.runtime.conftest import TallyStack
 from tests.support.polling import eventually, until
 
@@ -93,7 +93,7 @@ def test_a_second_relay_waits_for_the_lock_and_takes_over_when_the_first_dies(
 
 
 def _lock_is_held(stack: TallyStack) -> bool:
-    key = advisory_lock_key(stack.topic)
+    key = lock_key(f"relay:{stack.topic}")
     rows = stack.query(
         "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = %s",
         key & 0xFFFFFFFF,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from confluent_kafka import Consumer, Message, TopicPartition
+from confluent_kafka.admin import AdminClient
 
 from contracts.envelope import ReceivedEvent, read_kafka_message
 from tests.support.servers import kafka_bootstrap_servers
@@ -37,3 +38,12 @@ def read_topic(topic: str, partitions: int) -> list[tuple[int, int, ReceivedEven
     finally:
         consumer.close()
     return found
+
+
+def delete_topics(prefix: str) -> None:
+    """Delete every topic whose name starts with a test's prefix."""
+    admin = AdminClient({"bootstrap.servers": kafka_bootstrap_servers()})
+    names = [name for name in admin.list_topics(timeout=10).topics if name.startswith(prefix)]
+    if names:
+        for future in admin.delete_topics(names).values():
+            future.result(timeout=30)

@@ -1,0 +1,432 @@
+"""The registration of a public body in the network: its representatives and their designation.
+
+A body sends one form for up to two representatives, one main and one alternate, senior
+executives of the body. Within two working days it sends a designation signed by a senior
+management executive; the innovation unit verifies it (the representatives become members) or
+rejects it with a reason (a new one can be sent). A due day that ends with no designation is
+recorded as overdue, once. An alternate may be added later, with a due day of its own; a
+representative may be replaced, the old one leaving when the new one is verified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from contracts.personal import Sealed
+from contracts.registration import Level, Role, Seniority
+from services.runtime.errors import Conflict, DomainError
+
+OPEN_STATES = ("awaiting_designation", "designation_received", "overdue", "designation_rejected")
+
+
+class RuleBroken(DomainError):
+    """A rule of the network refused the command (422)."""
+
+
+@dataclass(frozen=True)
+class BodyDetails:
+    """The public body: name, Greek tax number, level of government, parent, website."""
+
+    name: str
+    tax_id: str
+    level: Level
+    parent: str | None
+    website: str | None
+
+    def __post_init__(self) -> None:
+        # Stored events give the enum back as its string value.
+        object.__setattr__(self, "level", Level(self.level))
+
+
+@dataclass(frozen=True)
+class Nomination:
+    """A representative as nominated: the sealed personal data and the position held."""
+
+    representative_id: UUID
+    role: Role
+    full_name: Sealed
+    email: Sealed
+    phone: Sealed | None
+    position_title: str
+    unit: str
+    seniority: Seniority
+    seniority_justification: str | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "role", Role(self.role))
+        object.__setattr__(self, "seniority", Seniority(self.seniority))
+        object.__setattr__(self, "representative_id", UUID(str(self.representative_id)))
+
+
+@dataclass
+class Representative:
+    """A representative's state inside the registration."""
+
+    nomination: Nomination
+    designation_due: date
+    state: str = "awaiting_designation"
+    replaces: UUID | None = None
+
+    @property
+    def id(self) -> UUID:
+        return self.nomination.representative_id
+
+    @property
+    def role(self) -> Role:
+        return self.nomination.role
+
+    @property
+    def is_current(self) -> bool:
+        """Nominated and neither withdrawn nor replaced."""
+        return self.state != "withdrawn"
+
+
+@dataclass
+class Designation:
+    """A signed designation document and what the innovation unit decided about it."""
+
+    designation_id: UUID
+    representative_ids: tuple[UUID, ...]
+    signed_by_name: Sealed
+    signed_by_title: str
+    sha256: str
+    size_bytes: int
+    received_at: datetime
+    state: str = "received"
+    reason: str | None = None
+
+
+class Registration(Aggregate):
+    """One body's registration: open until withdrawn, active while its main is designated."""
+
+    @event("Submitted")
+    def __init__(
+        self,
+        body: BodyDetails,
+        submitted_by: Role,
+        submitted_at: datetime,
+        designation_due: date,
+        representatives: list[dict[str, Any]],
+    ) -> None:
+        self.body = body
+        self.submitted_by = Role(submitted_by)
+        self.submitted_at = submitted_at
+        self.designation_due = designation_due
+        self.representatives: dict[UUID, Representative] = {}
+        self.designations: dict[UUID, Designation] = {}
+        self.withdrawn_at: datetime | None = None
+        self.withdrawal_reason: str | None = None
+
+    @classmethod
+    def submit(
+        cls,
+        body: BodyDetails,
+        main: Nomination,
+        alternate: Nomination | None,
+        submitted_by: Role,
+        submitted_at: datetime,
+        designation_due: date,
+    ) -> Registration:
+        """A new registration with its main representative and, optionally, the alternate."""
+        if main.role is not Role.MAIN:
+            raise RuleBroken("The main representative is required.", field="main")
+        nominations = [main] if alternate is None else [main, alternate]
+        if alternate is not None and alternate.role is not Role.ALTERNATE:
+            raise RuleBroken("The second representative is the alternate.", field="alternate")
+        registration = cls(
+            body=body,
+            submitted_by=submitted_by,
+            submitted_at=submitted_at,
+            designation_due=designation_due,
+            representatives=[
+                {"representative_id": n.representative_id, "role": n.role} for n in nominations
+            ],
+        )
+        for nomination in nominations:
+            registration.nominate(nomination, designation_due, submitted_at, replaces=None)
+        return registration
+
+    # Status, derived from the representatives: one way to know it.
+
+    @property
+    def status(self) -> str:
+        """awaiting_designation, designation_received, active, overdue, designation_rejected,
+        or withdrawn — as the main representative stands (a replacement pending keeps the
+        body active while its current main is designated)."""
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        mains = [r for r in self.current() if r.role is Role.MAIN]
+        if any(r.state == "designated" for r in mains):
+            return "active"
+        states = {r.state for r in mains}
+        for state in ("designation_received", "designation_rejected", "overdue"):
+            if state in states:
+                return state
+        return "awaiting_designation"
+
+    def current(self) -> list[Representative]:
+        """The representatives not withdrawn, main first."""
+        found = [r for r in self.representatives.values() if r.is_current]
+        return sorted(found, key=lambda r: (r.role is not Role.MAIN, r.designation_due))
+
+    def awaiting_designation(self) -> list[Representative]:
+        """The current representatives a new designation would cover."""
+        return [
+            r
+            for r in self.current()
+            if r.state in ("awaiting_designation", "overdue", "designation_rejected")
+        ]
+
+    def pending_designation(self) -> Designation | None:
+        """The designation the innovation unit has not decided on yet."""
+        pending = [d for d in self.designations.values() if d.state == "received"]
+        return pending[0] if pending else None
+
+    # Commands.
+
+    @event("RepresentativeNominated")
+    def nominate(
+        self,
+        nomination: Nomination,
+        designation_due: date,
+        nominated_at: datetime,
+        replaces: UUID | None,
+    ) -> None:
+        self.representatives[nomination.representative_id] = Representative(
+            nomination, designation_due, replaces=replaces
+        )
+
+    def add_alternate(self, nomination: Nomination, designation_due: date, at: datetime) -> None:
+        """Add the alternate a body did not name on its form (with a due day of its own)."""
+        self.check_open()
+        if nomination.role is not Role.ALTERNATE:
+            raise RuleBroken("Only an alternate can be added.", field="role")
+        self.check_no_current_alternate()
+        self.nominate(nomination, designation_due, at, replaces=None)
+
+    def replace_representative(
+        self, replaced_id: UUID, nomination: Nomination, designation_due: date, at: datetime
+    ) -> None:
+        """Nominate a successor; the replaced one leaves when the successor is verified."""
+        self.check_open()
+        replaced = self.representatives.get(replaced_id)
+        if replaced is None or not replaced.is_current:
+            raise RuleBroken("No current representative with that id.", field="representative_id")
+        if any(r.replaces == replaced_id and r.is_current for r in self.representatives.values()):
+            raise Conflict("A replacement for this representative is already nominated.")
+        if nomination.role is not replaced.role:
+            raise RuleBroken(
+                f"The successor of the {replaced.role.value} representative is the "
+                f"{replaced.role.value} representative too.",
+                field="role",
+            )
+        self.nominate(nomination, designation_due, at, replaces=replaced_id)
+
+    @event("DesignationReceived")
+    def receive_designation(
+        self,
+        designation_id: UUID,
+        representative_ids: tuple[UUID, ...],
+        signed_by_name: Sealed,
+        signed_by_title: str,
+        sha256: str,
+        size_bytes: int,
+        received_at: datetime,
+    ) -> None:
+        self.designations[designation_id] = Designation(
+            designation_id,
+            tuple(representative_ids),
+            signed_by_name,
+            signed_by_title,
+            sha256,
+            size_bytes,
+            received_at,
+        )
+        for representative_id in representative_ids:
+            self.representatives[representative_id].state = "designation_received"
+
+    def send_designation(
+        self,
+        designation_id: UUID,
+        signed_by_name: Sealed,
+        signed_by_title: str,
+        sha256: str,
+        size_bytes: int,
+        at: datetime,
+    ) -> None:
+        """Record a signed designation for every representative still waiting for one."""
+        self.check_open()
+        if self.pending_designation() is not None:
+            raise Conflict("A designation is waiting for the innovation unit's check already.")
+        waiting = self.awaiting_designation()
+        if not waiting:
+            raise Conflict("Every representative of this registration is designated already.")
+        self.receive_designation(
+            designation_id,
+            tuple(r.id for r in waiting),
+            signed_by_name,
+            signed_by_title,
+            sha256,
+            size_bytes,
+            at,
+        )
+
+    def verify_designation(self, at: datetime) -> Designation:
+        """The innovation unit accepts the pending designation: its representatives are in."""
+        self.check_open()
+        pending = self.check_pending_designation()
+        self.designation_verified(pending.designation_id, pending.representative_ids, at)
+        for successor_id in pending.representative_ids:
+            replaced_id = self.representatives[successor_id].replaces
+            if replaced_id is not None and self.representatives[replaced_id].is_current:
+                replaced = self.representatives[replaced_id]
+                self.representative_withdrawn(replaced_id, replaced.role, "replaced", at)
+        return pending
+
+    @event("DesignationVerified")
+    def designation_verified(
+        self, designation_id: UUID, representative_ids: tuple[UUID, ...], verified_at: datetime
+    ) -> None:
+        self.designations[designation_id].state = "verified"
+        for representative_id in representative_ids:
+            self.representatives[representative_id].state = "designated"
+
+    def reject_designation(self, reason: str, at: datetime) -> Designation:
+        """The innovation unit refuses the pending designation; a new one can be sent."""
+        self.check_open()
+        pending = self.check_pending_designation()
+        if not reason.strip():
+            raise RuleBroken("Say why the designation is rejected.", field="reason")
+        self.designation_rejected(pending.designation_id, pending.representative_ids, reason, at)
+        return pending
+
+    @event("DesignationRejected")
+    def designation_rejected(
+        self,
+        designation_id: UUID,
+        representative_ids: tuple[UUID, ...],
+        reason: str,
+        rejected_at: datetime,
+    ) -> None:
+        self.designations[designation_id].state = "rejected"
+        self.designations[designation_id].reason = reason
+        for representative_id in representative_ids:
+            self.representatives[representative_id].state = "designation_rejected"
+
+    def overdue_representatives(self, today: date) -> list[Representative]:
+        """Those whose due day ended before `today` (Athens) with no designation sent."""
+        if self.withdrawn_at is not None:
+            return []
+        return [
+            r
+            for r in self.current()
+            if r.state == "awaiting_designation" and r.designation_due < today
+        ]
+
+    def record_overdue(self, today: date, at: datetime) -> bool:
+        """Record, once per due day, that it ended without a designation; False if nothing is."""
+        overdue = self.overdue_representatives(today)
+        for due in sorted({r.designation_due for r in overdue}):
+            ids = tuple(r.id for r in overdue if r.designation_due == due)
+            self.designation_overdue(ids, due, at)
+        return bool(overdue)
+
+    @event("DesignationOverdue")
+    def designation_overdue(
+        self, representative_ids: tuple[UUID, ...], designation_due: date, recorded_at: datetime
+    ) -> None:
+        for representative_id in representative_ids:
+            self.representatives[representative_id].state = "overdue"
+
+    @event("RepresentativeWithdrawn")
+    def representative_withdrawn(
+        self, representative_id: UUID, role: Role, reason: str | None, withdrawn_at: datetime
+    ) -> None:
+        self.representatives[representative_id].state = "withdrawn"
+
+    def withdraw(self, reason: str | None, at: datetime) -> None:
+        """The body leaves the network (or takes back its form)."""
+        self.check_open()
+        self.withdrawn(reason, at)
+
+    @event("Withdrawn")
+    def withdrawn(self, reason: str | None, withdrawn_at: datetime) -> None:
+        self.withdrawn_at = withdrawn_at
+        self.withdrawal_reason = reason
+
+    # Invariants.
+
+    def check_open(self) -> None:
+        if self.withdrawn_at is not None:
+            raise Conflict("This registration was withdrawn.")
+
+    def check_no_current_alternate(self) -> None:
+        if any(r.role is Role.ALTERNATE for r in self.current()):
+            raise Conflict("This body has an alternate representative already.")
+
+    def check_pending_designation(self) -> Designation:
+        pending = self.pending_designation()
+        if pending is None:
+            raise Conflict("No designation is waiting to be checked.")
+        return pending
+
+
+class TaxIdClaim(Aggregate):
+    """Holds a tax number for the one open or active registration of its body.
+
+    Its id is derived from the tax number, so two registrations of one body race for the same
+    aggregate: the event store lets one commit and refuses the other (409).
+    """
+
+    @staticmethod
+    def create_id(tax_id: str, registration_id: UUID) -> UUID:
+        return tax_id_claim_id(tax_id)
+
+    @event("Claimed")
+    def __init__(self, tax_id: str, registration_id: UUID) -> None:
+        self.tax_id = tax_id
+        self.registration_id: UUID | None = registration_id
+
+    @event("Released")
+    def release(self) -> None:
+        self.registration_id = None
+
+    def claim_again(self, registration_id: UUID) -> None:
+        if self.registration_id is not None:
+            raise Conflict(
+                "This body has an open or active registration already.", field="body.tax_id"
+            )
+        self.reclaimed(registration_id)
+
+    @event("Reclaimed")
+    def reclaimed(self, registration_id: UUID) -> None:
+        self.registration_id = registration_id
+
+
+def tax_id_claim_id(tax_id: str) -> UUID:
+    """The claim aggregate's id for a (normalised) tax number."""
+    return uuid5(NAMESPACE_URL, f"innovnet:registration:tax-id:{tax_id}")
+
+
+class OfficeClosures(Aggregate):
+    """Days the innovation unit is closed besides weekends and public holidays (one aggregate)."""
+
+    @staticmethod
+    def create_id() -> UUID:
+        return OFFICE_CLOSURES_ID
+
+    @event("Opened")
+    def __init__(self) -> None:
+        self.closures: dict[date, str] = {}
+
+    @event("ClosureAdded")
+    def add(self, day: date, reason: str) -> None:
+        self.closures[day] = reason
+
+
+OFFICE_CLOSURES_ID = uuid5(NAMESPACE_URL, "innovnet:registration:office-closures")

