@@ -236,13 +236,13 @@ class RegistrationApplication(ServiceApplication):
     def nomination(self, details: RepresentativeCreate, role: Role) -> Nomination:
         """A representative's nomination, personal data sealed with their own new key."""
         representative_id = uuid.uuid4()
-        seal = self.sealer.seal
+        seal = self.sealer.sealing_for(representative_id)
         return Nomination(
             representative_id=representative_id,
             role=role,
-            full_name=seal(representative_id, details.full_name),
-            email=seal(representative_id, details.email),
-            phone=seal(representative_id, details.phone) if details.phone else None,
+            full_name=seal(details.full_name),
+            email=seal(details.email),
+            phone=seal(details.phone) if details.phone else None,
             position_title=details.position_title,
             unit=details.unit,
             seniority=details.seniority,  # type: ignore[arg-type]

@@ -18,6 +18,8 @@ SectionKey = Literal["body", "main", "alternate", "declaration"]
 
 
 class _Frozen(BaseModel):
+    """An immutable part of the form; an unknown key is a typo, so it is refused."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -30,7 +32,7 @@ class Choice(_Frozen):
 
 
 class RequiredWhen(_Frozen):
-    """A field that is required only when another field has a given value."""
+    """When a field that is otherwise optional is required: another field has this value."""
 
     field: str
     value: str

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from collections.abc import Callable
 from types import TracebackType
 from typing import Final
 from uuid import UUID
@@ -50,9 +51,12 @@ _SELECT_KEY: Final = """
 SELECT wrapped_key, erased_at IS NOT NULL FROM personal_data_keys WHERE subject_id = %s
 """
 
+# A new subject's key is made in one statement; RETURNING is empty when the subject has a key
+# (or a tombstone) already, and only then is it read.
 _INSERT_KEY: Final = """
 INSERT INTO personal_data_keys (subject_id, wrapped_key) VALUES (%s, %s)
 ON CONFLICT (subject_id) DO NOTHING
+RETURNING wrapped_key, false
 """
 
 # A subject never seen gets a tombstone too, so no key can ever be made for them later.
@@ -111,8 +115,9 @@ class KeyVault:
         self._pool: ConnectionPool[Connection[TupleRow]] = ConnectionPool(
             database_url,
             min_size=1,
-            max_size=4,
+            max_size=16,
             open=True,
+            kwargs={"autocommit": True},  # one statement each: no COMMIT round trip
             name="key-vault",
             timeout=10.0,
             check=ConnectionPool.check_connection,  # survive a database restart
@@ -126,13 +131,11 @@ class KeyVault:
 
     def key_for(self, subject_id: UUID) -> bytes:
         """The subject's key, made on first use; raises `SubjectErased` once they are erased."""
+        wrapped = aes_key_wrap(self._master_key, AESGCM.generate_key(bit_length=256))
         with self._pool.connection() as connection:
-            row = connection.execute(_SELECT_KEY, (subject_id,)).fetchone()
+            row = connection.execute(_INSERT_KEY, (subject_id, wrapped)).fetchone()
             if row is None:
-                # Two first uses may race: one insert wins, and both read the winner's key
-                # (each statement sees what committed before it, at READ COMMITTED).
-                wrapped = aes_key_wrap(self._master_key, AESGCM.generate_key(bit_length=256))
-                connection.execute(_INSERT_KEY, (subject_id, wrapped))
+                # Known already (or two first uses raced and the other won): read what is there.
                 row = connection.execute(_SELECT_KEY, (subject_id,)).fetchone()
         assert row is not None, "the key row was inserted or already there"
         wrapped_key, erased = row
@@ -198,11 +201,19 @@ class Sealer:
 
     def seal(self, subject_id: UUID, plaintext: str) -> Sealed:
         """Encrypt `plaintext` for `subject_id`; raises `SubjectErased` for an erased person."""
-        key = self.vault.key_for(subject_id)
-        nonce = os.urandom(_NONCE_BYTES)
-        # The subject id is authenticated data: a value moved to another person fails to open.
-        encrypted = AESGCM(key).encrypt(nonce, plaintext.encode(), subject_id.bytes)
-        return Sealed(subject_id=subject_id, ciphertext=_to_base64url(nonce + encrypted))
+        return self.sealing_for(subject_id)(plaintext)
+
+    def sealing_for(self, subject_id: UUID) -> Callable[[str], Sealed]:
+        """Seal several values of one person with one look-up of their key (within a command)."""
+        cipher = AESGCM(self.vault.key_for(subject_id))
+
+        def seal(plaintext: str) -> Sealed:
+            nonce = os.urandom(_NONCE_BYTES)
+            # The subject id is authenticated data: a value moved to another person fails.
+            encrypted = cipher.encrypt(nonce, plaintext.encode(), subject_id.bytes)
+            return Sealed(subject_id=subject_id, ciphertext=_to_base64url(nonce + encrypted))
+
+        return seal
 
     def unseal(self, sealed: Sealed) -> str | None:
         """The plaintext, or None when the person was erased; raises `TamperedCiphertext`."""

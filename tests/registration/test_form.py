@@ -12,7 +12,6 @@ from pypdf import PdfReader
 from contracts.registration import Level, Role, Seniority
 from services.registration.form import (
     REGISTRATION_FORM,
-    Choice,
     FormField,
     RegistrationForm,
     RequiredWhen,
@@ -261,7 +260,3 @@ def test_the_sheet_is_the_same_bytes_every_time() -> None:
     draw = render_form_sheet.__wrapped__
 
     assert draw(REGISTRATION_FORM) == draw(REGISTRATION_FORM)
-
-
-def test_a_choice_value_may_be_given_as_its_contract_enum() -> None:
-    assert Choice(value=Level.LOCAL, label_el="Τοπική", label_en="Local").value == "local"

@@ -1,0 +1,70 @@
+"""The overdue check records a due day that ended with no designation, once."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from services.registration.jobs import record_overdue_designations
+from services.registration.models import RegistrationCreate
+from services.registration.service import SERVICE
+from services.runtime.roles import RunningService, start_service
+from services.runtime.settings import ServiceSettings
+from services.runtime.topics import create_topics
+from tests.registration.conftest import form, registration_env
+from tests.support.kafka import delete_topics
+from tests.support.polling import eventually
+from tests.support.servers import fresh_database, kafka_bootstrap_servers
+
+SUBMITTED = datetime(2026, 4, 9, 7, 0, tzinfo=UTC)  # Thursday before Orthodox Easter
+LAST_MINUTE_OF_DUE_DAY = datetime(2026, 4, 15, 20, 59, tzinfo=UTC)  # 23:59 in Athens
+DUE_DAY_OVER = datetime(2026, 4, 15, 21, 0, tzinfo=UTC)  # 00:00 of the 16th in Athens
+
+
+@pytest.fixture
+def registration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[RunningService]:
+    run_id = uuid.uuid4().hex[:10]
+    with fresh_database("registration") as url:
+        for name, value in registration_env(url, run_id).items():
+            monkeypatch.setenv(name, value)
+        prefix = f"test-{run_id}."
+        create_topics(kafka_bootstrap_servers(), prefix=prefix)
+        running = start_service(SERVICE, ServiceSettings.for_service("registration"), "all")
+        try:
+            yield running
+        finally:
+            running.stop()
+            delete_topics(prefix)
+
+
+def test_the_overdue_check_records_the_day_after_the_due_day_once(
+    registration: RunningService,
+) -> None:
+    app = registration.application
+    created = app.submit(RegistrationCreate.model_validate(form()), now=SUBMITTED)  # type: ignore[attr-defined]
+    assert created.designation_due == date(2026, 4, 15)
+
+    def indexed() -> None:
+        with registration.projections["registrations"].reading() as curs:
+            row = curs.execute("SELECT next_due FROM registrations").fetchone()
+        assert row is not None
+        assert row["next_due"] == date(2026, 4, 15)
+
+    eventually(indexed, timeout=30)
+    assert record_overdue_designations(registration, now=LAST_MINUTE_OF_DUE_DAY) == 0
+    assert record_overdue_designations(registration, now=DUE_DAY_OVER) == 1
+    assert app.registration(created.id).status == "overdue"  # type: ignore[attr-defined]
+
+    def index_caught_up() -> None:
+        with registration.projections["registrations"].reading() as curs:
+            row = curs.execute("SELECT status, next_due FROM registrations").fetchone()
+        assert row == {"status": "overdue", "next_due": None}
+
+    eventually(index_caught_up, timeout=30)
+    assert record_overdue_designations(registration, now=datetime(2026, 5, 1, tzinfo=UTC)) == 0
+    stored = app.recorder.select_notifications(0, 100)
+    assert sum(n.topic.endswith("DesignationOverdue") for n in stored) == 1
