@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from psycopg import Cursor
@@ -35,6 +36,12 @@ class RegistrationIndex(Projection):
             "CREATE INDEX IF NOT EXISTS registrations_next_due ON registrations (next_due)"
             " WHERE next_due IS NOT NULL"
         )
+
+    def apply_all(self, curs: Cursor[DictRow], deliveries: Sequence[Delivery]) -> None:
+        """Each registration once a batch: its row is its current state, whatever the events."""
+        newest = {d.event.aggregate_id: d for d in deliveries}
+        for delivery in newest.values():
+            self.apply(curs, delivery)
 
     def apply(self, curs: Cursor[DictRow], delivery: Delivery) -> None:
         assert self.application is not None

@@ -12,9 +12,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import Response
 
 from services.runtime.errors import answer_domain_errors
-from services.runtime.metrics import http_metrics_middleware
+from services.runtime.metrics import HttpMetricsMiddleware
 from services.runtime.readiness import CheckResult, KafkaCheck, check_postgres
-from services.runtime.request_id import request_id_middleware
+from services.runtime.request_id import RequestIdMiddleware
 from services.runtime.roles import RunningService, start_service
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
@@ -39,8 +39,8 @@ def create_app(
 
     app = FastAPI(title=f"innovnet {definition.name}", lifespan=lifespan)
     app.state.settings = settings
-    app.middleware("http")(http_metrics_middleware(definition.name))
-    app.middleware("http")(request_id_middleware)
+    app.add_middleware(HttpMetricsMiddleware, service=definition.name)
+    app.add_middleware(RequestIdMiddleware)
     answer_domain_errors(app)
     for router in definition.routers:
         app.include_router(router)

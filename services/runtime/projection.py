@@ -99,6 +99,11 @@ class Projection(ABC):
     def apply(self, curs: Cursor[DictRow], delivery: Delivery) -> None:
         """Apply one new aggregate version to the tables (`search_path` is set)."""
 
+    def apply_all(self, curs: Cursor[DictRow], deliveries: Sequence[Delivery]) -> None:
+        """Apply a batch's new versions in order; a projection may do it in fewer statements."""
+        for delivery in deliveries:
+            self.apply(curs, delivery)
+
     # The processor side: what the consumer loop calls.
 
     def stored_offsets(self, partitions: Sequence[tuple[str, int]]) -> dict[tuple[str, int], int]:
@@ -122,8 +127,7 @@ class Projection(ABC):
                 DUPLICATES_SKIPPED.labels(self.name, "version").inc(skipped)
             # Pipelined: the batch's statements go to the server without a round trip each.
             with curs.connection.pipeline():
-                for delivery in new:
-                    self.apply(curs, delivery)
+                self.apply_all(curs, new)
                 last_offsets = {(d.topic, d.partition): d.offset for d in batch}
                 for (topic, partition), offset in last_offsets.items():
                     # Raises IntegrityError, rolling everything back, if the offset is not new.

@@ -5,10 +5,9 @@ from __future__ import annotations
 import contextvars
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
 
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADER = "X-Request-ID"
 
@@ -17,19 +16,30 @@ current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
 )
 
 
-async def request_id_middleware(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Take the caller's X-Request-ID (the gateway's) or make one; echo it back."""
-    given = request.headers.get(HEADER, "")
-    request_id = given if 0 < len(given) <= 128 and given.isprintable() else uuid.uuid4().hex
-    token = current_request_id.set(request_id)
-    try:
-        response = await call_next(request)
-    finally:
-        current_request_id.reset(token)
-    response.headers[HEADER] = request_id
-    return response
+class RequestIdMiddleware:
+    """Takes the caller's X-Request-ID (the gateway's) or makes one, and echoes it back."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get(HEADER, "")
+        valid = 0 < len(given) <= 128 and given.isprintable()
+        request_id = given if valid else uuid.uuid4().hex
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)[HEADER] = request_id
+            await send(message)
+
+        token = current_request_id.set(request_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            current_request_id.reset(token)
 
 
 class RequestIdLogFilter(logging.Filter):
