@@ -6,10 +6,17 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from prometheus_client import Counter
+
 from services.registration.calendar import WorkingCalendar
 from services.runtime.jobs import PeriodicJob
 
 log = logging.getLogger(__name__)
+
+DESIGNATIONS_OVERDUE = Counter(
+    "innovnet_designations_overdue_total",
+    "Registrations whose designation due day ended without a designation (recorded once each).",
+)
 
 CHECK_EVERY_SECONDS = 60.0
 
@@ -24,6 +31,7 @@ def record_overdue_designations(running: Any, now: datetime | None = None) -> in
             (today,),
         ).fetchall()
     recorded: int = sum(running.application.record_overdue(row["id"], now) for row in rows)
+    DESIGNATIONS_OVERDUE.inc(recorded)
     if recorded:
         log.info("recorded %s overdue designations", recorded)
     return recorded
