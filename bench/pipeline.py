@@ -81,17 +81,22 @@ def append_events(running: Any, events: int) -> None:
         app.save(*batch)
 
 
-def measure_relay(running: Any, settings: ServiceSettings, events: int) -> tuple[float, list[Any]]:
-    """Seconds for the relay to publish and record everything stored; and the messages it made."""
+def tally_relay(running: Any, settings: ServiceSettings) -> OutboxRelay:
+    """The runtime's relay for the tally service's application and topic."""
     from tests.runtime import tally
 
-    relay = OutboxRelay(
+    return OutboxRelay(
         running.application,
         settings.database_url,
         tally.tally_topic(),
         tally.to_contract,
         settings.kafka_bootstrap_servers,
     )
+
+
+def measure_relay(running: Any, settings: ServiceSettings, events: int) -> tuple[float, list[Any]]:
+    """Seconds for the relay to publish and record everything stored; and the messages it made."""
+    relay = tally_relay(running, settings)
     stop = threading.Event()
     newest = running.application.recorder.max_notification_id()
     started = time.perf_counter()
@@ -183,15 +188,7 @@ def measure_latency(
         stderr=subprocess.DEVNULL,
     )
     relay_stop = threading.Event()
-    from tests.runtime import tally
-
-    relay = OutboxRelay(
-        running.application,
-        settings.database_url,
-        tally.tally_topic(),
-        tally.to_contract,
-        settings.kafka_bootstrap_servers,
-    )
+    relay = tally_relay(running, settings)
     relay_thread = threading.Thread(target=relay.run, args=(relay_stop,), daemon=True)
     relay_thread.start()
     saved: dict[tuple[uuid.UUID, int], float] = {}
