@@ -71,11 +71,28 @@ stop_servers() {
   [ -n "${DATABASE_URL:-}" ] || bash deploy/postgres/postgres.sh stop
 }
 
+kafka_running() { bash deploy/kafka/kafka.sh status | grep -q 'running (pid'; }
+postgres_running() { bash deploy/postgres/postgres.sh status >/dev/null 2>&1; }
+
+# On the way out of `up`: stop the servers `up` started, and leave alone those that were
+# already running (`make test` left them, or another terminal uses them).
+stop_servers_started_here() {
+  if [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ] && [ "$kafka_was_running" = no ]; then
+    bash deploy/kafka/kafka.sh stop
+  fi
+  if [ -z "${DATABASE_URL:-}" ] && [ "$postgres_was_running" = no ]; then
+    bash deploy/postgres/postgres.sh stop
+  fi
+}
+
 up() {
   check_service_ports_free
+  kafka_was_running=no postgres_was_running=no
+  kafka_running && kafka_was_running=yes
+  postgres_running && postgres_was_running=yes
   prepare
   print_urls
-  trap stop_servers EXIT
+  trap stop_servers_started_here EXIT
   mkdir -p "$INNOVNET_DATA_DIR"
   # honcho forwards Ctrl-C to every service and returns when they have stopped.
   honcho --procfile Procfile --app-root "$ROOT" start &
