@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import ClassVar
 from uuid import UUID
@@ -262,7 +262,3 @@ class Projection(ABC):
                 (list(claimed), list(claimed.values())),
             )
         return new
-
-
-ProjectionFactory = Callable[[str], Projection]
-"""Builds a service's projection on its database URL."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -126,7 +125,3 @@ def tally_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Tal
         finally:
             admin = AdminClient({"bootstrap.servers": kafka_bootstrap_servers()})
             admin.delete_topics([topic])[topic].result(timeout=30)
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    os.environ.setdefault("INNOVNET_ENV", "test")
