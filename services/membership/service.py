@@ -1,5 +1,17 @@
 """How the runtime runs the membership service."""
 
+from contracts.topics import topic_of
+from services.membership.api import router
+from services.membership.application import MembershipApplication
+from services.membership.projections import Participation, Roster
+from services.membership.publishing import to_contract
 from services.runtime.service import ServiceDefinition
 
-SERVICE = ServiceDefinition(name="membership")
+SERVICE = ServiceDefinition(
+    name="membership",
+    application_class=MembershipApplication,
+    to_contract=to_contract,
+    routers=(router,),
+    projections=(Roster, Participation),
+    reacts_to=(topic_of("registration").name,),
+)

@@ -1,0 +1,389 @@
+"""Who is in the network, and the activities its members are invited to.
+
+A representative becomes a member when the innovation unit verifies their designation and stops
+being one when withdrawn or replaced, or when the body withdraws its registration; the history
+is kept. The innovation unit schedules activities (GOV.LAB workshops, events, conferences,
+webinars, joint actions) and invites active members; each invitee accepts or declines. An
+acceptance takes a confirmed seat while any is left, else a place on the waiting list, in the
+order the answers are committed; a confirmed invitee who declines frees a seat for the first
+one waiting. Attendance is recorded once the activity has started.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from contracts.membership import ActivityKind, Answer, Seat
+from contracts.personal import Sealed
+from contracts.registration import Level, Role
+from services.runtime.errors import Conflict, DomainError, NotFound
+
+
+class RuleBroken(DomainError):
+    """A rule of the network refused the command (422)."""
+
+
+class BodyRegistration(Aggregate):
+    """A body's registration as membership knows it: the body and its representatives."""
+
+    @staticmethod
+    def create_id(registration_id: UUID) -> UUID:
+        return registration_id
+
+    @event("Submitted")
+    def __init__(self, registration_id: UUID, body_id: str, body_name: str, level: str) -> None:
+        self.body_id = body_id
+        self.body_name = body_name
+        self.level = Level(level)
+        self.representative_ids: list[UUID] = []
+
+    @event("RepresentativeAdded")
+    def add_representative(self, representative_id: UUID) -> None:
+        self.representative_ids.append(representative_id)
+
+
+class Member(Aggregate):
+    """A representative: nominated, a member once verified, no longer one once withdrawn."""
+
+    @staticmethod
+    def create_id(representative_id: UUID) -> UUID:
+        return representative_id
+
+    @event("Nominated")
+    def __init__(
+        self,
+        representative_id: UUID,
+        registration_id: UUID,
+        body_id: str,
+        body_name: str,
+        level: str,
+        role: str,
+        full_name: Sealed,
+        email: Sealed,
+        position_title: str,
+    ) -> None:
+        self.registration_id = registration_id
+        self.body_id = body_id
+        self.body_name = body_name
+        self.level = Level(level)
+        self.role = Role(role)
+        self.full_name = full_name
+        self.email = email
+        self.position_title = position_title
+        self.state = "nominated"
+        self.activated_at: datetime | None = None
+        self.deactivated_at: datetime | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == "active"
+
+    def activate(self, designation_id: UUID, at: datetime) -> None:
+        """Become a member; a second verification (or one after withdrawal) changes nothing."""
+        if self.state == "nominated":
+            self.activated(designation_id, at, self.published_facts())
+
+    @event("Activated")
+    def activated(
+        self, designation_id: UUID, activated_at: datetime, member: dict[str, Any]
+    ) -> None:
+        self.state = "active"
+        self.activated_at = activated_at
+
+    def deactivate(self, reason: str | None, at: datetime) -> None:
+        """Stop being a member; one never activated leaves without having been a member."""
+        if self.state == "active":
+            self.deactivated(reason, at, self.published_facts())
+        elif self.state == "nominated":
+            self.withdrawn_before_activation(reason, at)
+
+    def published_facts(self) -> dict[str, Any]:
+        """What the member's published events repeat, so subscribers need no earlier event."""
+        return {
+            "registration_id": self.registration_id,
+            "body_id": self.body_id,
+            "body_name": self.body_name,
+            "level": self.level.value,
+            "role": self.role.value,
+            "full_name": self.full_name,
+            "email": self.email,
+            "position_title": self.position_title,
+        }
+
+    @event("Deactivated")
+    def deactivated(
+        self, reason: str | None, deactivated_at: datetime, member: dict[str, Any]
+    ) -> None:
+        self.state = "inactive"
+        self.deactivated_at = deactivated_at
+
+    @event("WithdrawnBeforeActivation")
+    def withdrawn_before_activation(self, reason: str | None, withdrawn_at: datetime) -> None:
+        self.state = "withdrawn"
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """An active member's representative, as an invitation names them."""
+
+    representative_id: UUID
+    body_id: str
+    body_name: str
+    level: Level
+
+
+@dataclass
+class Invitation:
+    """An invitee's answer, seat and attendance."""
+
+    invitee: Invitee
+    sent_at: datetime
+    answer: Answer | None = None
+    seat: Seat | None = None
+    answered_at: datetime | None = None
+    attended: bool | None = None
+
+
+class Activity(Aggregate):
+    """An activity of the network, its invitations, its seats and its waiting list."""
+
+    @event("Scheduled")
+    def __init__(
+        self,
+        kind: str,
+        title: str,
+        starts_at: datetime,
+        ends_at: datetime,
+        location: str | None,
+        online_url: str | None,
+        capacity: int,
+        languages: list[str],
+        scheduled_at: datetime,
+    ) -> None:
+        self.kind = ActivityKind(kind)
+        self.title = title
+        self.starts_at = starts_at
+        self.ends_at = ends_at
+        self.location = location
+        self.online_url = online_url
+        self.capacity = capacity
+        self.languages = list(languages)
+        self.scheduled_at = scheduled_at
+        self.invitations: dict[UUID, Invitation] = {}
+        self.waiting_list: list[UUID] = []
+        self.cancelled_at: datetime | None = None
+        self.cancellation_reason: str | None = None
+
+    @classmethod
+    def schedule(
+        cls,
+        kind: ActivityKind,
+        title: str,
+        starts_at: datetime,
+        ends_at: datetime,
+        location: str | None,
+        online_url: str | None,
+        capacity: int,
+        languages: Sequence[str],
+        at: datetime,
+    ) -> Activity:
+        """A new activity, held in a place, online, or both."""
+        check_times(starts_at, ends_at)
+        check_somewhere(location, online_url)
+        if capacity < 1:
+            raise RuleBroken("An activity has at least one seat.", field="capacity")
+        if not languages:
+            raise RuleBroken("Name the language(s) of the activity.", field="languages")
+        return cls(
+            kind=kind.value,
+            title=title,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            location=location,
+            online_url=online_url,
+            capacity=capacity,
+            languages=list(languages),
+            scheduled_at=at,
+        )
+
+    # Derived state.
+
+    @property
+    def confirmed(self) -> list[UUID]:
+        """The invitees holding a confirmed seat."""
+        return [i for i, inv in self.invitations.items() if inv.seat is Seat.CONFIRMED]
+
+    @property
+    def invitee_ids(self) -> list[UUID]:
+        return list(self.invitations)
+
+    @property
+    def status(self) -> str:
+        return "cancelled" if self.cancelled_at is not None else "scheduled"
+
+    # Commands.
+
+    def invite(self, invitees: Sequence[Invitee], at: datetime) -> list[UUID]:
+        """Invite each invitee not invited yet; returns the ones invited now."""
+        self.check_not_cancelled()
+        invited = []
+        for invitee in invitees:
+            if invitee.representative_id not in self.invitations:
+                self.invitation_sent(
+                    invitee.representative_id,
+                    invitee.body_id,
+                    invitee.body_name,
+                    invitee.level.value,
+                    at,
+                )
+                invited.append(invitee.representative_id)
+        return invited
+
+    @event("InvitationSent")
+    def invitation_sent(
+        self,
+        representative_id: UUID,
+        body_id: str,
+        body_name: str,
+        level: str,
+        sent_at: datetime,
+    ) -> None:
+        invitee = Invitee(representative_id, body_id, body_name, Level(level))
+        self.invitations[representative_id] = Invitation(invitee, sent_at)
+
+    def answer(self, representative_id: UUID, answer: Answer, at: datetime) -> Invitation:
+        """Accept (a confirmed seat while any is left, else the waiting list) or decline."""
+        self.check_not_cancelled()
+        invitation = self.check_invited(representative_id)
+        if at >= self.ends_at:
+            raise Conflict("This activity is over; its invitations can no longer be answered.")
+        if invitation.answer is answer:
+            return invitation
+        if answer is Answer.ACCEPTED:
+            seat = Seat.CONFIRMED if len(self.confirmed) < self.capacity else Seat.WAITING
+            body_id = invitation.invitee.body_id
+            self.answered(representative_id, body_id, answer.value, seat.value, at)
+        else:
+            freed = invitation.seat is Seat.CONFIRMED
+            self.answered(representative_id, invitation.invitee.body_id, answer.value, None, at)
+            if freed and self.waiting_list:
+                first = self.invitations[self.waiting_list[0]].invitee
+                self.waiting_list_moved(first.representative_id, first.body_id, at)
+        return invitation
+
+    @event("InvitationAnswered")
+    def answered(
+        self,
+        representative_id: UUID,
+        body_id: str,
+        answer: str,
+        seat: str | None,
+        answered_at: datetime,
+    ) -> None:
+        invitation = self.invitations[representative_id]
+        invitation.answer = Answer(answer)
+        invitation.seat = Seat(seat) if seat else None
+        invitation.answered_at = answered_at
+        if representative_id in self.waiting_list:
+            self.waiting_list.remove(representative_id)
+        if invitation.seat is Seat.WAITING:
+            self.waiting_list.append(representative_id)
+
+    @event("WaitingListMoved")
+    def waiting_list_moved(self, representative_id: UUID, body_id: str, moved_at: datetime) -> None:
+        self.waiting_list.remove(representative_id)
+        self.invitations[representative_id].seat = Seat.CONFIRMED
+
+    def reschedule(
+        self,
+        starts_at: datetime,
+        ends_at: datetime,
+        location: str | None,
+        online_url: str | None,
+        at: datetime,
+    ) -> None:
+        """Move the activity in time or place; the invitees are told through the event."""
+        self.check_not_cancelled()
+        check_times(starts_at, ends_at)
+        check_somewhere(location, online_url)
+        self.rescheduled(starts_at, ends_at, location, online_url, self.invitee_ids, at)
+
+    @event("Rescheduled")
+    def rescheduled(
+        self,
+        starts_at: datetime,
+        ends_at: datetime,
+        location: str | None,
+        online_url: str | None,
+        invitee_ids: list[UUID],
+        rescheduled_at: datetime,
+    ) -> None:
+        self.starts_at = starts_at
+        self.ends_at = ends_at
+        self.location = location
+        self.online_url = online_url
+
+    def cancel(self, reason: str | None, at: datetime) -> None:
+        """Cancel the activity; the invitees are told through the event."""
+        self.check_not_cancelled()
+        self.cancelled(reason, self.invitee_ids, at)
+
+    @event("Cancelled")
+    def cancelled(
+        self, reason: str | None, invitee_ids: list[UUID], cancelled_at: datetime
+    ) -> None:
+        self.cancelled_at = cancelled_at
+        self.cancellation_reason = reason
+
+    def record_attendance(
+        self, representative_ids: Sequence[UUID], attended: bool, at: datetime
+    ) -> None:
+        """Record, once the activity has started, whether these invitees attended."""
+        self.check_not_cancelled()
+        if at < self.starts_at:
+            raise Conflict("Attendance is recorded once the activity has started.")
+        for representative_id in representative_ids:
+            self.check_invited(representative_id)
+        for representative_id in dict.fromkeys(representative_ids):
+            invitation = self.invitations[representative_id]
+            if invitation.attended is not attended:
+                self.attendance_recorded(
+                    representative_id, invitation.invitee.body_id, attended, at
+                )
+
+    @event("AttendanceRecorded")
+    def attendance_recorded(
+        self, representative_id: UUID, body_id: str, attended: bool, recorded_at: datetime
+    ) -> None:
+        self.invitations[representative_id].attended = attended
+
+    # Invariants.
+
+    def check_not_cancelled(self) -> None:
+        if self.cancelled_at is not None:
+            raise Conflict("This activity was cancelled.")
+
+    def check_invited(self, representative_id: UUID) -> Invitation:
+        invitation = self.invitations.get(representative_id)
+        if invitation is None:
+            raise NotFound("No invitation of this representative to this activity.")
+        return invitation
+
+
+def check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise RuleBroken("An activity ends after it starts.", field="ends_at")
+
+
+def check_somewhere(location: str | None, online_url: str | None) -> None:
+    if not location and not online_url:
+        raise RuleBroken(
+            "Say where the activity is held: a location, an online link, or both.",
+            field="location",
+        )

@@ -1,0 +1,209 @@
+"""What the membership API accepts and answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl
+
+from contracts.membership import ActivityKind, Answer, Seat
+from contracts.registration import Level, Role, TaxId
+
+Language = Annotated[str, Field(pattern=r"^[a-z]{2}$", description="ISO 639-1, e.g. el, en")]
+
+
+class Strict(BaseModel):
+    """A request body: unknown fields are refused, text is trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ActivityCreate(Strict):
+    """An activity the innovation unit schedules."""
+
+    kind: ActivityKind
+    title: str = Field(min_length=3, max_length=300)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    location: str | None = Field(None, min_length=2, max_length=300)
+    online_url: HttpUrl | None = None
+    capacity: int = Field(gt=0, le=100_000)
+    languages: list[Language] = Field(min_length=1, max_length=10)
+
+
+class ActivityUpdate(Strict):
+    """A new time or place for an activity."""
+
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    location: str | None = Field(None, min_length=2, max_length=300)
+    online_url: HttpUrl | None = None
+
+
+class Cancellation(Strict):
+    """Why an activity is cancelled."""
+
+    reason: str | None = Field(None, max_length=1000)
+
+
+class InvitationCreate(Strict):
+    """Whom to invite: every active member, or the active members of the bodies named."""
+
+    body_ids: list[TaxId] | None = Field(
+        None, description="Tax numbers of the bodies to invite; omitted: every active member."
+    )
+
+
+class AnswerCreate(Strict):
+    """An invitee's answer."""
+
+    answer: Answer
+
+
+class AttendanceCreate(Strict):
+    """Who attended (or, with `attended` false, who did not)."""
+
+    representative_ids: list[UUID] = Field(min_length=1)
+    attended: bool = True
+
+
+class Created(BaseModel):
+    """The id of what was created."""
+
+    id: UUID
+
+
+class Invited(BaseModel):
+    """The representatives invited by this request (those invited before are left out)."""
+
+    invited: list[UUID]
+
+
+class InvitationPublic(BaseModel):
+    """An invitation as the API shows it."""
+
+    representative_id: UUID
+    body_id: str
+    body_name: str
+    level: Level
+    sent_at: datetime
+    answer: Answer | None
+    seat: Seat | None
+    waiting_position: int | None
+    """1 for the first on the waiting list."""
+    answered_at: datetime | None
+    attended: bool | None
+
+
+class ActivityPublic(BaseModel):
+    """An activity, its seats and its invitations."""
+
+    id: UUID
+    kind: ActivityKind
+    title: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str | None
+    online_url: str | None
+    capacity: int
+    languages: list[str]
+    confirmed: int
+    waiting: int
+    invitations: list[InvitationPublic]
+
+
+class ActivitySummary(BaseModel):
+    """An activity in a list."""
+
+    id: UUID
+    kind: ActivityKind
+    title: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+
+
+class ActivityPage(BaseModel):
+    """A page of activities, soonest first."""
+
+    items: list[ActivitySummary]
+    total: int
+    page: int
+    page_size: int
+
+
+class RepresentativeOnRoster(BaseModel):
+    """A representative of a body, member now or before; name and email when allowed."""
+
+    representative_id: UUID
+    role: Role
+    status: str
+    since: datetime
+    activated_at: datetime
+    deactivated_at: datetime | None
+    position_title: str
+    full_name: str | None = None
+    email: str | None = None
+
+
+class MemberBody(BaseModel):
+    """A body of the network: a member while its main representative is."""
+
+    body_id: str
+    name: str
+    level: Level
+    status: str
+    since: datetime
+    main: RepresentativeOnRoster | None
+    alternate: RepresentativeOnRoster | None
+
+
+class MemberBodyDetail(MemberBody):
+    """A body with every representative it has had."""
+
+    history: list[RepresentativeOnRoster]
+
+
+class MemberPage(BaseModel):
+    """A page of the roster."""
+
+    items: list[MemberBody]
+    total: int
+    page: int
+    page_size: int
+
+
+class ParticipationCount(BaseModel):
+    """Invitations, acceptances and attendances of a body or a level of government."""
+
+    invited: int
+    accepted: int
+    """Invitations accepted and not declined since, with a confirmed seat or waiting."""
+    confirmed: int
+    """Acceptances with a confirmed seat."""
+    attended: int
+
+
+class BodyParticipation(ParticipationCount):
+    """One body's participation."""
+
+    body_id: str
+    body_name: str
+    level: Level
+
+
+class LevelParticipation(ParticipationCount):
+    """One level of government's participation."""
+
+    level: Level
+
+
+class ParticipationReport(BaseModel):
+    """Participation in the activities that start within the period asked for."""
+
+    bodies: list[BodyParticipation]
+    levels: list[LevelParticipation]

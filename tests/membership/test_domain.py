@@ -1,0 +1,461 @@
+"""Membership's rules, given events → command → events or error, with no I/O."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import os
+import threading
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from contracts import membership, registration
+from contracts.envelope import read_kafka_message, to_kafka_message
+from contracts.events import ContractEvent
+from contracts.membership import ActivityKind, Answer, Seat
+from contracts.personal import Sealed
+from contracts.registration import Level, Role, Seniority
+from services.membership.application import MembershipApplication
+from services.membership.domain import Activity, Invitee, Member, RuleBroken
+from services.membership.publishing import to_contract
+from services.runtime.deliveries import Delivery
+from services.runtime.errors import Conflict, NotAllowed, NotFound
+
+NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+TAX_ID = "094014201"
+OFFSETS = itertools.count()
+"""The registration topic's offsets, as one partition hands them out."""
+
+
+def sealed(subject_id: uuid.UUID) -> Sealed:
+    """A stand-in for a sealed value: the domain never looks inside."""
+    ciphertext = base64.urlsafe_b64encode(os.urandom(40)).decode().rstrip("=")
+    return Sealed(subject_id=subject_id, ciphertext=ciphertext)
+
+
+class RegistrationFeed:
+    """Registration's contract events for one body, delivered as the consumer would."""
+
+    def __init__(self, app: MembershipApplication, tax_id: str = TAX_ID) -> None:
+        self.app = app
+        self.tax_id = tax_id
+        self.registration_id = uuid.uuid4()
+        self.main = uuid.uuid4()
+        self.alternate = uuid.uuid4()
+        self.version = 0
+
+    def deliver(self, event: ContractEvent) -> Delivery:
+        self.version += 1
+        message = to_kafka_message(
+            event,
+            aggregate_id=self.registration_id,
+            aggregate_version=self.version,
+            time=NOW,
+            correlation_id=uuid.uuid4(),
+            causation_id=uuid.uuid4(),
+        )
+        delivery = Delivery(
+            "innovnet.registration.v1",
+            0,
+            next(OFFSETS),
+            read_kafka_message(message.headers, message.value),
+        )
+        self.app.process_event(delivery, delivery.tracking)  # type: ignore[arg-type]
+        return delivery
+
+    def submit_and_nominate(self) -> None:
+        self.deliver(
+            registration.RegistrationSubmitted(
+                registration_id=self.registration_id,
+                body=registration.Body(
+                    name="Δήμος Παραδείγματος", tax_id=self.tax_id, level=Level.LOCAL
+                ),
+                submitted_by=Role.MAIN,
+                submitted_at=NOW,
+                designation_due=date(2026, 5, 6),
+                representatives=[
+                    registration.Nominee(representative_id=self.main, role=Role.MAIN),
+                    registration.Nominee(representative_id=self.alternate, role=Role.ALTERNATE),
+                ],
+            )
+        )
+        for representative_id, role in ((self.main, Role.MAIN), (self.alternate, Role.ALTERNATE)):
+            self.deliver(
+                registration.RepresentativeNominated(
+                    registration_id=self.registration_id,
+                    representative_id=representative_id,
+                    role=role,
+                    full_name=sealed(representative_id),
+                    email=sealed(representative_id),
+                    position_title="Προϊσταμένη Διεύθυνσης",
+                    unit="Διεύθυνση Ψηφιακής Διακυβέρνησης",
+                    seniority=Seniority.DIRECTORATE_HEAD,
+                    designation_due=date(2026, 5, 6),
+                    nominated_at=NOW,
+                )
+            )
+
+    def verified(self, *representative_ids: uuid.UUID) -> registration.DesignationVerified:
+        return registration.DesignationVerified(
+            registration_id=self.registration_id,
+            designation_id=uuid.uuid4(),
+            representative_ids=list(representative_ids or (self.main, self.alternate)),
+            verified_at=NOW,
+        )
+
+
+def published(app: MembershipApplication) -> list[ContractEvent]:
+    """What the relay would publish, in order."""
+    notifications = app.recorder.select_notifications(start=None, limit=10_000)
+    events = [to_contract(app.mapper.to_domain_event(n)) for n in notifications]
+    return [e for e in events if e is not None]
+
+
+def published_names(app: MembershipApplication) -> list[str]:
+    return [type(e).__name__ for e in published(app)]
+
+
+@pytest.fixture
+def app() -> MembershipApplication:
+    return MembershipApplication()
+
+
+# Members.
+
+
+def test_a_verified_designation_makes_both_representatives_members(
+    app: MembershipApplication,
+) -> None:
+    feed = RegistrationFeed(app)
+    feed.submit_and_nominate()
+    assert published_names(app) == [], "nominations are not membership"
+
+    feed.deliver(feed.verified())
+
+    activated = [e for e in published(app) if isinstance(e, membership.MemberActivated)]
+    assert {e.representative_id for e in activated} == {feed.main, feed.alternate}
+    main = next(e for e in activated if e.role is Role.MAIN)
+    assert main.body_id == TAX_ID
+    assert main.level is Level.LOCAL
+    assert main.full_name.subject_id == feed.main, "personal data stays sealed"
+
+
+def test_a_verification_published_again_at_a_new_offset_activates_no_one_twice(
+    app: MembershipApplication,
+) -> None:
+    feed = RegistrationFeed(app)
+    feed.submit_and_nominate()
+    verification = feed.verified()
+    feed.deliver(verification)
+    feed.deliver(verification)
+
+    assert published_names(app).count("MemberActivated") == 2  # main and alternate, once each
+
+
+def test_a_withdrawn_member_is_deactivated_and_keeps_their_history(
+    app: MembershipApplication,
+) -> None:
+    feed = RegistrationFeed(app)
+    feed.submit_and_nominate()
+    feed.deliver(feed.verified())
+    feed.deliver(
+        registration.RepresentativeWithdrawn(
+            registration_id=feed.registration_id,
+            representative_id=feed.alternate,
+            role=Role.ALTERNATE,
+            reason="replaced",
+            withdrawn_at=NOW + timedelta(days=3),
+        )
+    )
+
+    deactivated = [e for e in published(app) if isinstance(e, membership.MemberDeactivated)]
+    assert [(e.representative_id, e.reason) for e in deactivated] == [(feed.alternate, "replaced")]
+    member: Member = app.repository.get(feed.alternate)
+    assert member.activated_at == NOW
+    assert member.deactivated_at == NOW + timedelta(days=3)
+
+
+def test_a_representative_withdrawn_before_verification_never_becomes_a_member(
+    app: MembershipApplication,
+) -> None:
+    feed = RegistrationFeed(app)
+    feed.submit_and_nominate()
+    feed.deliver(
+        registration.RepresentativeWithdrawn(
+            registration_id=feed.registration_id,
+            representative_id=feed.alternate,
+            role=Role.ALTERNATE,
+            withdrawn_at=NOW,
+        )
+    )
+    feed.deliver(feed.verified(feed.alternate))
+
+    assert published_names(app) == []
+
+
+def test_a_withdrawn_registration_deactivates_every_member_of_the_body(
+    app: MembershipApplication,
+) -> None:
+    feed = RegistrationFeed(app)
+    feed.submit_and_nominate()
+    feed.deliver(feed.verified())
+    feed.deliver(
+        registration.RegistrationWithdrawn(registration_id=feed.registration_id, withdrawn_at=NOW)
+    )
+
+    assert published_names(app).count("MemberDeactivated") == 2
+    assert not app.is_active_member(feed.main)
+
+
+def test_events_of_a_body_never_seen_are_ignored(app: MembershipApplication) -> None:
+    feed = RegistrationFeed(app)
+    feed.deliver(feed.verified())
+    feed.deliver(
+        registration.RegistrationWithdrawn(registration_id=feed.registration_id, withdrawn_at=NOW)
+    )
+    assert published_names(app) == []
+
+
+# Activities.
+
+
+def workshop(capacity: int = 2) -> Activity:
+    return Activity.schedule(
+        ActivityKind.GOVLAB_WORKSHOP,
+        "GOV.LAB: designing with citizens",
+        NOW + timedelta(days=7),
+        NOW + timedelta(days=7, hours=3),
+        "Ministry of the Interior, Athens",
+        None,
+        capacity,
+        ["el"],
+        NOW,
+    )
+
+
+def invitees(n: int) -> list[Invitee]:
+    return [Invitee(uuid.uuid4(), f"{100000000 + i}", f"Body {i}", Level.CENTRAL) for i in range(n)]
+
+
+def invited(activity: Activity, n: int) -> list[uuid.UUID]:
+    people = invitees(n)
+    activity.invite(people, NOW)
+    return [p.representative_id for p in people]
+
+
+def event_names(activity: Activity) -> list[str]:
+    return [type(e).__name__ for e in activity.collect_events()]
+
+
+def test_acceptances_beyond_capacity_wait_in_the_order_they_came() -> None:
+    activity = workshop(capacity=2)
+    a, b, c, d = invited(activity, 4)
+    for representative_id in (a, b, c, d):
+        activity.answer(representative_id, Answer.ACCEPTED, NOW)
+
+    assert activity.confirmed == [a, b]
+    assert activity.waiting_list == [c, d]
+    assert activity.invitations[c].seat is Seat.WAITING
+
+
+def test_a_confirmed_invitee_who_declines_moves_the_first_waiting_one_up() -> None:
+    activity = workshop(capacity=1)
+    a, b, c = invited(activity, 3)
+    for representative_id in (a, b, c):
+        activity.answer(representative_id, Answer.ACCEPTED, NOW)
+    activity.collect_events()
+
+    activity.answer(a, Answer.DECLINED, NOW)
+
+    assert event_names(activity) == ["InvitationAnswered", "WaitingListMoved"]
+    assert activity.confirmed == [b]
+    assert activity.waiting_list == [c]
+
+
+def test_a_waiting_invitee_who_declines_leaves_the_waiting_list_and_moves_no_one() -> None:
+    activity = workshop(capacity=1)
+    a, b, c = invited(activity, 3)
+    for representative_id in (a, b, c):
+        activity.answer(representative_id, Answer.ACCEPTED, NOW)
+    activity.collect_events()
+
+    activity.answer(b, Answer.DECLINED, NOW)
+
+    assert event_names(activity) == ["InvitationAnswered"]
+    assert activity.waiting_list == [c]
+
+
+def test_the_same_answer_twice_changes_nothing() -> None:
+    activity = workshop()
+    (a,) = invited(activity, 1)
+    activity.answer(a, Answer.ACCEPTED, NOW)
+    activity.collect_events()
+    activity.answer(a, Answer.ACCEPTED, NOW)
+    assert event_names(activity) == []
+
+
+def test_only_invitees_answer() -> None:
+    activity = workshop()
+    with pytest.raises(NotFound):
+        activity.answer(uuid.uuid4(), Answer.ACCEPTED, NOW)
+
+
+def test_inviting_someone_twice_sends_one_invitation() -> None:
+    activity = workshop()
+    people = invitees(2)
+    activity.invite(people, NOW)
+    activity.collect_events()
+    assert activity.invite(people, NOW) == []
+    assert event_names(activity) == []
+
+
+def test_a_cancelled_activity_takes_no_answers_and_tells_its_invitees() -> None:
+    activity = workshop()
+    a, b = invited(activity, 2)
+    activity.cancel("The venue is closed.", NOW)
+    cancelled = [e for e in activity.collect_events() if type(e).__name__ == "Cancelled"]
+    published_event = to_contract(cancelled[0])
+    assert isinstance(published_event, membership.ActivityCancelled)
+    assert published_event.invitee_ids == [a, b]
+    with pytest.raises(Conflict):
+        activity.answer(a, Answer.ACCEPTED, NOW)
+
+
+def test_rescheduling_tells_the_invitees_and_publishes_no_link() -> None:
+    activity = workshop()
+    (a,) = invited(activity, 1)
+    activity.collect_events()
+    activity.reschedule(
+        NOW + timedelta(days=8),
+        NOW + timedelta(days=8, hours=2),
+        None,
+        "https://meet.example.gov.gr/room?pwd=x",
+        NOW,
+    )
+    (event,) = activity.collect_events()
+    published_event = to_contract(event)
+    assert isinstance(published_event, membership.ActivityRescheduled)
+    assert published_event.invitee_ids == [a]
+    assert published_event.online
+    assert "meet.example" not in published_event.model_dump_json()
+
+
+def test_attendance_is_recorded_once_the_activity_has_started() -> None:
+    activity = workshop()
+    a, b = invited(activity, 2)
+    with pytest.raises(Conflict):
+        activity.record_attendance([a], True, NOW)
+    activity.collect_events()
+
+    activity.record_attendance([a, a], True, activity.starts_at)
+    activity.record_attendance([a], True, activity.starts_at)
+
+    assert event_names(activity) == ["AttendanceRecorded"]
+    assert activity.invitations[a].attended is True
+    assert activity.invitations[b].attended is None
+
+
+def test_attendance_of_someone_not_invited_is_refused() -> None:
+    activity = workshop()
+    invited(activity, 1)
+    with pytest.raises(NotFound):
+        activity.record_attendance([uuid.uuid4()], True, activity.starts_at)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"ends_at": NOW}, "ends_at"),
+        ({"location": None, "online_url": None}, "location"),
+        ({"capacity": 0}, "capacity"),
+    ],
+)
+def test_an_activity_needs_a_time_a_place_and_seats(changes: dict[str, Any], field: str) -> None:
+    arguments: dict[str, Any] = {
+        "kind": ActivityKind.WEBINAR,
+        "title": "Webinar",
+        "starts_at": NOW + timedelta(days=1),
+        "ends_at": NOW + timedelta(days=1, hours=1),
+        "location": "Athens",
+        "online_url": None,
+        "capacity": 10,
+        "languages": ["el", "en"],
+        "at": NOW,
+    }
+    with pytest.raises(RuleBroken) as refused:
+        Activity.schedule(**(arguments | changes))
+    assert refused.value.field == field
+
+
+def test_concurrent_acceptances_take_the_seats_in_commit_order(
+    app: MembershipApplication,
+) -> None:
+    activity_id = app.schedule_activity(
+        ActivityKind.GOVLAB_WORKSHOP,
+        "GOV.LAB",
+        datetime.now(UTC) + timedelta(days=7),
+        datetime.now(UTC) + timedelta(days=7, hours=3),
+        "Athens",
+        None,
+        10,
+        ["el"],
+    )
+    people = []
+    for i in range(20):
+        feed = RegistrationFeed(app, tax_id=f"{100000000 + i}")
+        feed.submit_and_nominate()
+        feed.deliver(feed.verified(feed.main))
+        people.append(Invitee(feed.main, feed.tax_id, "Δήμος", Level.LOCAL))
+    assert len(app.invite(activity_id, people)) == 20
+    start = threading.Barrier(20)
+    failures: list[Exception] = []
+
+    def accept(invitee: Invitee) -> None:
+        start.wait()
+        try:
+            app.answer(activity_id, invitee.representative_id, Answer.ACCEPTED)
+        except Exception as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=accept, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    activity = app.activity(activity_id)
+    assert len(activity.confirmed) == 10
+    assert len(activity.waiting_list) == 10
+    answered = sorted(activity.invitations.values(), key=lambda i: i.answered_at or NOW)
+    assert [i.seat for i in answered] == [Seat.CONFIRMED] * 10 + [Seat.WAITING] * 10
+    assert activity.waiting_list == [i.invitee.representative_id for i in answered[10:]]
+
+
+def test_a_representative_who_left_may_decline_but_not_accept(app: MembershipApplication) -> None:
+    feed = RegistrationFeed(app)
+    feed.submit_and_nominate()
+    feed.deliver(feed.verified())
+    activity_id = app.schedule_activity(
+        ActivityKind.WEBINAR,
+        "Webinar",
+        datetime.now(UTC) + timedelta(days=1),
+        datetime.now(UTC) + timedelta(days=1, hours=1),
+        None,
+        "https://meet.example.gov.gr/webinar",
+        10,
+        ["el"],
+    )
+    invitee = Invitee(feed.main, TAX_ID, "Δήμος Παραδείγματος", Level.LOCAL)
+    assert app.invite(activity_id, [invitee]) == [feed.main]
+    feed.deliver(
+        registration.RegistrationWithdrawn(registration_id=feed.registration_id, withdrawn_at=NOW)
+    )
+
+    with pytest.raises(NotAllowed):
+        app.answer(activity_id, feed.main, Answer.ACCEPTED)
+    assert app.answer(activity_id, feed.main, Answer.DECLINED).answer is Answer.DECLINED
+    assert app.invite(activity_id, [invitee]) == [], "only active members are invited"
