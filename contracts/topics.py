@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from contracts import registration
+from contracts import membership, notifications, registration
 from contracts.events import ContractEvent
 
 
@@ -54,7 +54,20 @@ REGISTRATION: Final = Topic(
     ),
 )
 MEMBERSHIP: Final = Topic(
-    name="innovnet.membership.v1", partitions=3, producer="membership", events=()
+    name="innovnet.membership.v1",
+    partitions=3,
+    producer="membership",
+    events=(
+        membership.MemberActivated,
+        membership.MemberDeactivated,
+        membership.ActivityScheduled,
+        membership.ActivityRescheduled,
+        membership.ActivityCancelled,
+        membership.InvitationSent,
+        membership.InvitationAnswered,
+        membership.WaitingListMoved,
+        membership.AttendanceRecorded,
+    ),
 )
 OBSERVATORY: Final = Topic(
     name="innovnet.observatory.v1", partitions=3, producer="observatory", events=()
@@ -63,7 +76,10 @@ NEWSLETTER: Final = Topic(
     name="innovnet.newsletter.v1", partitions=3, producer="newsletter", events=()
 )
 NOTIFICATIONS: Final = Topic(
-    name="innovnet.notifications.v1", partitions=3, producer="notifications", events=()
+    name="innovnet.notifications.v1",
+    partitions=3,
+    producer="notifications",
+    events=(notifications.NotificationSent, notifications.NotificationFailed),
 )
 
 TOPICS: Final[tuple[Topic, ...]] = (

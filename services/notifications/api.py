@@ -1,0 +1,105 @@
+"""The delivery log for the innovation unit: what was sent to whom, and retrying a failure."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from contracts.personal import Sealed
+from services.notifications.application import NotificationsApplication
+from services.notifications.domain import STATUSES
+from services.notifications.models import MessageList, MessagePublic, RetryAccepted
+from services.runtime.auth import AdminPrincipal
+from services.runtime.errors import DomainError
+
+router = APIRouter(tags=["messages"])
+
+SCAN_LIMIT = 5000
+"""Rows read at most to find a recipient by address (addresses are sealed, not indexed)."""
+
+
+def application(request: Request) -> NotificationsApplication:
+    found: NotificationsApplication = request.app.state.application
+    return found
+
+
+App = Annotated[NotificationsApplication, Depends(application)]
+
+
+@router.get("/messages")
+def list_messages(
+    app: App,
+    principal: AdminPrincipal,
+    recipient: Annotated[str | None, Query(description="an email address or a subject id")] = None,
+    template: str | None = None,
+    status_: Annotated[str | None, Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> MessageList:
+    """The delivery log, newest first, by recipient, template and status."""
+    if status_ is not None and status_ not in STATUSES:
+        raise DomainError(f"status is one of {', '.join(STATUSES)}", field="status")
+    subject = _as_uuid(recipient)
+    by_address = recipient is not None and subject is None
+    rows = app.delivery_log.search(
+        template=template,
+        status=status_,
+        recipient_id=subject,
+        limit=SCAN_LIMIT if by_address else limit,
+        offset=0 if by_address else offset,
+    )
+    unsealed: dict[str, str | None] = {}  # one person's messages share one sealed address
+    items = [_public(app, row, unsealed) for row in rows]
+    if by_address:
+        wanted = (recipient or "").strip().lower()
+        matching = [i for i in items if (i.recipient or "").lower() == wanted]
+        items = matching[offset : offset + limit]
+    return MessageList(items=items, limit=limit, offset=offset)
+
+
+@router.post("/messages/{message_id}/retry", status_code=status.HTTP_202_ACCEPTED)
+def retry_message(message_id: UUID, app: App, principal: AdminPrincipal) -> RetryAccepted:
+    """Send a failed or dead-lettered email again."""
+    app.retry(message_id)
+    app.delivery_log.catch_up(app)
+    return RetryAccepted(id=message_id, status=app.message(message_id).status)
+
+
+def _public(
+    app: NotificationsApplication, row: dict[str, Any], unsealed: dict[str, str | None]
+) -> MessagePublic:
+    address = row["address"]
+    erased = False
+    if isinstance(address, dict):
+        sealed = Sealed.model_validate(address)
+        if sealed.ciphertext not in unsealed:
+            unsealed[sealed.ciphertext] = app.sealer.unseal(sealed)
+        shown = unsealed[sealed.ciphertext]
+        erased = shown is None
+    else:
+        shown = str(address)
+    return MessagePublic(
+        id=row["id"],
+        template=row["template"],
+        caused_by=row["caused_by"],
+        recipient_id=row["recipient_id"],
+        recipient=shown,
+        recipient_erased=erased,
+        status=row["status"],
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        last_error=row["last_error"],
+        recorded_at=row["recorded_at"],
+        sent_at=row["sent_at"],
+    )
+
+
+def _as_uuid(value: str | None) -> UUID | None:
+    if value is None:
+        return None
+    try:
+        return UUID(value)
+    except ValueError:
+        return None

@@ -1,0 +1,173 @@
+"""The notifications application: reactions record emails, the delivery job sends them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from contracts.personal import Sealed
+from services.notifications.domain import (
+    INNOVATION_UNIT,
+    Message,
+    Recipient,
+    RegisteredBody,
+    message_id,
+    recipient_id,
+    registered_body_id,
+)
+from services.notifications.links import invitation_links
+from services.notifications.log import MessageLog
+from services.notifications.policies import REACTIONS
+from services.notifications.settings import MailSettings
+from services.runtime.application import ServiceApplication
+from services.runtime.deliveries import Delivery
+from services.runtime.errors import Conflict, NotFound
+from services.runtime.settings import ServiceSettings
+
+TAggregate = TypeVar("TAggregate", bound=Aggregate)
+
+
+class NotificationsApplication(ServiceApplication):
+    """Every email of the network, at most one per (causing event, recipient, template).
+
+    Reactions to the registration and membership topics record `Message`s (never send), in the
+    transaction that stores the Kafka position. The delivery job, on one instance at a time,
+    sends what is due over SMTP, retrying with exponential backoff and dead-lettering after
+    `NOTIFICATIONS_MAX_ATTEMPTS` tries; the innovation unit reads the log and retries.
+    Addresses stay sealed with their person's key and are unsealed only to send or to show.
+    """
+
+    service_name = "notifications"
+    mail: MailSettings = MailSettings()
+    jwt_secret: str = ""
+    delivery_log: MessageLog
+
+    def on_start(self, settings: ServiceSettings) -> None:
+        self.mail = MailSettings()
+        self.jwt_secret = settings.jwt_secret
+        self.delivery_log = MessageLog(settings.database_url)
+
+    def close(self) -> None:
+        if hasattr(self, "delivery_log"):
+            self.delivery_log.close()
+        super().close()
+
+    # Reactions: they only record; the delivery job sends.
+
+    def react(self, delivery: Delivery) -> Sequence[Aggregate]:
+        """Record the emails (and the facts later emails need) that a consumed event causes."""
+        model = delivery.model
+        reaction = REACTIONS.get(type(model)) if model is not None else None
+        if reaction is None:
+            return ()
+        # The event's own time, not the clock: a replay records exactly the same emails.
+        changed = reaction(self, model, delivery.event.id, delivery.event.time)
+        return list({id(a): a for a in changed}.values())
+
+    # Commands.
+
+    def retry(self, message: UUID, now: datetime | None = None) -> None:
+        """Send a failed or dead-lettered email again, with a fresh set of tries."""
+        found = self.message(message)
+        found.retry(now or datetime.now(UTC))
+        try:
+            self.save(found)
+        except IntegrityError:
+            raise Conflict("The email changed meanwhile; try again.") from None
+
+    # Queries.
+
+    def message(self, message: UUID) -> Message:
+        """The email, or NotFound."""
+        found = self.find(message, Message)
+        if found is None:
+            raise NotFound("No email with that id.")
+        return found
+
+    def render_context(self, message: Message, address: str, now: datetime) -> dict[str, Any]:
+        """What the template needs, personal values unsealed and links signed just now."""
+        context: dict[str, Any] = dict(message.context)
+        context["name"] = self.sealer.unseal(message.name) if message.name else None
+        if message.template == "invitation":
+            expires = now + timedelta(days=self.mail.invitation_link_days)
+            if message.expires_at is not None:
+                expires = min(expires, message.expires_at)  # no answers once it has started
+            context.update(
+                invitation_links(
+                    self.jwt_secret,
+                    self.mail.portal_url,
+                    UUID(context["activity_id"]),
+                    UUID(context["representative_id"]),
+                    expires,
+                )
+            )
+            context["links_expire"] = expires.isoformat()
+        return context
+
+    # Helpers.
+
+    def record(
+        self,
+        template: str,
+        cause: UUID,
+        recipient: UUID | None,
+        address: Sealed | str,
+        name: Sealed | None,
+        context: dict[str, str],
+        now: datetime,
+        not_before: datetime | None = None,
+        expires_at: datetime | None = None,
+    ) -> list[Aggregate]:
+        """A new email, or nothing when this event already caused it (a redelivery)."""
+        new_id = message_id(cause, recipient or INNOVATION_UNIT, template)
+        if new_id in self.repository:
+            return []
+        return [
+            Message(
+                template=template,
+                caused_by=cause,
+                recipient_id=recipient,
+                address=address,
+                name=name,
+                context=context,
+                not_before=not_before or now,
+                expires_at=expires_at,
+                recorded_at=now,
+            )
+        ]
+
+    def cancel_reminders(
+        self, representative_ids: Sequence[UUID], reason: str, now: datetime
+    ) -> list[Aggregate]:
+        changed: list[Aggregate] = []
+        for representative in self.recipients(representative_ids):
+            if representative.reminder_id is None:
+                continue
+            reminder = self.find(representative.reminder_id, Message)
+            if reminder is not None and reminder.cancel(reason, now):
+                changed.append(reminder)
+        return changed
+
+    def recipients(self, representative_ids: Sequence[UUID]) -> list[Recipient]:
+        found = (self.find(recipient_id(r), Recipient) for r in representative_ids)
+        return [r for r in found if r is not None]
+
+    def body_name(self, registration_id: UUID) -> str:
+        body = self.find(registered_body_id(registration_id), RegisteredBody)
+        return body.body_name if body else "—"
+
+    def upload_url(self, registration_id: UUID) -> str:
+        return f"{self.mail.portal_url}/registrations/{registration_id}/designation"
+
+    def find(self, aggregate_id: UUID, kind: type[TAggregate]) -> TAggregate | None:
+        try:
+            found: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, kind) else None

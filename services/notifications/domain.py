@@ -1,0 +1,292 @@
+"""Emails as aggregates: one per (causing event, recipient, template), sent at most once.
+
+A `Message` is recorded by a reaction in the transaction that stores the Kafka position of the
+event that caused it, and its id is derived from (event id, recipient, template): a redelivered
+or re-published event finds the message there and records nothing new. The delivery job then
+records `SendingStarted` before it talks to the mail relay and `Sent` after the relay accepted
+the email. A crash between the two leaves the message `sending`: the job sends it again with the
+same Message-ID header, so the one possible duplicate is recognisable by the recipient's client,
+and each crash in that window can cause at most one.
+
+`Recipient` and `RegisteredBody` keep what later emails need from the registration events:
+the sealed address and name of each representative and the body's name. Addresses stay sealed
+with the person's key and are unsealed only at send time, so an erased person gets nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Final
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from contracts.personal import Sealed
+from services.notifications.templates import ATHENS
+from services.runtime.errors import Conflict
+
+PENDING: Final = "pending"
+SENDING: Final = "sending"
+SENT: Final = "sent"
+FAILED: Final = "failed"
+DEAD: Final = "dead"
+CANCELLED: Final = "cancelled"
+STATUSES: Final = (PENDING, SENDING, SENT, FAILED, DEAD, CANCELLED)
+
+INNOVATION_UNIT: Final = "innovation-unit"
+"""The recipient key of emails to the innovation unit's office address."""
+
+
+def end_of_day(day: date) -> datetime:
+    """Midnight (Athens) after `day`: when a due day is over."""
+    return datetime.combine(day + timedelta(days=1), time(0), ATHENS)
+
+
+def message_id(caused_by: UUID, recipient: UUID | str, template: str) -> UUID:
+    """The one id of the email `template` to `recipient` caused by the event `caused_by`."""
+    return uuid5(NAMESPACE_URL, f"innovnet:notification:{caused_by}:{recipient}:{template}")
+
+
+def recipient_id(representative_id: UUID) -> UUID:
+    """The id of what notifications keeps about a representative."""
+    return uuid5(NAMESPACE_URL, f"innovnet:notifications:recipient:{representative_id}")
+
+
+def registered_body_id(registration_id: UUID) -> UUID:
+    """The id of what notifications keeps about a registration's body."""
+    return uuid5(NAMESPACE_URL, f"innovnet:notifications:body:{registration_id}")
+
+
+class Message(Aggregate):
+    """An email to one recipient: pending until sent, retried with backoff, then dead-lettered."""
+
+    @staticmethod
+    def create_id(template: str, caused_by: UUID, recipient_id: UUID | None) -> UUID:
+        return message_id(caused_by, recipient_id or INNOVATION_UNIT, template)
+
+    @event("Recorded")
+    def __init__(
+        self,
+        template: str,
+        caused_by: UUID,
+        recipient_id: UUID | None,
+        address: Sealed | str,
+        name: Sealed | None,
+        context: dict[str, str],
+        not_before: datetime,
+        expires_at: datetime | None,
+        recorded_at: datetime,
+    ) -> None:
+        self.template = template
+        self.caused_by = caused_by
+        self.recipient_id = recipient_id
+        self.address = address
+        """A person's address sealed with their key, or an office address in clear."""
+        self.name = name
+        self.context = dict(context)
+        self.not_before = not_before
+        self.expires_at = expires_at
+        """After this the email is pointless (a reminder of a day that is over)."""
+        self.recorded_at = recorded_at
+        self.status = PENDING
+        self.attempts = 0
+        self.attempts_before_retry = 0
+        self.next_attempt_at = not_before
+        self.last_error: str | None = None
+        self.sent_at: datetime | None = None
+        self.cancel_reason: str | None = None
+
+    @property
+    def sealed_address(self) -> Sealed | None:
+        """The address as published: sealed for a person, None for an office address."""
+        return self.address if isinstance(self.address, Sealed) else None
+
+    def is_due(self, now: datetime) -> bool:
+        """Waiting to be sent (or left `sending` by a crash) and its time has come."""
+        return self.status in (PENDING, FAILED, SENDING) and self.next_attempt_at <= now
+
+    def has_expired(self, now: datetime) -> bool:
+        """Too late to be worth sending."""
+        return self.expires_at is not None and now >= self.expires_at
+
+    @event("SendingStarted")
+    def start_sending(self, attempt: int, started_at: datetime) -> None:
+        """Recorded before the relay is contacted: a crash after it means 'maybe sent'."""
+        self.status = SENDING
+        self.attempts = attempt
+        self.next_attempt_at = started_at
+
+    def record_sent(self, at: datetime) -> None:
+        """The relay accepted the email."""
+        self.check_sending()
+        self.sent(
+            self.template,
+            self.caused_by,
+            self.recipient_id,
+            self.sealed_address,
+            self.attempts,
+            at,
+        )
+
+    @event("Sent")
+    def sent(
+        self,
+        template: str,
+        caused_by: UUID,
+        recipient_id: UUID | None,
+        recipient: Sealed | None,
+        attempts: int,
+        sent_at: datetime,
+    ) -> None:
+        self.status = SENT
+        self.sent_at = sent_at
+        self.last_error = None
+
+    def record_failure(
+        self, error: str, at: datetime, max_attempts: int, backoff: timedelta, permanent: bool
+    ) -> None:
+        """The attempt failed: retry after `backoff`, or dead-letter after `max_attempts`."""
+        self.check_sending()
+        dead = permanent or self.attempts - self.attempts_before_retry >= max_attempts
+        self.failed(
+            self.template,
+            self.caused_by,
+            self.recipient_id,
+            self.sealed_address,
+            self.attempts,
+            error,
+            dead,
+            at + backoff,
+            at,
+        )
+
+    @event("Failed")
+    def failed(
+        self,
+        template: str,
+        caused_by: UUID,
+        recipient_id: UUID | None,
+        recipient: Sealed | None,
+        attempts: int,
+        error: str,
+        dead: bool,
+        next_attempt_at: datetime,
+        failed_at: datetime,
+    ) -> None:
+        self.status = DEAD if dead else FAILED
+        self.last_error = error
+        self.next_attempt_at = next_attempt_at
+
+    def cancel(self, reason: str, at: datetime) -> bool:
+        """Give up on an unsent email (recipient erased, designation arrived); False if sent."""
+        if self.status in (SENT, CANCELLED):
+            return False
+        self.cancelled(reason, at)
+        return True
+
+    @event("Cancelled")
+    def cancelled(self, reason: str, cancelled_at: datetime) -> None:
+        self.status = CANCELLED
+        self.cancel_reason = reason
+
+    def retry(self, at: datetime) -> None:
+        """The innovation unit sends a dead-lettered or failing email again, with fresh tries."""
+        if self.status not in (DEAD, FAILED):
+            raise Conflict(
+                f"Only a failed or dead email can be retried; this one is {self.status}."
+            )
+        self.retry_requested(at)
+
+    @event("RetryRequested")
+    def retry_requested(self, requested_at: datetime) -> None:
+        self.status = PENDING
+        self.attempts_before_retry = self.attempts
+        self.next_attempt_at = requested_at
+
+    def check_sending(self) -> None:
+        if self.status != SENDING:
+            raise Conflict(f"The email is {self.status}, not being sent.")
+
+
+class Recipient(Aggregate):
+    """A representative as later emails need them: sealed address and name, body, due day."""
+
+    @staticmethod
+    def create_id(representative_id: UUID) -> UUID:
+        return recipient_id(representative_id)
+
+    @event("Nominated")
+    def __init__(
+        self,
+        representative_id: UUID,
+        registration_id: UUID,
+        role: str,
+        full_name: Sealed,
+        email: Sealed,
+        designation_due: date,
+        reminder_id: UUID | None,
+    ) -> None:
+        self.representative_id = representative_id
+        self.registration_id = registration_id
+        self.role = role
+        self.full_name = full_name
+        self.email = email
+        self.designation_due = designation_due
+        self.reminder_id = reminder_id
+        """The due-day reminder, cancelled once a designation arrives."""
+        self.withdrawn = False
+
+    @event("Withdrawn")
+    def withdraw(self) -> None:
+        self.withdrawn = True
+
+
+class RegisteredBody(Aggregate):
+    """A registration's body: its name for the emails, and whether it is withdrawn."""
+
+    @staticmethod
+    def create_id(registration_id: UUID) -> UUID:
+        return registered_body_id(registration_id)
+
+    @event("Registered")
+    def __init__(self, registration_id: UUID, body_name: str, designation_due: date) -> None:
+        self.registration_id = registration_id
+        self.body_name = body_name
+        self.designation_due = designation_due
+        self.representative_ids: list[UUID] = []
+        self.withdrawn = False
+
+    @event("RepresentativeAdded")
+    def add_representative(self, representative_id: UUID) -> None:
+        self.representative_ids.append(representative_id)
+
+    @event("Withdrawn")
+    def withdraw(self) -> None:
+        self.withdrawn = True
+
+
+def activity_mirror_id(activity: UUID) -> UUID:
+    """The id of what notifications keeps about an activity."""
+    return uuid5(NAMESPACE_URL, f"innovnet:notifications:activity:{activity}")
+
+
+class Activity(Aggregate):
+    """An activity as its invitations and changes need it: title, start, place."""
+
+    @staticmethod
+    def create_id(activity_id: UUID) -> UUID:
+        return activity_mirror_id(activity_id)
+
+    @event("Scheduled")
+    def __init__(
+        self, activity_id: UUID, title: str, starts_at: datetime, location: str | None
+    ) -> None:
+        self.activity_id = activity_id
+        self.title = title
+        self.starts_at = starts_at
+        self.location = location
+
+    @event("Rescheduled")
+    def reschedule(self, starts_at: datetime, location: str | None) -> None:
+        self.starts_at = starts_at
+        self.location = location

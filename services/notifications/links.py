@@ -1,0 +1,38 @@
+"""Accept and decline links of an invitation: signed with the token secret, expiring.
+
+They are made when the email is rendered and never stored in an event or sent to Kafka.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+from uuid import UUID
+
+import jwt
+
+AUDIENCE: Final = "innovnet:invitation-answer"
+
+
+def invitation_links(
+    secret: str, portal_url: str, activity: UUID, representative: UUID, expires: datetime
+) -> dict[str, str]:
+    """`accept_url` and `decline_url` for one invitee, valid until `expires`."""
+    links = {}
+    for key, answer in (("accept_url", "accepted"), ("decline_url", "declined")):
+        claims = {
+            "aud": AUDIENCE,
+            "sub": str(representative),
+            "activity_id": str(activity),
+            "answer": answer,
+            "exp": expires,
+        }
+        signed = jwt.encode(claims, secret, algorithm="HS256")
+        links[key] = f"{portal_url}/invitations/answer?token={signed}"
+    return links
+
+
+def read_invitation_answer(secret: str, token: str) -> tuple[UUID, UUID, str]:
+    """(activity id, representative id, answer) of a link; raises jwt's errors if not valid."""
+    claims = jwt.decode(token, secret, algorithms=["HS256"], audience=AUDIENCE)
+    return UUID(claims["activity_id"]), UUID(claims["sub"]), str(claims["answer"])

@@ -1,0 +1,40 @@
+"""What the delivery log's API answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel
+
+
+class MessagePublic(BaseModel):
+    """One email in the delivery log; `recipient` is None once the person was erased."""
+
+    id: UUID
+    template: str
+    caused_by: UUID
+    recipient_id: UUID | None
+    recipient: str | None
+    recipient_erased: bool
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    recorded_at: datetime
+    sent_at: datetime | None
+
+
+class MessageList(BaseModel):
+    """A page of the delivery log, newest first."""
+
+    items: list[MessagePublic]
+    limit: int
+    offset: int
+
+
+class RetryAccepted(BaseModel):
+    """The email is pending again and the delivery job will send it."""
+
+    id: UUID
+    status: str
