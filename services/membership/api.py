@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, status
 from psycopg.sql import SQL
 
 from contracts.personal import Sealed
@@ -36,30 +36,16 @@ from services.membership.models import (
     RepresentativeOnRoster,
 )
 from services.runtime.auth import AdminPrincipal, CurrentPrincipal, MemberPrincipal, Principal
+from services.runtime.dependencies import projection, service_application
 from services.runtime.errors import NotAllowed, NotFound
 from services.runtime.projection import Projection
 
 router = APIRouter(tags=["membership"])
 
 
-def application(request: Request) -> MembershipApplication:
-    app: MembershipApplication = request.app.state.application
-    return app
-
-
-def roster(request: Request) -> Projection:
-    found: Projection = request.app.state.running.projections["roster"]
-    return found
-
-
-def participation(request: Request) -> Projection:
-    found: Projection = request.app.state.running.projections["participation"]
-    return found
-
-
-App = Annotated[MembershipApplication, Depends(application)]
-RosterIndex = Annotated[Projection, Depends(roster)]
-ParticipationIndex = Annotated[Projection, Depends(participation)]
+App = Annotated[MembershipApplication, Depends(service_application)]
+RosterIndex = Annotated[Projection, Depends(projection("roster"))]
+ParticipationIndex = Annotated[Projection, Depends(projection("participation"))]
 
 # A body's name, level, status and since-when, from its representatives' rows. A body is a
 # member while a main representative is; it has been one since its current registration's

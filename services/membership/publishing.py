@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from contracts import membership as contract
 from contracts.events import ContractEvent
+from services.runtime.publishing import ContractMappings
 
-Mapping = Callable[[Any], ContractEvent]
-MAPPINGS: dict[str, Mapping] = {}
-"""Domain event class (`Member.Activated`) → its contract event."""
-
-
-def to_contract(domain_event: Any) -> ContractEvent | None:
-    """The contract event of a domain event; nominations and body registrations stay inside."""
-    mapping = MAPPINGS.get(type(domain_event).__qualname__)
-    return mapping(domain_event) if mapping else None
+to_contract = ContractMappings()
+"""Published domain events; the others stay inside the service."""
 
 
-def maps(event_name: str) -> Callable[[Mapping], Mapping]:
-    """Register the mapping of the domain event class named `event_name`."""
-
-    def register(mapping: Mapping) -> Mapping:
-        MAPPINGS[event_name] = mapping
-        return mapping
-
-    return register
-
-
-@maps("Member.Activated")
+@to_contract.maps("Member.Activated")
 def _(e: Any) -> ContractEvent:
     return contract.MemberActivated(
         representative_id=e.originator_id,
@@ -39,7 +22,7 @@ def _(e: Any) -> ContractEvent:
     )
 
 
-@maps("Member.Deactivated")
+@to_contract.maps("Member.Deactivated")
 def _(e: Any) -> ContractEvent:
     return contract.MemberDeactivated(
         representative_id=e.originator_id,
@@ -51,7 +34,7 @@ def _(e: Any) -> ContractEvent:
     )
 
 
-@maps("Activity.Scheduled")
+@to_contract.maps("Activity.Scheduled")
 def _(e: Any) -> ContractEvent:
     return contract.ActivityScheduled(
         activity_id=e.originator_id,
@@ -67,7 +50,7 @@ def _(e: Any) -> ContractEvent:
     )
 
 
-@maps("Activity.InvitationSent")
+@to_contract.maps("Activity.InvitationSent")
 def _(e: Any) -> ContractEvent:
     return contract.InvitationSent(
         activity_id=e.originator_id,
@@ -79,7 +62,7 @@ def _(e: Any) -> ContractEvent:
     )
 
 
-@maps("Activity.InvitationAnswered")
+@to_contract.maps("Activity.InvitationAnswered")
 def _(e: Any) -> ContractEvent:
     return contract.InvitationAnswered(
         activity_id=e.originator_id,
@@ -91,7 +74,7 @@ def _(e: Any) -> ContractEvent:
     )
 
 
-@maps("Activity.WaitingListMoved")
+@to_contract.maps("Activity.WaitingListMoved")
 def _(e: Any) -> ContractEvent:
     return contract.WaitingListMoved(
         activity_id=e.originator_id,
@@ -101,7 +84,7 @@ def _(e: Any) -> ContractEvent:
     )
 
 
-@maps("Activity.AttendanceRecorded")
+@to_contract.maps("Activity.AttendanceRecorded")
 def _(e: Any) -> ContractEvent:
     return contract.AttendanceRecorded(
         activity_id=e.originator_id,
@@ -112,7 +95,7 @@ def _(e: Any) -> ContractEvent:
     )
 
 
-@maps("Activity.Rescheduled")
+@to_contract.maps("Activity.Rescheduled")
 def _(e: Any) -> ContractEvent:
     return contract.ActivityRescheduled(
         activity_id=e.originator_id,
@@ -125,7 +108,7 @@ def _(e: Any) -> ContractEvent:
     )
 
 
-@maps("Activity.Cancelled")
+@to_contract.maps("Activity.Cancelled")
 def _(e: Any) -> ContractEvent:
     return contract.ActivityCancelled(
         activity_id=e.originator_id,

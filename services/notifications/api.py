@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, status
 
 from contracts.personal import Sealed
 from services.notifications.application import NotificationsApplication
 from services.notifications.domain import STATUSES
 from services.notifications.models import MessageList, MessagePublic, RetryAccepted
 from services.runtime.auth import AdminPrincipal
+from services.runtime.dependencies import service_application
 from services.runtime.errors import DomainError
 
 router = APIRouter(tags=["messages"])
@@ -20,12 +21,7 @@ SCAN_LIMIT = 5000
 """Rows read at most to find a recipient by address (addresses are sealed, not indexed)."""
 
 
-def application(request: Request) -> NotificationsApplication:
-    found: NotificationsApplication = request.app.state.application
-    return found
-
-
-App = Annotated[NotificationsApplication, Depends(application)]
+App = Annotated[NotificationsApplication, Depends(service_application)]
 
 
 @router.get("/messages")

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 
 from contracts.registration import Role
 from services.registration.application import RegistrationApplication
@@ -31,6 +31,7 @@ from services.registration.models import (
     WithdrawalCreate,
 )
 from services.runtime.auth import AdminPrincipal, CurrentPrincipal, OptionalPrincipal, Principal
+from services.runtime.dependencies import projection, service_application
 from services.runtime.errors import NotAllowed
 from services.runtime.projection import Projection
 
@@ -46,18 +47,8 @@ Status = Literal[
 ]
 
 
-def application(request: Request) -> RegistrationApplication:
-    app: RegistrationApplication = request.app.state.application
-    return app
-
-
-def registration_index(request: Request) -> Projection:
-    index: Projection = request.app.state.running.projections["registrations"]
-    return index
-
-
-App = Annotated[RegistrationApplication, Depends(application)]
-Index = Annotated[Projection, Depends(registration_index)]
+App = Annotated[RegistrationApplication, Depends(service_application)]
+Index = Annotated[Projection, Depends(projection("registrations"))]
 
 
 def may_see_personal_data(principal: Principal | None, registration: Registration) -> bool:

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from contracts import registration as contract
 from contracts.events import ContractEvent
+from services.runtime.publishing import ContractMappings
 
-Mapping = Callable[[Any], ContractEvent]
-MAPPINGS: dict[str, Mapping] = {}
-"""Domain event class (`Registration.Submitted`) → its contract event."""
-
-
-def to_contract(domain_event: Any) -> ContractEvent | None:
-    """The contract event of a domain event; the claim's and closures' events stay inside."""
-    mapping = MAPPINGS.get(type(domain_event).__qualname__)
-    return mapping(domain_event) if mapping else None
+to_contract = ContractMappings()
+"""Published domain events; the others stay inside the service."""
 
 
-def maps(event_name: str) -> Callable[[Mapping], Mapping]:
-    """Register the mapping of the domain event class named `event_name`."""
-
-    def register(mapping: Mapping) -> Mapping:
-        MAPPINGS[event_name] = mapping
-        return mapping
-
-    return register
-
-
-@maps("Registration.Submitted")
+@to_contract.maps("Registration.Submitted")
 def _(e: Any) -> ContractEvent:
     body = e.body
     return contract.RegistrationSubmitted(
@@ -48,7 +31,7 @@ def _(e: Any) -> ContractEvent:
     )
 
 
-@maps("Registration.RepresentativeNominated")
+@to_contract.maps("Registration.RepresentativeNominated")
 def _(e: Any) -> ContractEvent:
     n = e.nomination
     return contract.RepresentativeNominated(
@@ -67,7 +50,7 @@ def _(e: Any) -> ContractEvent:
     )
 
 
-@maps("Registration.DesignationReceived")
+@to_contract.maps("Registration.DesignationReceived")
 def _(e: Any) -> ContractEvent:
     return contract.DesignationReceived(
         registration_id=e.originator_id,
@@ -81,7 +64,7 @@ def _(e: Any) -> ContractEvent:
     )
 
 
-@maps("Registration.DesignationVerified")
+@to_contract.maps("Registration.DesignationVerified")
 def _(e: Any) -> ContractEvent:
     return contract.DesignationVerified(
         registration_id=e.originator_id,
@@ -91,7 +74,7 @@ def _(e: Any) -> ContractEvent:
     )
 
 
-@maps("Registration.DesignationRejected")
+@to_contract.maps("Registration.DesignationRejected")
 def _(e: Any) -> ContractEvent:
     return contract.DesignationRejected(
         registration_id=e.originator_id,
@@ -102,7 +85,7 @@ def _(e: Any) -> ContractEvent:
     )
 
 
-@maps("Registration.DesignationOverdue")
+@to_contract.maps("Registration.DesignationOverdue")
 def _(e: Any) -> ContractEvent:
     return contract.DesignationOverdue(
         registration_id=e.originator_id,
@@ -112,7 +95,7 @@ def _(e: Any) -> ContractEvent:
     )
 
 
-@maps("Registration.RepresentativeWithdrawn")
+@to_contract.maps("Registration.RepresentativeWithdrawn")
 def _(e: Any) -> ContractEvent:
     return contract.RepresentativeWithdrawn(
         registration_id=e.originator_id,
@@ -123,7 +106,7 @@ def _(e: Any) -> ContractEvent:
     )
 
 
-@maps("Registration.Withdrawn")
+@to_contract.maps("Registration.Withdrawn")
 def _(e: Any) -> ContractEvent:
     return contract.RegistrationWithdrawn(
         registration_id=e.originator_id, reason=e.reason, withdrawn_at=e.withdrawn_at

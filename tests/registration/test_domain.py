@@ -191,3 +191,15 @@ def test_a_registration_stored_and_read_back_is_the_same() -> None:
     assert copy.body == BODY
     assert copy.representatives == registration.representatives
     assert copy.designations == registration.designations
+
+
+def test_every_event_of_a_registration_is_published() -> None:
+    from services.registration.publishing import to_contract
+
+    events = {
+        f"Registration.{name}"
+        for name, value in vars(Registration).items()
+        if isinstance(value, type) and name not in {"Created", "Event", "Snapshot"}
+    }
+    assert events
+    assert events <= to_contract.event_names()
