@@ -523,3 +523,13 @@ def test_grafana_loads_dashboards_from_the_directory_compose_mounts() -> None:
     (provider,) = yaml.safe_load(provider_file.read_text(encoding="utf-8"))["providers"]
     assert provider["type"] == "file"
     assert provider["options"]["path"] == "/var/lib/grafana/dashboards"
+
+
+def test_notifications_send_to_the_mail_sink_that_keeps_every_message() -> None:
+    environment = compose_service("notifications")["environment"]
+    assert environment["NOTIFICATIONS_SMTP_HOST"].endswith(":-mailsink}")
+    sink = compose_service("mailsink")
+    assert sink["command"].startswith("python -m services.notifications.sink")
+    assert "--port 8025" in sink["command"]
+    assert environment["NOTIFICATIONS_SMTP_PORT"].endswith(":-8025}")
+    assert any(volume.startswith("mail-sink:") for volume in sink["volumes"])
