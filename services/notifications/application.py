@@ -154,6 +154,28 @@ class NotificationsApplication(ServiceApplication):
                 changed.append(reminder)
         return changed
 
+    def record_for_each(
+        self,
+        template: str,
+        cause: UUID,
+        representative_ids: Sequence[UUID],
+        context: dict[str, str],
+        now: datetime,
+    ) -> list[Aggregate]:
+        """The same email to each of these representatives (those the service knows)."""
+        changed: list[Aggregate] = []
+        for representative in self.recipients(representative_ids):
+            changed += self.record(
+                template,
+                cause,
+                representative.representative_id,
+                representative.email,
+                representative.full_name,
+                context,
+                now,
+            )
+        return changed
+
     def recipients(self, representative_ids: Sequence[UUID]) -> list[Recipient]:
         found = (self.find(recipient_id(r), Recipient) for r in representative_ids)
         return [r for r in found if r is not None]

@@ -123,18 +123,9 @@ def on_designation_decided(
     }
     if isinstance(e, registration.DesignationRejected):
         context["reason"] = e.reason
-    changed: list[Aggregate] = []
-    for representative in app.recipients(e.representative_ids):
-        changed += app.record(
-            "rejected" if rejected else "verified",
-            cause,
-            representative.representative_id,
-            representative.email,
-            representative.full_name,
-            context,
-            now,
-        )
-    return changed
+    return app.record_for_each(
+        "rejected" if rejected else "verified", cause, e.representative_ids, context, now
+    )
 
 
 def on_designation_overdue(
@@ -147,17 +138,7 @@ def on_designation_overdue(
         "due": e.designation_due.isoformat(),
         "upload_url": app.upload_url(e.registration_id),
     }
-    changed: list[Aggregate] = []
-    for representative in app.recipients(e.representative_ids):
-        changed += app.record(
-            "overdue",
-            cause,
-            representative.representative_id,
-            representative.email,
-            representative.full_name,
-            context,
-            now,
-        )
+    changed = app.record_for_each("overdue", cause, e.representative_ids, context, now)
     unit_context = {
         "body_name": body_name,
         "due": e.designation_due.isoformat(),
@@ -264,16 +245,7 @@ def on_activity_changed(
     else:
         template = "activity_cancelled"
         context = {"title": activity.title, "reason": e.reason or ""}
-    for representative in app.recipients(e.invitee_ids):
-        changed += app.record(
-            template,
-            cause,
-            representative.representative_id,
-            representative.email,
-            representative.full_name,
-            context,
-            now,
-        )
+    changed += app.record_for_each(template, cause, e.invitee_ids, context, now)
     return changed
 
 
