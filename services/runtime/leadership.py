@@ -36,3 +36,19 @@ def leadership(
                 return
             stop.wait(WAIT_SECONDS)
         yield None
+
+
+@contextmanager
+def exclusively(database_url: str, name: str) -> Iterator[None]:
+    """Hold the lock `name` for the block, waiting for it as long as it takes.
+
+    For setup that processes starting together would race on: PostgreSQL's `CREATE ... IF NOT
+    EXISTS` is not safe against a concurrent twin ("tuple concurrently updated").
+    """
+    key = lock_key(name)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (key,))

@@ -30,6 +30,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from services.runtime.deliveries import Delivery, tracking_name
+from services.runtime.leadership import exclusively
 from services.runtime.metrics import DUPLICATES_SKIPPED
 from services.runtime.sealing import Sealer
 
@@ -39,6 +40,10 @@ POINTER_DDL = (
     "CREATE TABLE IF NOT EXISTS public.projection_generation "
     "(name text PRIMARY KEY, generation integer NOT NULL)"
 )
+
+
+SCHEMA_LOCK = "projection-schema"
+"""Taken around projection DDL, which processes starting together would otherwise race on."""
 
 
 class GenerationSwitched(IntegrityError):
@@ -75,7 +80,7 @@ class Projection(ABC):
         self._database_url = database_url
         self._datastore_cache: dict[int, PostgresDatastore] = {}
         self._admin = datastore_for(database_url, "public")
-        with self._admin_cursor() as curs:
+        with exclusively(database_url, SCHEMA_LOCK), self._admin_cursor() as curs:
             curs.execute(POINTER_DDL)
             curs.execute(
                 "INSERT INTO public.projection_generation VALUES (%s, 1) "
@@ -195,6 +200,11 @@ class Projection(ABC):
         return self._datastore_cache[generation]
 
     def _bind(self, generation: int) -> None:
+        with exclusively(self._database_url, SCHEMA_LOCK):
+            self._create_generation(generation)
+        self.generation = generation
+
+    def _create_generation(self, generation: int) -> None:
         schema = self.schema(generation)
         datastore = self._datastores(generation)
         with datastore.transaction(commit=True) as curs:
@@ -208,7 +218,6 @@ class Projection(ABC):
         tracking = PostgresTrackingRecorder(datastore)
         tracking.create_table()
         self._tracking = tracking
-        self.generation = generation
 
     def _follow_switch(self) -> bool:
         """Bind to the active generation if a rebuild switched it; True when it did."""

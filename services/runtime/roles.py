@@ -13,6 +13,7 @@ from services.runtime.consumer import ConsumerLoop, Processor
 from services.runtime.erasure import publishing_erasures
 from services.runtime.eventstore import open_application
 from services.runtime.jobs import run_job
+from services.runtime.leadership import exclusively
 from services.runtime.policy import PolicyProcessor
 from services.runtime.projection import Projection
 from services.runtime.relay import OutboxRelay
@@ -63,10 +64,12 @@ def start_service(
     vault = KeyVault(settings.vault_database_url, master_key_from_setting(settings.master_key))
     vault.create_table()
     sealer = Sealer(vault)
-    application = open_application(definition.application_class, settings)
-    application.sealer = sealer
-    application.on_start(settings)
-    projections = {p.name: p(settings.database_url) for p in definition.projections}
+    # Tables are created at start: processes of one service starting together take turns.
+    with exclusively(settings.database_url, "schema"):
+        application = open_application(definition.application_class, settings)
+        application.sealer = sealer
+        application.on_start(settings)
+        projections = {p.name: p(settings.database_url) for p in definition.projections}
     for projection in projections.values():
         projection.sealer = sealer
         projection.application = application

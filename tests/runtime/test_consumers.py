@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import ExitStack
 
 import pytest
 from eventsourcing.persistence import IntegrityError
@@ -131,3 +132,19 @@ def test_the_policy_reacts_to_each_event_exactly_once_even_when_it_is_delivered_
             with pytest.raises(IntegrityError):
                 policies.process([delivery])
     assert len(receipts()) == 5
+
+
+def test_processes_of_one_service_starting_together_all_come_up(
+    tally_stack: TallyStack,
+) -> None:
+    # They create the same tables at the same moment; PostgreSQL's IF NOT EXISTS alone races.
+    with ExitStack() as stack:
+        workers = [stack.enter_context(tally_stack.process("worker")) for _ in range(4)]
+        until(
+            lambda: all("tally_totals assigned" in w.log() for w in workers),
+            timeout=60,
+            what="every worker joined its group",
+        )
+        for worker in workers:
+            assert worker.process.poll() is None, worker.log()
+            assert "Traceback" not in worker.log()
