@@ -174,13 +174,32 @@ class Registration(Aggregate):
         found = [r for r in self.representatives.values() if r.is_current]
         return sorted(found, key=lambda r: (r.role is not Role.MAIN, r.designation_due))
 
+    def in_force(self) -> list[Representative]:
+        """The representatives a designation is about: at most one main and one alternate.
+
+        A representative whose successor is nominated is on the way out: its successor stands
+        in its place, so a body never has more than one of each role in force (the published
+        events name at most two representatives).
+        """
+        succeeded = {r.replaces for r in self.current() if r.replaces is not None}
+        return [r for r in self.current() if r.id not in succeeded]
+
     def awaiting_designation(self) -> list[Representative]:
-        """The current representatives a new designation would cover."""
+        """The representatives in force a new designation would cover."""
         return [
             r
-            for r in self.current()
+            for r in self.in_force()
             if r.state in ("awaiting_designation", "overdue", "designation_rejected")
         ]
+
+    def predecessors(self, representative_id: UUID) -> list[Representative]:
+        """The current representatives `representative_id` replaces, nearest first."""
+        found: list[Representative] = []
+        replaced_id = self.representatives[representative_id].replaces
+        while replaced_id is not None and self.representatives[replaced_id].is_current:
+            found.append(self.representatives[replaced_id])
+            replaced_id = self.representatives[replaced_id].replaces
+        return found
 
     def pending_designation(self) -> Designation | None:
         """The designation the innovation unit has not decided on yet."""
@@ -266,6 +285,7 @@ class Registration(Aggregate):
         waiting = self.awaiting_designation()
         if not waiting:
             raise Conflict("Every representative of this registration is designated already.")
+        check_one_per_role(waiting)
         self.receive_designation(
             designation_id,
             tuple(r.id for r in waiting),
@@ -282,10 +302,9 @@ class Registration(Aggregate):
         pending = self.check_pending_designation()
         self.designation_verified(pending.designation_id, pending.representative_ids, at)
         for successor_id in pending.representative_ids:
-            replaced_id = self.representatives[successor_id].replaces
-            if replaced_id is not None and self.representatives[replaced_id].is_current:
-                replaced = self.representatives[replaced_id]
-                self.representative_withdrawn(replaced_id, replaced.role, "replaced", at)
+            # A successor of a successor not yet verified retires the whole chain it replaces.
+            for replaced in self.predecessors(successor_id):
+                self.representative_withdrawn(replaced.id, replaced.role, "replaced", at)
         return pending
 
     @event("DesignationVerified")
@@ -324,13 +343,14 @@ class Registration(Aggregate):
             return []
         return [
             r
-            for r in self.current()
+            for r in self.in_force()
             if r.state == "awaiting_designation" and r.designation_due < today
         ]
 
     def record_overdue(self, today: date, at: datetime) -> bool:
         """Record, once per due day, that it ended without a designation; False if nothing is."""
         overdue = self.overdue_representatives(today)
+        check_one_per_role(overdue)
         for due in sorted({r.designation_due for r in overdue}):
             ids = tuple(r.id for r in overdue if r.designation_due == due)
             self.designation_overdue(ids, due, at)
@@ -374,6 +394,13 @@ class Registration(Aggregate):
         if pending is None:
             raise Conflict("No designation is waiting to be checked.")
         return pending
+
+
+def check_one_per_role(representatives: list[Representative]) -> None:
+    """A designation or a due day is about at most one main and one alternate."""
+    roles = [r.role for r in representatives]
+    if len(roles) != len(set(roles)):
+        raise Conflict("A body has one main and one alternate representative in force, at most.")
 
 
 class TaxIdClaim(Aggregate):

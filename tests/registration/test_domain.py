@@ -203,3 +203,70 @@ def test_every_event_of_a_registration_is_published() -> None:
     }
     assert events
     assert events <= to_contract.event_names()
+
+
+def test_a_designation_after_a_replacement_covers_the_successor_not_the_one_it_replaces() -> None:
+    registration = submitted(alternate=True)
+    old_main, alternate = (r.id for r in registration.current())
+    successor = nomination(Role.MAIN)
+    registration.replace_representative(old_main, successor, DUE, SUBMITTED)
+    registration.collect_events()
+
+    send(registration)
+
+    (received,) = registration.collect_events()
+    assert type(received).__name__ == "DesignationReceived"
+    assert set(received.representative_ids) == {successor.representative_id, alternate}
+    registration.verify_designation(SUBMITTED)
+    assert [r.id for r in registration.current()] == [successor.representative_id, alternate]
+    assert registration.representatives[old_main].state == "withdrawn"
+
+
+def test_a_body_has_one_main_and_one_alternate_in_force_while_a_successor_waits() -> None:
+    registration = submitted(alternate=True)
+    old_main = registration.current()[0].id
+    successor = nomination(Role.MAIN)
+    registration.replace_representative(old_main, successor, DUE, SUBMITTED)
+    assert len(registration.current()) == 3, "the one replaced stays until the successor is in"
+    assert [r.role for r in registration.in_force()] == [Role.MAIN, Role.ALTERNATE]
+    assert successor.representative_id in {r.id for r in registration.in_force()}
+
+
+def test_a_due_day_missed_while_a_successor_waits_is_recorded_for_those_in_force() -> None:
+    registration = submitted(alternate=True)
+    old_main = registration.current()[0].id
+    registration.replace_representative(old_main, nomination(Role.MAIN), DUE, SUBMITTED)
+    registration.collect_events()
+    assert registration.record_overdue(date(2026, 4, 16), SUBMITTED) is True
+    (overdue,) = registration.collect_events()
+    assert old_main not in overdue.representative_ids
+    assert len(overdue.representative_ids) == 2
+
+
+def test_verifying_a_successor_of_a_successor_retires_every_one_it_replaces() -> None:
+    registration = submitted()
+    first = registration.current()[0].id
+    second, third = nomination(Role.MAIN), nomination(Role.MAIN)
+    registration.replace_representative(first, second, DUE, SUBMITTED)
+    registration.replace_representative(second.representative_id, third, DUE, SUBMITTED)
+    send(registration)
+    registration.collect_events()
+
+    registration.verify_designation(SUBMITTED)
+
+    withdrawn = [
+        e.representative_id
+        for e in registration.collect_events()
+        if type(e).__name__ == "RepresentativeWithdrawn"
+    ]
+    assert withdrawn == [second.representative_id, first]
+    assert [r.id for r in registration.current()] == [third.representative_id]
+    assert registration.status == "active"
+
+
+def test_a_representative_already_being_replaced_is_not_replaced_twice() -> None:
+    registration = submitted()
+    first = registration.current()[0].id
+    registration.replace_representative(first, nomination(Role.MAIN), DUE, SUBMITTED)
+    with pytest.raises(Conflict, match="already nominated"):
+        registration.replace_representative(first, nomination(Role.MAIN), DUE, SUBMITTED)
