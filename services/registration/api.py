@@ -267,7 +267,10 @@ def replace_representative(
     registration = app.registration(registration_id)
     check_acts_for_body(principal, registration)
     successor = app.replace_representative(registration_id, representative_id, details)
-    return RepresentativeRef(id=successor, role=registration.representatives[successor].role)
+    # `registration` was read before the successor was saved: the successor has the role of
+    # the representative it replaces (the command checked that one exists).
+    role = registration.representatives[representative_id].role
+    return RepresentativeRef(id=successor, role=role)
 
 
 @router.post("/registrations/{registration_id}/withdraw")
