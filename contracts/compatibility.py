@@ -3,7 +3,9 @@
 Topics keep every event forever, so one version's schema must read every event ever written
 with it, and every subscriber must read what the producer writes now. That leaves one safe
 change: adding an optional property (consumers ignore what they do not know). Everything else
-found here needs a new version. Constraints such as patterns and lengths are not compared.
+found here needs a new version, constraints included: a widened `maxItems`, `maxLength` or
+`pattern` lets the producer write what subscribers of the version refuse, and a narrowed one
+refuses events the topic already holds.
 """
 
 from __future__ import annotations
@@ -14,6 +16,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Schema = Mapping[str, Any]
+
+CONSTRAINTS = (
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+)
+"""The validation keywords that narrow a type: any change to one breaks a published version."""
 
 
 def breaking_changes(old: Schema, new: Schema) -> list[str]:
@@ -49,6 +68,7 @@ class _Comparison:
             )
             return
         self._compare_values(_allowed_values(old_branches), _allowed_values(new_branches), path)
+        self._compare_constraints(old_branches, new_branches, path)
         self._compare_objects(old_branches, new_branches, path, visiting)
         old_arrays = [b.schema for b in old_branches if "array" in _kinds_of(b.schema)]
         new_arrays = [b.schema for b in new_branches if "array" in _kinds_of(b.schema)]
@@ -69,6 +89,24 @@ class _Comparison:
                 self.changes.append(f"{_describe(path)} no longer allows {_listed(removed)}")
             if added := new - old:
                 self.changes.append(f"{_describe(path)} now also allows {_listed(added)}")
+
+    def _compare_constraints(
+        self, old_branches: list[_Branch], new_branches: list[_Branch], path: str
+    ) -> None:
+        old_by_kind, new_by_kind = _constraints(old_branches), _constraints(new_branches)
+        for kind in sorted(old_by_kind.keys() & new_by_kind.keys()):
+            old, new = old_by_kind[kind], new_by_kind[kind]
+            for keyword in CONSTRAINTS:
+                before, after = old.get(keyword), new.get(keyword)
+                if before == after:
+                    continue
+                if before is None:
+                    change = f"now has {keyword} {_shown(after)}"
+                elif after is None:
+                    change = f"no longer has {keyword} {_shown(before)}"
+                else:
+                    change = f"changed {keyword} from {_shown(before)} to {_shown(after)}"
+                self.changes.append(f"{_describe(path)} {change}")
 
     def _compare_objects(
         self,
@@ -191,6 +229,23 @@ def _allowed_values(branches: list[_Branch]) -> frozenset[str] | None:
         else:
             return None
     return frozenset(values) or None
+
+
+def _constraints(branches: list[_Branch]) -> dict[str, dict[str, Any]]:
+    """Each JSON type's constraint keywords, for the types only one alternative accepts."""
+    found: dict[str, dict[str, Any]] = {}
+    ambiguous: set[str] = set()
+    for branch in branches:
+        keywords = {k: branch.schema[k] for k in CONSTRAINTS if k in branch.schema}
+        for kind in _kinds_of(branch.schema):
+            if kind in found:
+                ambiguous.add(kind)
+            found[kind] = keywords
+    return {kind: keywords for kind, keywords in found.items() if kind not in ambiguous}
+
+
+def _shown(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _json_type(value: object) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any, Literal
 
+from pydantic import Field
+
 from contracts.compatibility import breaking_changes
 from contracts.events import ContractModel
 
@@ -217,4 +219,71 @@ def test_pydantic_models_follow_the_same_rules() -> None:
     assert breaking_changes(old, DecisionAdditive.model_json_schema()) == []
     assert breaking_changes(old, DecisionNarrowed.model_json_schema()) == [
         "property 'outcome' no longer allows \"rejected\""
+    ]
+
+
+def test_widening_the_most_items_of_a_list_is_a_breaking_change() -> None:
+    listed = changed(["properties", "representative_ids", "maxItems"], 2)
+    widened = changed(["properties", "representative_ids", "maxItems"], 3)
+
+    assert breaking_changes(listed, widened) == [
+        "property 'representative_ids' changed maxItems from 2 to 3"
+    ]
+
+
+def test_dropping_or_adding_a_length_limit_is_a_breaking_change() -> None:
+    limited = changed(["$defs", "Body", "properties", "name", "maxLength"], 300)
+
+    assert breaking_changes(limited, ORIGINAL) == [
+        "property 'body.name' no longer has maxLength 300"
+    ]
+    assert breaking_changes(ORIGINAL, limited) == ["property 'body.name' now has maxLength 300"]
+
+
+def test_changing_a_pattern_is_a_breaking_change() -> None:
+    nine = changed(["properties", "tax_id"], {"type": "string", "pattern": "^[0-9]{9}$"})
+    any_digits = changed(["properties", "tax_id"], {"type": "string", "pattern": "^[0-9]+$"})
+
+    assert breaking_changes(nine, any_digits) == [
+        'property \'tax_id\' changed pattern from "^[0-9]{9}$" to "^[0-9]+$"'
+    ]
+
+
+def test_a_limit_on_the_string_of_a_nullable_field_is_compared_too() -> None:
+    reason = ["properties", "reason", "anyOf", 0, "maxLength"]
+
+    assert breaking_changes(changed(reason, 500), changed(reason, 2000)) == [
+        "property 'reason' changed maxLength from 500 to 2000"
+    ]
+
+
+def test_fewest_items_shortest_length_and_number_bounds_are_compared() -> None:
+    old = changed(["properties", "size"], {"type": "integer", "exclusiveMinimum": 0})
+    old["properties"]["representative_ids"]["minItems"] = 1
+    old["$defs"]["Body"]["properties"]["name"]["minLength"] = 1
+    new = changed(["properties", "size"], {"type": "integer", "minimum": 0})
+
+    assert breaking_changes(old, new) == [
+        "property 'body.name' no longer has minLength 1",
+        "property 'representative_ids' no longer has minItems 1",
+        "property 'size' now has minimum 0",
+        "property 'size' no longer has exclusiveMinimum 0",
+    ]
+
+
+class Ids(ContractModel):
+    """A pydantic list of at most two ids, as first published."""
+
+    ids: list[str] = Field(min_length=1, max_length=2)
+
+
+class MoreIds(ContractModel):
+    """The same list allowing three."""
+
+    ids: list[str] = Field(min_length=1, max_length=3)
+
+
+def test_a_widened_pydantic_list_is_a_breaking_change() -> None:
+    assert breaking_changes(Ids.model_json_schema(), MoreIds.model_json_schema()) == [
+        "property 'ids' changed maxItems from 2 to 3"
     ]
