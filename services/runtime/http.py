@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import Response
 
+from services.runtime.body_limit import BodyLimitMiddleware
 from services.runtime.errors import answer_domain_errors
 from services.runtime.metrics import HttpMetricsMiddleware
 from services.runtime.readiness import CheckResult, KafkaCheck, check_postgres
@@ -39,6 +40,7 @@ def create_app(
 
     app = FastAPI(title=f"innovnet {definition.name}", lifespan=lifespan)
     app.state.settings = settings
+    app.add_middleware(BodyLimitMiddleware)  # innermost: metrics and request ids see its 413s
     app.add_middleware(HttpMetricsMiddleware, service=definition.name)
     app.add_middleware(RequestIdMiddleware)
     answer_domain_errors(app)

@@ -1,0 +1,40 @@
+"""The one paging of every list endpoint: `page` and `page_size`, bounded so OFFSET stays sane."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+MAX_PAGE_SIZE = 200
+MAX_PAGE = 10_000
+"""Deep enough for any list the network keeps; an OFFSET past 2 million rows is a mistake."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which slice of a list was asked for."""
+
+    number: int
+    size: int
+
+    @property
+    def limit(self) -> int:
+        return self.size
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+
+def paging(
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1 for the first page")] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+) -> Page:
+    """The page a list endpoint was asked for."""
+    return Page(number=page, size=page_size)
+
+
+Paging = Annotated[Page, Depends(paging)]
+"""A list route's parameter: `def list_x(paging: Paging)` then `LIMIT paging.limit ...`."""
