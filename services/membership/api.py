@@ -38,6 +38,7 @@ from services.membership.models import (
 from services.runtime.auth import AdminPrincipal, CurrentPrincipal, MemberPrincipal, Principal
 from services.runtime.dependencies import projection, service_application
 from services.runtime.errors import NotAllowed, NotFound
+from services.runtime.openapi_links import link, linked_response
 from services.runtime.projection import Projection
 
 router = APIRouter(tags=["membership"])
@@ -46,6 +47,22 @@ router = APIRouter(tags=["membership"])
 App = Annotated[MembershipApplication, Depends(service_application)]
 RosterIndex = Annotated[Projection, Depends(projection("roster"))]
 ParticipationIndex = Annotated[Projection, Depends(projection("participation"))]
+
+# OpenAPI links: where an activity's or a body's id leads next (the API fuzz tests follow them).
+ONE_ACTIVITY = "/activities/{activity_id}"
+ANSWER = f"{ONE_ACTIVITY}/invitations/{{representative_id}}/answer"
+
+
+def activity_links(activity_id: str) -> dict[str, dict[str, Any]]:
+    """Links to what can be done with the activity whose id the expression gives."""
+    return {
+        "GetActivity": link("GET", ONE_ACTIVITY, activity_id=activity_id),
+        "Invite": link("POST", f"{ONE_ACTIVITY}/invitations", activity_id=activity_id),
+        "Reschedule": link("POST", f"{ONE_ACTIVITY}/reschedule", activity_id=activity_id),
+        "Cancel": link("POST", f"{ONE_ACTIVITY}/cancel", activity_id=activity_id),
+        "RecordAttendance": link("POST", f"{ONE_ACTIVITY}/attendance", activity_id=activity_id),
+    }
+
 
 # A body's name, level, status and since-when, from its representatives' rows. A body is a
 # member while a main representative is; it has been one since its current registration's
@@ -197,7 +214,13 @@ def member_body(body: dict[str, Any], history: list[RepresentativeOnRoster]) -> 
     }
 
 
-@router.get("/members")
+@router.get(
+    "/members",
+    responses=linked_response(
+        status.HTTP_200_OK,
+        GetMember=link("GET", "/members/{body_id}", body_id="$response.body#/items/0/body_id"),
+    ),
+)
 def list_members(
     index: RosterIndex,
     principal: CurrentPrincipal,
@@ -280,7 +303,11 @@ def invitation_view(activity: Activity, invitation: Invitation) -> InvitationPub
     )
 
 
-@router.post("/activities", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/activities",
+    status_code=status.HTTP_201_CREATED,
+    responses=linked_response(status.HTTP_201_CREATED, **activity_links("$response.body#/id")),
+)
 def schedule_activity(activity: ActivityCreate, app: App, principal: AdminPrincipal) -> Created:
     """Schedule a GOV.LAB workshop, event, conference, webinar or joint action."""
     activity_id = app.schedule_activity(
@@ -296,7 +323,10 @@ def schedule_activity(activity: ActivityCreate, app: App, principal: AdminPrinci
     return Created(id=activity_id)
 
 
-@router.get("/activities")
+@router.get(
+    "/activities",
+    responses=linked_response(status.HTTP_200_OK, **activity_links("$response.body#/items/0/id")),
+)
 def list_activities(
     index: ParticipationIndex,
     principal: CurrentPrincipal,
@@ -330,13 +360,37 @@ def list_activities(
     )
 
 
-@router.get("/activities/{activity_id}")
+@router.get(
+    "/activities/{activity_id}",
+    responses=linked_response(
+        status.HTTP_200_OK,
+        Answer=link(
+            "POST",
+            ANSWER,
+            activity_id="$response.body#/id",
+            representative_id="$response.body#/invitations/0/representative_id",
+        ),
+        **activity_links("$response.body#/id"),
+    ),
+)
 def get_activity(activity_id: UUID, app: App, principal: CurrentPrincipal) -> ActivityPublic:
     """An activity, its seats and its invitations."""
     return activity_view(app.activity(activity_id), principal)
 
 
-@router.post("/activities/{activity_id}/invitations")
+@router.post(
+    "/activities/{activity_id}/invitations",
+    responses=linked_response(
+        status.HTTP_200_OK,
+        Answer=link(
+            "POST",
+            ANSWER,
+            activity_id="$request.path.activity_id",
+            representative_id="$response.body#/invited/0",
+        ),
+        GetActivity=link("GET", ONE_ACTIVITY, activity_id="$request.path.activity_id"),
+    ),
+)
 def invite(
     activity_id: UUID,
     invitation: InvitationCreate,

@@ -14,6 +14,7 @@ from services.notifications.models import MessageList, MessagePublic, RetryAccep
 from services.runtime.auth import AdminPrincipal
 from services.runtime.dependencies import service_application
 from services.runtime.errors import DomainError
+from services.runtime.openapi_links import link, linked_response
 
 router = APIRouter(tags=["messages"])
 
@@ -24,7 +25,13 @@ SCAN_LIMIT = 5000
 App = Annotated[NotificationsApplication, Depends(service_application)]
 
 
-@router.get("/messages")
+@router.get(
+    "/messages",
+    responses=linked_response(
+        status.HTTP_200_OK,
+        Retry=link("POST", "/messages/{message_id}/retry", message_id="$response.body#/items/0/id"),
+    ),
+)
 def list_messages(
     app: App,
     principal: AdminPrincipal,

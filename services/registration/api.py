@@ -28,11 +28,15 @@ from services.registration.models import (
     RepresentativeCreate,
     RepresentativePublic,
     RepresentativeRef,
+    SignerName,
+    SignerTitle,
     WithdrawalCreate,
 )
 from services.runtime.auth import AdminPrincipal, CurrentPrincipal, OptionalPrincipal, Principal
 from services.runtime.dependencies import projection, service_application
 from services.runtime.errors import NotAllowed
+from services.runtime.paging import Paging
+from services.runtime.openapi_links import link, linked_response
 from services.runtime.projection import Projection
 
 router = APIRouter(tags=["registration"])
@@ -49,6 +53,27 @@ Status = Literal[
 
 App = Annotated[RegistrationApplication, Depends(service_application)]
 Index = Annotated[Projection, Depends(projection("registrations"))]
+
+# OpenAPI links: where a registration's id leads next (clients and the API fuzz tests follow them).
+ONE_REGISTRATION = "/registrations/{registration_id}"
+BY_ID = "$response.body#/id"
+REGISTRATION_LINKS = {
+    "GetRegistration": link("GET", ONE_REGISTRATION, registration_id=BY_ID),
+    "SendDesignation": link("POST", f"{ONE_REGISTRATION}/designation", registration_id=BY_ID),
+    "AddAlternate": link("POST", f"{ONE_REGISTRATION}/alternate", registration_id=BY_ID),
+    "Withdraw": link("POST", f"{ONE_REGISTRATION}/withdraw", registration_id=BY_ID),
+    "ReplaceMain": link(
+        "POST",
+        f"{ONE_REGISTRATION}/representatives/{{representative_id}}/replacement",
+        registration_id=BY_ID,
+        representative_id="$response.body#/representatives/0/id",
+    ),
+}
+DESIGNATION_LINKS = {
+    "Download": link("GET", f"{ONE_REGISTRATION}/designation.pdf", registration_id=BY_ID),
+    "Verify": link("POST", f"{ONE_REGISTRATION}/designation/verify", registration_id=BY_ID),
+    "Reject": link("POST", f"{ONE_REGISTRATION}/designation/reject", registration_id=BY_ID),
+}
 
 
 def may_see_personal_data(principal: Principal | None, registration: Registration) -> bool:
@@ -129,7 +154,11 @@ def public_view(
     )
 
 
-@router.post("/registrations", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/registrations",
+    status_code=status.HTTP_201_CREATED,
+    responses=linked_response(status.HTTP_201_CREATED, **REGISTRATION_LINKS),
+)
 def submit_registration(form: RegistrationCreate, app: App) -> RegistrationCreated:
     """Submit the registration form for the main and, optionally, the alternate representative."""
     registration = app.submit(form)
@@ -141,14 +170,19 @@ def submit_registration(form: RegistrationCreate, app: App) -> RegistrationCreat
     )
 
 
-@router.get("/registrations")
+@router.get(
+    "/registrations",
+    responses=linked_response(
+        status.HTTP_200_OK,
+        GetRegistration=link("GET", ONE_REGISTRATION, registration_id="$response.body#/items/0/id"),
+    ),
+)
 def list_registrations(
     app: App,
     index: Index,
     principal: AdminPrincipal,
+    paging: Paging,
     status: Status | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> RegistrationPage:
     """The innovation unit's list, newest first, filtered by status (e.g. `overdue`)."""
     # `%s IS NULL OR status = %s`: one statement whether a status is asked for or not.
@@ -160,7 +194,7 @@ def list_registrations(
         rows = curs.execute(
             "SELECT * FROM registrations WHERE %(s)s::text IS NULL OR status = %(s)s"
             " ORDER BY submitted_at DESC, id LIMIT %(limit)s OFFSET %(offset)s",
-            {"s": status, "limit": page_size, "offset": (page - 1) * page_size},
+            {"s": status, "limit": paging.limit, "offset": paging.offset},
         ).fetchall()
     total = int(counted["n"]) if counted else 0
     return RegistrationPage(
@@ -178,12 +212,15 @@ def list_registrations(
             for row in rows
         ],
         total=total,
-        page=page,
-        page_size=page_size,
+        page=paging.number,
+        page_size=paging.size,
     )
 
 
-@router.get("/registrations/{registration_id}")
+@router.get(
+    "/registrations/{registration_id}",
+    responses=linked_response(status.HTTP_200_OK, **REGISTRATION_LINKS, **DESIGNATION_LINKS),
+)
 def get_registration(
     registration_id: UUID, app: App, principal: OptionalPrincipal
 ) -> RegistrationPublic:
@@ -192,19 +229,25 @@ def get_registration(
     return public_view(app, registration, may_see_personal_data(principal, registration))
 
 
-@router.post("/registrations/{registration_id}/designation", status_code=status.HTTP_201_CREATED)
-async def send_designation(
+@router.post(
+    "/registrations/{registration_id}/designation",
+    status_code=status.HTTP_201_CREATED,
+    responses=linked_response(status.HTTP_201_CREATED, **DESIGNATION_LINKS),
+)
+def send_designation(
     registration_id: UUID,
     app: App,
     principal: CurrentPrincipal,
     file: Annotated[UploadFile, File(description="The signed designation, a PDF of at most 10 MB")],
-    signed_by_name: Annotated[str, Form(min_length=3, max_length=200)],
-    signed_by_title: Annotated[str, Form(min_length=3, max_length=300)],
+    signed_by_name: Annotated[SignerName, Form()],
+    signed_by_title: Annotated[SignerTitle, Form()],
 ) -> RegistrationPublic:
     """Upload the designation signed by a senior management executive."""
     registration = app.registration(registration_id)
     check_acts_for_body(principal, registration)
-    content = await file.read(MAX_DESIGNATION_BYTES + 1)
+    # A plain `def` route runs in the thread pool, so the blocking reads (the spooled file,
+    # the database) stay off the event loop.
+    content = file.file.read(MAX_DESIGNATION_BYTES + 1)
     if len(content) > MAX_DESIGNATION_BYTES:
         raise TooLarge("The designation may be at most 10 MB.", field="file")
     app.send_designation(registration_id, content, signed_by_name, signed_by_title)
@@ -219,7 +262,15 @@ def download_designation(registration_id: UUID, app: App, principal: AdminPrinci
     content = app.designation_files.load(latest.sha256) if latest else None
     if content is None:
         return Response(status_code=status.HTTP_404_NOT_FOUND)
-    return Response(content, media_type="application/pdf")
+    # A file a body uploaded is never rendered by the browser in our origin: saved, not shown.
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="designation-{registration_id}.pdf"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @router.post("/registrations/{registration_id}/designation/verify")
@@ -300,7 +351,7 @@ def registration_form_sheet() -> Response:
 
 
 @router.get("/calendar/designation-due")
-def designation_due(submitted: date, app: App) -> DesignationDue:
+def designation_due(submitted: Day, app: App) -> DesignationDue:
     """The day a designation is due for a form submitted on `submitted`."""
     return DesignationDue(
         submitted=submitted, designation_due=app.calendar().designation_due(submitted)
