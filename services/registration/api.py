@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Response, UploadFile, status
 
 from contracts.registration import Role
 from services.registration.application import RegistrationApplication
@@ -35,9 +34,10 @@ from services.registration.models import (
 from services.runtime.auth import AdminPrincipal, CurrentPrincipal, OptionalPrincipal, Principal
 from services.runtime.dependencies import projection, service_application
 from services.runtime.errors import NotAllowed
-from services.runtime.paging import Paging
 from services.runtime.openapi_links import link, linked_response
+from services.runtime.paging import Paging
 from services.runtime.projection import Projection
+from services.runtime.values import Day
 
 router = APIRouter(tags=["registration"])
 

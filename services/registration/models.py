@@ -21,6 +21,8 @@ from pydantic import (
 from stdnum.gr import vat
 
 from contracts.registration import Level, Role, Seniority
+from services.runtime.text import CleanText
+from services.runtime.values import Consent, Day
 
 LOWER_THAN_DEPARTMENT_HEAD = {
     "section_head",
@@ -63,10 +65,20 @@ def phone_number(value: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-TaxId = Annotated[str, AfterValidator(greek_tax_id)]
-OrganisationEmail = Annotated[EmailStr, AfterValidator(organisation_email)]
-Phone = Annotated[str, AfterValidator(phone_number)]
-Text = Annotated[str, Field(min_length=1, max_length=300)]
+TaxId = Annotated[str, CleanText(max_length=20), AfterValidator(greek_tax_id)]
+OrganisationEmail = Annotated[
+    EmailStr, CleanText(max_length=254), AfterValidator(organisation_email)
+]
+Phone = Annotated[str, CleanText(max_length=40), AfterValidator(phone_number)]
+Website = Annotated[HttpUrl, CleanText(max_length=2000)]
+Text = Annotated[str, CleanText(max_length=300)]
+FullName = Annotated[str, CleanText(min_length=3, max_length=200)]
+Choice = Annotated[str, CleanText(max_length=100)]
+Justification = Annotated[str, CleanText(max_length=1000, multiline=True)]
+Reason = Annotated[str, CleanText(min_length=3, max_length=2000, multiline=True)]
+OptionalReason = Annotated[str, CleanText(min_length=0, max_length=2000, multiline=True)]
+SignerName = Annotated[str, CleanText(min_length=3, max_length=200)]
+SignerTitle = Annotated[str, CleanText(min_length=3, max_length=300)]
 
 
 class Strict(BaseModel):
@@ -82,19 +94,19 @@ class BodyCreate(Strict):
     tax_id: TaxId
     level: Level
     parent: Text | None = None
-    website: HttpUrl | None = None
+    website: Website | None = None
 
 
 class RepresentativeCreate(Strict):
     """A representative: a senior executive of the body."""
 
-    full_name: Annotated[str, Field(min_length=3, max_length=200)]
+    full_name: FullName
     position_title: Text
     unit: Text
-    seniority: str = Field(
+    seniority: Choice = Field(
         description="general_directorate_head, directorate_head, department_head or equivalent"
     )
-    seniority_justification: str | None = Field(None, max_length=1000, validate_default=True)
+    seniority_justification: Justification | None = Field(None, validate_default=True)
     email: OrganisationEmail
     phone: Phone | None = None
 
@@ -156,7 +168,7 @@ class RegistrationCreate(Strict):
     main: RepresentativeCreate
     alternate: RepresentativeCreate | None = None
     submitted_by: Role
-    consent: bool
+    consent: Consent
 
     @field_validator("consent")
     @classmethod
@@ -169,19 +181,19 @@ class RegistrationCreate(Strict):
 class DesignationDecision(Strict):
     """The innovation unit's reason for rejecting a designation."""
 
-    reason: Annotated[str, Field(min_length=3, max_length=2000)]
+    reason: Reason
 
 
 class WithdrawalCreate(Strict):
     """Why the registration is withdrawn (optional)."""
 
-    reason: Annotated[str, Field(max_length=2000)] | None = None
+    reason: OptionalReason | None = None
 
 
 class ClosureCreate(Strict):
     """A day the innovation unit is closed."""
 
-    date: date
+    date: Day
     reason: Text
 
 
