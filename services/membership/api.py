@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -34,12 +33,15 @@ from services.membership.models import (
     MemberPage,
     ParticipationReport,
     RepresentativeOnRoster,
+    SearchText,
 )
 from services.runtime.auth import AdminPrincipal, CurrentPrincipal, MemberPrincipal, Principal
 from services.runtime.dependencies import projection, service_application
 from services.runtime.errors import NotAllowed, NotFound
 from services.runtime.openapi_links import link, linked_response
+from services.runtime.paging import Paging
 from services.runtime.projection import Projection
+from services.runtime.values import Day
 
 router = APIRouter(tags=["membership"])
 
@@ -172,15 +174,15 @@ def read_bodies(
     index: Projection,
     principal: Principal,
     filters: dict[str, Any],
-    page: int = 1,
-    page_size: int = 1,
+    limit: int = 1,
+    offset: int = 0,
 ) -> tuple[list[tuple[dict[str, Any], list[RepresentativeOnRoster]]], int]:
     """A page of bodies with their representatives, and how many bodies match."""
     with index.reading() as curs:
         counted = curs.execute(COUNT_BODIES, filters).fetchone()
         bodies = curs.execute(
             PAGE_OF_BODIES,
-            {**filters, "limit": page_size, "offset": (page - 1) * page_size},
+            {**filters, "limit": limit, "offset": offset},
         ).fetchall()
         rows = curs.execute(
             "SELECT * FROM members WHERE body_id = ANY(%s) ORDER BY activated_at",
@@ -224,11 +226,10 @@ def member_body(body: dict[str, Any], history: list[RepresentativeOnRoster]) -> 
 def list_members(
     index: RosterIndex,
     principal: CurrentPrincipal,
+    paging: Paging,
     level: Level | None = None,
     status: Literal["active", "inactive"] | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="Text in the body's name")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+    q: Annotated[SearchText | None, Query(description="Text in the body's name")] = None,
 ) -> MemberPage:
     """The roster of the network: bodies, their level, status and representatives."""
     filters = {
@@ -237,12 +238,12 @@ def list_members(
         "q": like_pattern(q),
         "body_id": None,
     }
-    found, total = read_bodies(index, principal, filters, page, page_size)
+    found, total = read_bodies(index, principal, filters, paging.limit, paging.offset)
     return MemberPage(
         items=[MemberBody(**member_body(body, history)) for body, history in found],
         total=total,
-        page=page,
-        page_size=page_size,
+        page=paging.number,
+        page_size=paging.size,
     )
 
 
@@ -330,8 +331,7 @@ def schedule_activity(activity: ActivityCreate, app: App, principal: AdminPrinci
 def list_activities(
     index: ParticipationIndex,
     principal: CurrentPrincipal,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+    paging: Paging,
 ) -> ActivityPage:
     """Every activity for the innovation unit; for a member, those they are invited to."""
     invitee = None if principal.role == "admin" else principal.subject
@@ -339,7 +339,7 @@ def list_activities(
         counted = curs.execute(ACTIVITIES_COUNT_SQL, {"invitee": invitee}).fetchone()
         rows = curs.execute(
             ACTIVITIES_SQL,
-            {"invitee": invitee, "limit": page_size, "offset": (page - 1) * page_size},
+            {"invitee": invitee, "limit": paging.limit, "offset": paging.offset},
         ).fetchall()
     return ActivityPage(
         items=[
@@ -355,8 +355,8 @@ def list_activities(
             for row in rows
         ],
         total=int(counted["n"]) if counted else 0,
-        page=page,
-        page_size=page_size,
+        page=paging.number,
+        page_size=paging.size,
     )
 
 
@@ -463,9 +463,9 @@ def participation_report(
     principal: AdminPrincipal,
     level: Level | None = None,
     from_: Annotated[
-        date | None, Query(alias="from", description="First day (Athens) an activity starts on")
+        Day | None, Query(alias="from", description="First day (Athens) an activity starts on")
     ] = None,
-    to: Annotated[date | None, Query(description="Last day (Athens) an activity starts on")] = None,
+    to: Annotated[Day | None, Query(description="Last day (Athens) an activity starts on")] = None,
 ) -> ParticipationReport:
     """Invited, accepted and attended, per body and per level, for activities in the period."""
     with index.reading() as curs:

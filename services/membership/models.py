@@ -6,12 +6,24 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StrictBool, StrictInt
 
 from contracts.membership import ActivityKind, Answer, Seat
 from contracts.registration import Level, Role, TaxId
+from services.runtime.text import CleanText
+from services.runtime.values import Moment
 
-Language = Annotated[str, Field(pattern=r"^[a-z]{2}$", description="ISO 639-1, e.g. el, en")]
+Language = Annotated[
+    str,
+    Field(pattern=r"^[a-z]{2}$", description="ISO 639-1, e.g. el, en"),
+    CleanText(max_length=2),
+]
+Title = Annotated[str, CleanText(min_length=3, max_length=300)]
+Location = Annotated[str, CleanText(min_length=2, max_length=300)]
+OnlineUrl = Annotated[HttpUrl, CleanText(max_length=2000)]
+Reason = Annotated[str, CleanText(min_length=0, max_length=1000, multiline=True)]
+BodyId = Annotated[TaxId, CleanText(max_length=9)]
+SearchText = Annotated[str, CleanText(min_length=0, max_length=200)]
 
 
 class Strict(BaseModel):
@@ -24,35 +36,37 @@ class ActivityCreate(Strict):
     """An activity the innovation unit schedules."""
 
     kind: ActivityKind
-    title: str = Field(min_length=3, max_length=300)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    location: str | None = Field(None, min_length=2, max_length=300)
-    online_url: HttpUrl | None = None
-    capacity: int = Field(gt=0, le=100_000)
+    title: Title
+    starts_at: Moment
+    ends_at: Moment
+    location: Location | None = None
+    online_url: OnlineUrl | None = None
+    capacity: StrictInt = Field(gt=0, le=100_000)
     languages: list[Language] = Field(min_length=1, max_length=10)
 
 
 class ActivityUpdate(Strict):
     """A new time or place for an activity."""
 
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    location: str | None = Field(None, min_length=2, max_length=300)
-    online_url: HttpUrl | None = None
+    starts_at: Moment
+    ends_at: Moment
+    location: Location | None = None
+    online_url: OnlineUrl | None = None
 
 
 class Cancellation(Strict):
     """Why an activity is cancelled."""
 
-    reason: str | None = Field(None, max_length=1000)
+    reason: Reason | None = None
 
 
 class InvitationCreate(Strict):
     """Whom to invite: every active member, or the active members of the bodies named."""
 
-    body_ids: list[TaxId] | None = Field(
-        None, description="Tax numbers of the bodies to invite; omitted: every active member."
+    body_ids: list[BodyId] | None = Field(
+        None,
+        max_length=10_000,
+        description="Tax numbers of the bodies to invite; omitted: every active member.",
     )
 
 
@@ -65,8 +79,8 @@ class AnswerCreate(Strict):
 class AttendanceCreate(Strict):
     """Who attended (or, with `attended` false, who did not)."""
 
-    representative_ids: list[UUID] = Field(min_length=1)
-    attended: bool = True
+    representative_ids: list[UUID] = Field(min_length=1, max_length=10_000)
+    attended: StrictBool = True
 
 
 class Created(BaseModel):
