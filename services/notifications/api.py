@@ -10,11 +10,12 @@ from fastapi import APIRouter, Depends, Query, status
 from contracts.personal import Sealed
 from services.notifications.application import NotificationsApplication
 from services.notifications.domain import STATUSES
-from services.notifications.models import MessageList, MessagePublic, RetryAccepted
+from services.notifications.models import Filter, MessageList, MessagePublic, RetryAccepted
 from services.runtime.auth import AdminPrincipal
 from services.runtime.dependencies import service_application
 from services.runtime.errors import DomainError
 from services.runtime.openapi_links import link, linked_response
+from services.runtime.paging import Paging
 
 router = APIRouter(tags=["messages"])
 
@@ -35,11 +36,12 @@ App = Annotated[NotificationsApplication, Depends(service_application)]
 def list_messages(
     app: App,
     principal: AdminPrincipal,
-    recipient: Annotated[str | None, Query(description="an email address or a subject id")] = None,
-    template: str | None = None,
-    status_: Annotated[str | None, Query(alias="status")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    paging: Paging,
+    recipient: Annotated[
+        Filter | None, Query(description="an email address or a subject id")
+    ] = None,
+    template: Annotated[Filter | None, Query()] = None,
+    status_: Annotated[Filter | None, Query(alias="status")] = None,
 ) -> MessageList:
     """The delivery log, newest first, by recipient, template and status."""
     if status_ is not None and status_ not in STATUSES:
@@ -50,16 +52,16 @@ def list_messages(
         template=template,
         status=status_,
         recipient_id=subject,
-        limit=SCAN_LIMIT if by_address else limit,
-        offset=0 if by_address else offset,
+        limit=SCAN_LIMIT if by_address else paging.limit,
+        offset=0 if by_address else paging.offset,
     )
     unsealed: dict[str, str | None] = {}  # one person's messages share one sealed address
     items = [_public(app, row, unsealed) for row in rows]
     if by_address:
         wanted = (recipient or "").strip().lower()
         matching = [i for i in items if (i.recipient or "").lower() == wanted]
-        items = matching[offset : offset + limit]
-    return MessageList(items=items, limit=limit, offset=offset)
+        items = matching[paging.offset : paging.offset + paging.limit]
+    return MessageList(items=items, page=paging.number, page_size=paging.size)
 
 
 @router.post("/messages/{message_id}/retry", status_code=status.HTTP_202_ACCEPTED)

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel
+
+from services.runtime.text import CleanText
+
+Filter = Annotated[str, CleanText(max_length=254)]
+"""A query parameter the log is searched by: an address, a template, a status."""
 
 
 class MessagePublic(BaseModel):
@@ -29,8 +35,8 @@ class MessageList(BaseModel):
     """A page of the delivery log, newest first."""
 
     items: list[MessagePublic]
-    limit: int
-    offset: int
+    page: int
+    page_size: int
 
 
 class RetryAccepted(BaseModel):
