@@ -1,10 +1,12 @@
-"""Signed designation files: checked by their bytes, stored once by their SHA-256."""
+"""Signed designation files: parsed as PDF documents, stored once by their SHA-256."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 
+import pikepdf
 from psycopg_pool import ConnectionPool
 
 from services.runtime.errors import DomainError
@@ -20,6 +22,12 @@ class NotAPdf(DomainError):
     code = "unsupported_media_type"
 
 
+class EncryptedPdf(DomainError):
+    """The file is a PDF locked with a password or encryption, which the unit cannot check."""
+
+    code = "encrypted_pdf"
+
+
 class TooLarge(DomainError):
     """The file is larger than a designation may be."""
 
@@ -29,7 +37,7 @@ class TooLarge(DomainError):
 
 @dataclass(frozen=True)
 class CheckedFile:
-    """A designation's bytes, known to be a PDF within the size limit."""
+    """A designation's bytes, known to be a readable PDF within the size limit."""
 
     content: bytes
     sha256: str
@@ -40,11 +48,32 @@ class CheckedFile:
 
 
 def check_designation_file(content: bytes) -> CheckedFile:
-    """Accept a PDF (by its bytes: the header, and the end-of-file marker) of at most 10 MB."""
+    """Accept a PDF of at most 10 MB that a PDF library opens, unencrypted, with a page or more."""
     if len(content) > MAX_DESIGNATION_BYTES:
         raise TooLarge("The designation may be at most 10 MB.", field="file")
-    if not content.startswith(PDF_MAGIC) or b"%%EOF" not in content[-2048:]:
+    if not content.startswith(PDF_MAGIC):
         raise NotAPdf("The designation must be a PDF document.", field="file")
+    try:
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            encrypted = pdf.is_encrypted
+            pages = len(pdf.pages)
+    except pikepdf.PasswordError:
+        encrypted, pages = True, 0
+    except Exception:
+        # qpdf raises PdfError for most damage, but a broken page tree can surface as other
+        # errors: whatever stops the library from reading it stops the innovation unit too.
+        raise NotAPdf(
+            "The designation must be a PDF document; this file could not be read as one.",
+            field="file",
+        ) from None
+    if encrypted:
+        raise EncryptedPdf(
+            "The designation is an encrypted or password-protected PDF; send it without a"
+            " password or encryption so the innovation unit can check it.",
+            field="file",
+        )
+    if pages < 1:
+        raise NotAPdf("The designation PDF has no pages.", field="file")
     return CheckedFile(content, hashlib.sha256(content).hexdigest())
 
 
