@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from services.runtime.auth import mint_token
 from services.runtime.rebuild import rebuild_projection
+from services.runtime.release import release_service
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
 from services.runtime.topics import create_topics
@@ -72,6 +73,12 @@ def token(args: argparse.Namespace) -> int:
     return 0
 
 
+def relay_release(args: argparse.Namespace) -> int:
+    """Publish a service's parked events (after the fix that maps them)."""
+    definition = load_definition(args.service)
+    return release_service(definition, ServiceSettings.for_service(definition.name))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command tree."""
     parser = argparse.ArgumentParser(prog="innovnet", description=__doc__)
@@ -95,6 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("service", help="a service name, or module:attribute of a definition")
     rebuild.add_argument("projection", help="the projection's name")
     rebuild.set_defaults(handler=projection_rebuild)
+
+    relay = commands.add_parser("relay", help="the outbox relay of a service")
+    relay_commands = relay.add_subparsers(dest="relay_command", required=True)
+    release = relay_commands.add_parser(
+        "release", help="publish the parked events that map now, in order per aggregate"
+    )
+    release.add_argument("service", help="a service name, or module:attribute of a definition")
+    release.set_defaults(handler=relay_release)
 
     mint = commands.add_parser("token", help="mint a bearer token for local use")
     mint.add_argument("--role", choices=["admin", "member"], required=True)

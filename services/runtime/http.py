@@ -14,9 +14,8 @@ from starlette.responses import Response
 from services.runtime.body_limit import BodyLimitMiddleware
 from services.runtime.errors import answer_domain_errors
 from services.runtime.metrics import HttpMetricsMiddleware
-from services.runtime.readiness import CheckResult, KafkaCheck, check_postgres
 from services.runtime.request_id import RequestIdMiddleware
-from services.runtime.roles import RunningService, start_service
+from services.runtime.roles import start_service
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
 
@@ -25,8 +24,6 @@ def create_app(
     definition: ServiceDefinition, settings: ServiceSettings, role: str = "all"
 ) -> FastAPI:
     """Build the HTTP app of `definition`; its lifespan runs what `role` includes."""
-    topic = definition.published_topic(settings.topic_prefix)
-    kafka_check = KafkaCheck(settings.kafka_bootstrap_servers, topic.name)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -54,19 +51,19 @@ def create_app(
 
     @app.get("/ready", tags=["operations"])
     def ready() -> JSONResponse:
-        """Database, Kafka, relay and consumers are working; 503 names what is not."""
-        checks = {
-            "postgres": check_postgres(settings.database_url),
-            "kafka": kafka_check(),
-            **background_checks(app.state.running),
-        }
-        ok = all(result.ok for result in checks.values())
+        """Database, Kafka, relay, consumers and jobs work; 503 names what not, since when.
+
+        Answers from the background checker's latest round (a second or two old), so a burst
+        of probes costs the database nothing.
+        """
+        readiness = app.state.running.readiness.latest()
         body = {
-            "status": "ready" if ok else "not ready",
+            "status": "ready" if readiness.ok else "not ready",
             "service": definition.name,
-            "checks": {name: result.detail for name, result in checks.items()},
+            "checked_at": readiness.checked_at.isoformat(),
+            "checks": readiness.checks,
         }
-        return JSONResponse(body, status_code=200 if ok else 503)
+        return JSONResponse(body, status_code=200 if readiness.ok else 503)
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
     def metrics() -> Response:
@@ -75,10 +72,3 @@ def create_app(
 
     return app
 
-
-def background_checks(running: RunningService) -> dict[str, CheckResult]:
-    """Each relay and consumer thread of the process: running, or stopped."""
-    return {
-        name: CheckResult(True, "ok") if alive else CheckResult(False, f"{name} stopped")
-        for name, alive in running.background_alive().items()
-    }

@@ -89,3 +89,23 @@ DUPLICATES_SKIPPED = Counter(
     "Redelivered or re-published messages recognised and skipped.",
     ["processor", "reason"],
 )
+RELAY_PARKED = Gauge(
+    "innovnet_relay_parked_events",
+    "Stored events the relay holds back: unmappable ones and later events of their aggregates.",
+    ["topic"],
+)
+RELAY_PARKED_TOTAL = Counter(
+    "innovnet_relay_parked_total",
+    "Events the relay parked (counted once, when parked).",
+    ["topic"],
+)
+PART_RESTARTS = Counter(
+    "innovnet_part_restarts_total",
+    "Background parts (relay, consumers, jobs) restarted by the supervisor after a failure.",
+    ["service", "part"],
+)
+PART_FAILING = Gauge(
+    "innovnet_part_failing",
+    "1 while a background part (relay, consumer, job) is failing or down, else 0.",
+    ["service", "part"],
+)

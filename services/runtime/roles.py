@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -16,10 +15,12 @@ from services.runtime.jobs import run_job
 from services.runtime.leadership import exclusively
 from services.runtime.policy import PolicyProcessor
 from services.runtime.projection import Projection
+from services.runtime.readiness import ConsumedTopics, ReadinessChecker
 from services.runtime.relay import OutboxRelay
 from services.runtime.sealing import KeyVault, Sealer, master_key_from_setting
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
+from services.runtime.supervision import Supervisor
 
 log = logging.getLogger(__name__)
 
@@ -38,19 +39,19 @@ class RunningService:
     application: ServiceApplication
     projections: dict[str, Projection]
     relay: OutboxRelay | None = None
-    consumers: list[ConsumerLoop] = field(default_factory=list)
+    consumed: list[ConsumedTopics] = field(default_factory=list)
     stop_event: threading.Event = field(default_factory=threading.Event)
-    threads: list[threading.Thread] = field(default_factory=list)
+    supervisor: Supervisor = field(init=False)
+    readiness: ReadinessChecker = field(init=False)
 
-    def background_alive(self) -> dict[str, bool]:
-        """Each background thread by name: still running?"""
-        return {thread.name: thread.is_alive() for thread in self.threads}
+    def __post_init__(self) -> None:
+        self.supervisor = Supervisor(self.definition.name, self.stop_event)
 
     def stop(self) -> None:
-        """Stop the threads, then close the stores."""
+        """Stop the parts and the checker, then close the stores."""
         self.stop_event.set()
-        for thread in self.threads:
-            thread.join(STOP_TIMEOUT_SECONDS)
+        self.supervisor.join(STOP_TIMEOUT_SECONDS)
+        self.readiness.join(STOP_TIMEOUT_SECONDS)
         for projection in self.projections.values():
             projection.close()
         self.application.close()
@@ -82,33 +83,46 @@ def start_service(
             publishing_erasures(definition.to_contract, definition.erased_event),
             settings.kafka_bootstrap_servers,
         )
-        _start(running, "relay", running.relay.run)
+        running.supervisor.start("relay", running.relay.run, running.relay.health)
     if role in ("worker", "all"):
         processors: list[Processor] = [*projections.values()]
         if definition.reacts_to:
             processors.append(PolicyProcessor(application, definition.reacts_to))
         for processor in processors:
-            group = f"{settings.consumer_group_prefix}{definition.name}.{processor.name}"
-            loop = ConsumerLoop(
-                processor, settings.kafka_bootstrap_servers, group, settings.topic_prefix
+            running.consumed.append(
+                ConsumedTopics(processor, [f"{settings.topic_prefix}{t}" for t in processor.topics])
             )
-            running.consumers.append(loop)
-            _start(running, f"consumer:{processor.name}", loop.run)
+            running.supervisor.start(
+                f"consumer:{processor.name}", partial(_consume, running, processor)
+            )
         for job in definition.jobs:
-            _start(
-                running, f"job:{job.name}", partial(run_job, job, running, settings.database_url)
+            running.supervisor.start(
+                f"job:{job.name}", partial(run_job, job, running, settings.database_url)
             )
+    running.readiness = readiness_checker(running)
+    running.readiness.start(running.stop_event)
     return running
 
 
-def _start(running: RunningService, name: str, target: Callable[[threading.Event], None]) -> None:
-    def guarded() -> None:
-        try:
-            target(running.stop_event)
-        except Exception:
-            log.exception("%s stopped on an error", name)
-            raise
+def readiness_checker(running: RunningService) -> ReadinessChecker:
+    """The checker of the running parts, the stores and the broker, with the service's lag."""
+    definition, settings = running.definition, running.settings
+    topic = definition.published_topic(settings.topic_prefix).name
+    events_table = running.application.recorder.events_table_name  # type: ignore[attr-defined]
+    return ReadinessChecker(
+        definition.name,
+        settings.database_url,
+        settings.kafka_bootstrap_servers,
+        topic,
+        running.supervisor.states,
+        relay_source=(topic, events_table) if definition.to_contract is not None else None,
+        consumed=running.consumed,
+    )
 
-    thread = threading.Thread(target=guarded, name=name, daemon=True)
-    thread.start()
-    running.threads.append(thread)
+
+def _consume(running: RunningService, processor: Processor, stop: threading.Event) -> None:
+    """Run a fresh consumer loop of `processor` (a failed loop's consumer is closed for good)."""
+    settings = running.settings
+    group = f"{settings.consumer_group_prefix}{running.definition.name}.{processor.name}"
+    loop = ConsumerLoop(processor, settings.kafka_bootstrap_servers, group, settings.topic_prefix)
+    loop.run(stop)

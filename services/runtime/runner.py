@@ -41,14 +41,15 @@ def run(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
 
 
 def run_headless(definition: ServiceDefinition, settings: ServiceSettings, role: str) -> None:
-    """Run the relay or the workers without HTTP, until SIGTERM or Ctrl-C."""
+    """Run the relay or the workers without HTTP, until SIGTERM or Ctrl-C.
+
+    A part that fails is restarted by the supervisor, so the process itself never gives up.
+    """
     stopped = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopped.set())
     running = start_service(definition, settings, role)
     try:
-        while not stopped.wait(1.0):
-            if not any(running.background_alive().values()):
-                raise SystemExit(f"{definition.name} --role {role}: nothing left running")
+        stopped.wait()
     finally:
         running.stop()

@@ -3,7 +3,8 @@
 A tally belongs to an owner (personal data, sealed with the owner's key) and is incremented;
 its events are published to a topic of the test's own, and the `TallyTotals` projection folds
 them. Fault-injection tests run it as processes: `python -m tests.runtime.tally --role relay`.
-Environment: `TALLY_TOPIC` (the topic), `TALLY_PAUSE_FILE` (a pause point: see below).
+Environment: `TALLY_TOPIC` (the topic), `TALLY_PAUSE_FILE` (a pause point: see below),
+`TALLY_RELAY_DEAD_FILE` and `TALLY_MAPPING_FIXED` (relay faults: see below).
 """
 
 from __future__ import annotations
@@ -95,12 +96,20 @@ class TallyApplication(ServiceApplication):
         self.save(tally)
 
 
+UNMAPPABLE_BY = 13
+"""An increment by this much maps to an invalid contract event, unless `TALLY_MAPPING_FIXED`
+is set: an event the relay cannot publish, and the fix that later makes it publishable."""
+
+
 def to_contract(domain_event: Any) -> ContractEvent | None:
     """Tally domain events as contract events."""
     if isinstance(domain_event, Tally.Opened):
         return TallyOpened(tally_id=domain_event.originator_id, owner=domain_event.owner)
     if isinstance(domain_event, Tally.Incremented):
-        return TallyIncremented(tally_id=domain_event.originator_id, by=domain_event.by)
+        by = domain_event.by
+        if by == UNMAPPABLE_BY and not os.environ.get("TALLY_MAPPING_FIXED"):
+            by = "unlucky"  # fails the contract's validation, as a mapping bug would
+        return TallyIncremented(tally_id=domain_event.originator_id, by=by)
     return None
 
 
@@ -113,7 +122,13 @@ def pause_if_asked(point: str) -> None:
 
 
 class PausingRelay(OutboxRelay):
-    """The runtime's relay, with a pause point after the broker acknowledged a batch."""
+    """The runtime's relay, with a pause point after the broker acknowledged a batch, and a
+    kill switch: while the file `TALLY_RELAY_DEAD_FILE` exists, the relay fails at each batch."""
+
+    def before_batch(self) -> None:
+        dead_file = os.environ.get("TALLY_RELAY_DEAD_FILE")
+        if dead_file and Path(dead_file).exists():
+            raise RuntimeError("the relay is held dead by the test")
 
     def _record_position(self, conn: Any, position: int) -> None:
         pause_if_asked("relay-before-record")
