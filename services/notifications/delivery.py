@@ -43,6 +43,10 @@ EMAILS_CANCELLED = Counter(
     "Emails given up before sending: recipient erased, or too late to matter.",
     ["template"],
 )
+EMAILS_UNREADABLE = Counter(
+    "innovnet_emails_unreadable_total",
+    "Emails the delivery job could not even load or save; logged and skipped, the rest go on.",
+)
 EMAILS_BY_STATUS = Gauge(
     "innovnet_delivery_log_emails", "Emails in the delivery log by status.", ["status"]
 )
@@ -56,7 +60,12 @@ def deliver_due(running: Any, now: datetime | None = None) -> int:
     now = now or datetime.now(UTC)
     attempted = 0
     for message in application.delivery_log.due(now):
-        attempted += deliver(application, mailer, message, now)
+        try:
+            attempted += deliver(application, mailer, message, now)
+        except Exception:
+            # One message that cannot even be read or saved must not stop the others.
+            EMAILS_UNREADABLE.inc()
+            log.exception("email %s could not be handled; the others are sent", message)
     application.delivery_log.catch_up(application)
     counts = application.delivery_log.counts()
     for status in STATUSES:
@@ -74,7 +83,12 @@ def deliver(
     if message.status == SENDING:
         EMAILS_RESENT_AFTER_CRASH.inc()
     sealed = message.sealed_address
-    address = application.sealer.unseal(sealed) if sealed else str(message.address)
+    try:
+        address = application.sealer.unseal(sealed) if sealed else str(message.address)
+    except Exception as error:
+        # A tampered or unknown sealed value never unseals: no retry can help this one.
+        log.exception("email %s: the address could not be unsealed", message.id)
+        return _give_up(application, message, f"address not readable: {type(error).__name__}", now)
     reason = "recipient erased" if address is None else None
     if message.has_expired(now):
         reason = "too late to matter"
@@ -102,6 +116,16 @@ def deliver(
         EMAILS_SENT.labels(message.template).inc()
         _save(application, message)
     return 1
+
+
+def _give_up(
+    application: NotificationsApplication, message: Any, reason: str, now: datetime
+) -> int:
+    """Dead-letter a message that fails before the relay is contacted; 0 (relay not contacted)."""
+    message.start_sending(message.attempts + 1, now)
+    if _save(application, message):
+        _record_failure(application, message, reason, True)
+    return 0
 
 
 def _record_failure(
