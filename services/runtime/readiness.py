@@ -94,8 +94,9 @@ class Since:
 class PostgresProbe:
     """One connection to the service's database, kept and re-opened when it breaks."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, application_name: str = "readiness") -> None:
         self._database_url = database_url
+        self._application_name = application_name
         self._conn: psycopg.Connection[Any] | None = None
 
     def connection(self) -> psycopg.Connection[Any]:
@@ -105,6 +106,7 @@ class PostgresProbe:
             self._conn = psycopg.connect(
                 self._database_url,
                 autocommit=True,
+                application_name=self._application_name,
                 connect_timeout=int(CHECK_TIMEOUT_SECONDS),
                 options=f"-c statement_timeout={int(CHECK_TIMEOUT_SECONDS * 1000)}",
                 keepalives=1,
@@ -189,7 +191,7 @@ class ReadinessChecker:
     ) -> None:
         """`relay_source` is (published topic, events table) when the service publishes."""
         self._service = service
-        self._postgres = PostgresProbe(database_url)
+        self._postgres = PostgresProbe(database_url, f"{service} readiness")
         self._kafka = KafkaProbe(bootstrap_servers, topic)
         self._parts = parts
         self._relay_source = relay_source

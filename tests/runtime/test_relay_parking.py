@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import uuid
+from pathlib import Path
 from uuid import UUID
 
 import httpx
 import pytest
+import yaml
 
 from services.runtime import cli
 from tests.runtime.conftest import TallyStack
@@ -14,6 +18,7 @@ from tests.runtime.tally import UNMAPPABLE_BY
 from tests.support.polling import eventually
 
 DEFINITION = "tests.runtime.tally:definition"
+ALERTS = Path(__file__).resolve().parents[2] / "deploy" / "prometheus" / "alerts.yml"
 
 
 def test_an_unmappable_event_parks_its_aggregate_and_a_release_after_the_fix_publishes_in_order(
@@ -108,3 +113,82 @@ def _assert_parked_versions(stack: TallyStack, versions: list[int]) -> None:
 def _assert_metric(base_url: str, topic: str, value: int) -> None:
     metrics = httpx.get(f"{base_url}/metrics", timeout=10).text
     assert f'innovnet_relay_parked_events{{topic="{topic}"}} {float(value)}' in metrics
+
+
+def test_parked_events_and_a_failing_part_raise_their_alerts(tmp_path: Path) -> None:
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        pytest.skip("promtool is not installed (Debian package: prometheus)")
+    topic = 'topic="innovnet.registration.v1"'
+    part = 'service="registration",part="relay"'
+    rule_test = {
+        "rule_files": [str(ALERTS)],
+        "evaluation_interval": "15s",
+        "tests": [
+            {
+                "interval": "15s",
+                "input_series": [
+                    {"series": f"innovnet_relay_parked_events{{{topic}}}", "values": "0 3x12"},
+                    {"series": f"innovnet_part_failing{{{part}}}", "values": "0 1x12"},
+                ],
+                "alert_rule_test": [
+                    {
+                        "eval_time": "30s",
+                        "alertname": "InnovnetRelayParkedEvents",
+                        "exp_alerts": [],
+                    },
+                    {
+                        "eval_time": "2m",
+                        "alertname": "InnovnetRelayParkedEvents",
+                        "exp_alerts": [
+                            {
+                                "exp_labels": {
+                                    "severity": "warning",
+                                    "topic": "innovnet.registration.v1",
+                                },
+                                "exp_annotations": {
+                                    "summary": "the relay of innovnet.registration.v1 holds 3"
+                                    " events it cannot publish",
+                                    "description": "An event could not be mapped to its contract"
+                                    " event (see the service's log); it and the later events of"
+                                    " its aggregate wait in the relay_parked table, everything"
+                                    " else is published. After the fix: innovnet relay release"
+                                    " SERVICE.",
+                                },
+                            }
+                        ],
+                    },
+                    {
+                        "eval_time": "3m",
+                        "alertname": "InnovnetPartFailing",
+                        "exp_alerts": [
+                            {
+                                "exp_labels": {
+                                    "severity": "critical",
+                                    "service": "registration",
+                                    "part": "relay",
+                                },
+                                "exp_annotations": {
+                                    "summary": "registration: relay keeps failing",
+                                    "description": "The supervisor restarts it with backoff, and"
+                                    " /ready names it with the time it started failing; the"
+                                    " service's log has the error.",
+                                },
+                            }
+                        ],
+                    },
+                ],
+            }
+        ],
+    }
+    path = tmp_path / "alerts.test.yml"
+    path.write_text(yaml.safe_dump(rule_test, sort_keys=False), encoding="utf-8")
+    result = subprocess.run(
+        [promtool, "test", "rules", str(path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,126 @@
+"""Failed parts are restarted with backoff; readiness and lag tell the truth meanwhile."""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from services.runtime.supervision import PartReturned, Supervisor, backoff_seconds
+from tests.runtime.conftest import TallyStack
+from tests.support.polling import eventually, until
+
+SINCE = re.compile(r"^(down|failing) since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 \((\w+)\)")
+
+
+def test_the_backoff_doubles_from_the_first_wait_and_stops_at_the_cap() -> None:
+    waits = [backoff_seconds(n, first=1.0, cap=30.0) for n in range(1, 8)]
+    assert waits == [1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
+
+
+def test_a_failing_part_is_restarted_and_its_state_says_since_when_and_with_what() -> None:
+    stop = threading.Event()
+    runs: list[int] = []
+    healthy = threading.Event()
+
+    def flaky(stop: threading.Event) -> None:
+        runs.append(1)
+        if len(runs) < 4:
+            raise ConnectionResetError("the detail stays in the log")
+        healthy.set()
+        stop.wait()
+
+    supervisor = Supervisor("test", stop, first_backoff=0.01, max_backoff=0.05)
+    part = supervisor.start("job:flaky", flaky)
+    try:
+        until(healthy.is_set, timeout=10, what="the fourth run")
+        state = part.state()
+        assert state.restarts == 3
+        assert state.running
+        assert not state.ok, "still counted as failing until it stays up"
+        match = SINCE.match(state.describe())
+        assert match, state.describe()
+        assert match.group(2) == "ConnectionResetError"
+        assert "detail" not in state.describe()
+        part.health.ok()
+        assert part.state().ok
+        assert part.state().describe() == "ok"
+    finally:
+        stop.set()
+        supervisor.join(5)
+
+
+def test_a_part_that_returns_on_its_own_is_restarted_too() -> None:
+    stop = threading.Event()
+    runs: list[int] = []
+
+    def returns(stop: threading.Event) -> None:
+        runs.append(1)
+
+    supervisor = Supervisor("test", stop, first_backoff=0.01, max_backoff=0.01)
+    part = supervisor.start("consumer:quitter", returns)
+    try:
+        until(lambda: len(runs) >= 3, timeout=10, what="three runs")
+        assert part.state().error == PartReturned.__name__
+    finally:
+        stop.set()
+        supervisor.join(5)
+
+
+def test_a_relay_held_dead_is_restarted_and_meanwhile_lag_rises_and_ready_names_it(
+    tally_stack: TallyStack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    dead_file = tmp_path / "relay-dead"
+    monkeypatch.setenv("TALLY_RELAY_DEAD_FILE", str(dead_file))
+    with tally_stack.process("all") as service, tally_stack.in_process() as writer:
+        app, sealer = writer.application, writer.application.sealer
+        tally_id = app.open(sealer.seal(uuid.uuid4(), "someone"))
+        eventually(lambda: _assert_published(tally_stack, 1), timeout=30)
+        eventually(lambda: _assert_ready(service.base_url), timeout=60)
+
+        dead_file.touch()  # the relay fails at its next batch, and after each restart
+        for _ in range(5):
+            app.increment(tally_id)
+
+        def held_dead() -> None:
+            response = httpx.get(f"{service.base_url}/ready", timeout=10)
+            assert response.status_code == 503
+            relay = response.json()["checks"]["relay"]
+            match = SINCE.match(relay)
+            assert match, relay
+            assert match.group(2) == "RuntimeError"
+            assert _metric(service.base_url, "innovnet_relay_lag_events") == 5
+            assert _metric(service.base_url, "innovnet_part_restarts_total", part="relay") >= 1
+
+        eventually(held_dead, timeout=60)
+        assert len(tally_stack.topic_messages()) == 1, "nothing was published while dead"
+
+        dead_file.unlink()
+        eventually(lambda: _assert_published(tally_stack, 6), timeout=60)
+        eventually(lambda: _assert_ready(service.base_url), timeout=60)
+        assert _metric(service.base_url, "innovnet_relay_lag_events") == 0
+        assert service.process.poll() is None
+
+
+def _assert_published(stack: TallyStack, count: int) -> None:
+    assert len(stack.topic_messages()) == count
+
+
+def _assert_ready(base_url: str) -> None:
+    response = httpx.get(f"{base_url}/ready", timeout=10)
+    assert response.status_code == 200, response.text
+    assert response.json()["checks"]["relay"] == "ok"
+
+
+def _metric(base_url: str, name: str, **labels: str) -> float:
+    text = httpx.get(f"{base_url}/metrics", timeout=10).text
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and labels.items() <= sample.labels.items():
+                return float(sample.value)
+    raise AssertionError(f"no sample {name} {labels}")
