@@ -1,0 +1,141 @@
+"""Schemathesis against a running service: each operation alone, then sequences along its links."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import hypothesis
+from hypothesis import HealthCheck, Phase
+from hypothesis import strategies as st
+from schemathesis import Case, GenerationMode, Response
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.schemas import APIOperation, BaseSchema
+
+from tests.fuzz.seed import PUBLIC, Caller
+from tests.fuzz.tally import Tally
+
+# Repeatable: the same cases every run, no example database, no timing-based health checks.
+COMMON_SETTINGS: dict[str, Any] = {
+    "deadline": None,
+    "derandomize": True,
+    "database": None,
+    "suppress_health_check": list(HealthCheck),
+    "phases": [Phase.explicit, Phase.generate],
+    "print_blob": False,
+}
+
+REQUEST_TIMEOUT_SECONDS = 30
+
+DESIGNED_5XX = {"GET /ready": {503}}
+"""Server-side statuses an operation is made to answer: readiness says 503 while a part is down."""
+
+
+Prepare = Callable[[Case], None]
+"""Adjusts a generated case before it is sent (e.g. plants a valid body now and then)."""
+
+
+def send(case: Case, caller: Caller, tally: Tally, prepare: Prepare, **kwargs: Any) -> Response:
+    """Send `case` as `caller`; count its status and keep any 5xx with the request that got it."""
+    prepare(case)
+    if case.headers:
+        # Generated security headers are dropped: the caller alone decides who is asking.
+        case.headers.pop("Authorization", None)
+    response = case.call(headers=caller.headers, timeout=REQUEST_TIMEOUT_SECONDS, **kwargs)
+    # A negative case may leave the security header out: then the public sent it.
+    sender = caller.name if "Authorization" in response.request.headers else PUBLIC.name
+    tally.record(case.operation.label, sender, response.status_code)
+    if response.status_code in DESIGNED_5XX.get(case.operation.label, ()):
+        return response
+    try:
+        case.validate_response(response, checks=[not_a_server_error])
+    except FailureGroup as failures:
+        tally.server_error(f"as {sender}: {failures.message}")
+    return response
+
+
+def cases_of(operation: APIOperation, path_ids: dict[str, str]) -> st.SearchStrategy[Case]:
+    """Valid and invalid requests to `operation`, some with the real ids of the seeded data."""
+    strategies = [operation.as_strategy(generation_mode=GenerationMode.POSITIVE)]
+    if any(True for _ in operation.iter_parameters()) or operation.body:
+        strategies.append(operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+    real = {p.name: path_ids[p.name] for p in operation.path_parameters if p.name in path_ids}
+    if real:
+        strategies.append(operation.as_strategy(path_parameters=real))
+    return st.one_of(strategies)
+
+
+def cover_boundaries(
+    schema: BaseSchema,
+    callers: dict[str, Caller],
+    path_ids: dict[str, str],
+    tally: Tally,
+    limit: int,
+) -> None:
+    """Schemathesis's coverage cases for each operation, as the caller in `callers` for it.
+
+    They are deterministic: boundary values (the largest page, the last day of year 9999),
+    missing and wrongly typed fields. At most `limit` an operation, spread over all of them.
+    """
+    modes = list(GenerationMode)
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        config = schema.config.generation_for(operation=operation)
+        cases = list(
+            schema.iter_coverage_cases(operation, generation_modes=modes, generation_config=config)
+        )
+        for case in cases[:: max(1, math.ceil(len(cases) / limit))]:
+            if case.meta is not None and not case.meta.generation.mode.is_negative:
+                # Valid requests get real ids, so their boundary values reach the handler.
+                for parameter in operation.path_parameters:
+                    if parameter.name in path_ids:
+                        case.path_parameters[parameter.name] = path_ids[parameter.name]
+            send(case, callers[operation.label], tally, prepare=lambda case: None)
+
+
+def fuzz_each_operation(
+    schema: BaseSchema,
+    caller: Caller,
+    path_ids: dict[str, str],
+    tally: Tally,
+    examples: int,
+    prepare: Prepare,
+) -> None:
+    """Up to `examples` generated requests to every operation of `schema`, sent as `caller`."""
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @hypothesis.settings(max_examples=examples, **COMMON_SETTINGS)
+        @hypothesis.given(case=cases_of(operation, path_ids))
+        def fuzz(case: Case) -> None:
+            send(case, caller, tally, prepare)
+
+        fuzz()
+
+
+def follow_links(
+    schema: BaseSchema,
+    caller: Caller,
+    tally: Tally,
+    scenarios: int,
+    steps: int,
+    prepare: Prepare,
+) -> None:
+    """Sequences of calls where each takes its ids from an earlier response (OpenAPI links)."""
+
+    class AsCaller(schema.as_state_machine()):  # type: ignore[misc]
+        def call(self, case: Case, **kwargs: Any) -> Response:
+            return send(case, caller, tally, prepare, **kwargs)
+
+        def validate_response(self, response: Response, case: Case, *args: Any, **kw: Any) -> None:
+            """`send` checked it already: only server errors matter, and they are tallied."""
+
+    AsCaller.run(
+        settings=hypothesis.settings(
+            max_examples=scenarios,
+            stateful_step_count=steps,
+            **{**COMMON_SETTINGS, "phases": [Phase.generate]},
+        )
+    )

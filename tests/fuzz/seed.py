@@ -1,0 +1,110 @@
+"""A little real data for the fuzzer: a member body, an activity it is invited to, an email."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+
+from services.runtime.auth import Role, mint_token
+from services.runtime.settings import DEVELOPMENT_JWT_SECRET
+from tests.fuzz.bodies import designation_upload, fresh_tax_id, valid_activity
+from tests.registration.conftest import form
+from tests.support.polling import eventually
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sends a request: the public, a member of the seeded body, or an admin."""
+
+    name: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def bearer(subject: str, role: Role, body_id: str | None = None) -> dict[str, str]:
+    """The Authorization header of a token the services trust."""
+    minted = mint_token(
+        DEVELOPMENT_JWT_SECRET,
+        subject=subject,
+        role=role,
+        email=f"fuzz.{role}@example.gov.gr",
+        body_id=body_id,
+    )
+    return {"Authorization": f"Bearer {minted}"}
+
+
+PUBLIC = Caller("public")
+ADMIN = Caller("admin", bearer("fuzz-admin", "admin"))
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """The real ids the fuzzer puts in paths, and the member whose body they belong to."""
+
+    member: Caller
+    path_ids: dict[str, str]
+    """Path parameter name → a real value (registration_id, activity_id, body_id, ...)."""
+
+
+def member_of(body_id: str, representative_id: str) -> Caller:
+    """The representative `representative_id` of `body_id`, as their token names them."""
+    return Caller("member", bearer(representative_id, "member", body_id))
+
+
+def seed(registration: str, membership: str, notifications: str) -> Seeded:
+    """Register a body, have it verified, schedule an activity and invite it; wait for an email."""
+    tax_id = fresh_tax_id()
+    with httpx.Client(base_url=registration, timeout=30) as client:
+        created = client.post("/registrations", json=form(tax_id=tax_id))
+        assert created.status_code == 201, created.text
+        registration_id = created.json()["id"]
+        main = created.json()["representatives"][0]["id"]
+        member = member_of(tax_id, main)
+        upload = designation_upload()
+        sent = client.post(
+            f"/registrations/{registration_id}/designation",
+            files={"file": ("designation.pdf", upload.pop("file"), "application/pdf")},
+            data=upload,
+            headers=member.headers,
+        )
+        assert sent.status_code == 201, sent.text
+        verified = client.post(
+            f"/registrations/{registration_id}/designation/verify", headers=ADMIN.headers
+        )
+        assert verified.status_code == 200, verified.text
+
+    with httpx.Client(base_url=membership, timeout=30, headers=ADMIN.headers) as client:
+
+        def active_member() -> None:
+            found = client.get(f"/members/{tax_id}")
+            assert found.status_code == 200, found.text
+            assert found.json()["status"] == "active"
+
+        eventually(active_member, timeout=60)
+        scheduled = client.post("/activities", json=valid_activity())
+        assert scheduled.status_code == 201, scheduled.text
+        activity_id = scheduled.json()["id"]
+        invited = client.post(f"/activities/{activity_id}/invitations", json={})
+        assert invited.status_code == 200, invited.text
+        assert main in invited.json()["invited"]
+
+    with httpx.Client(base_url=notifications, timeout=30, headers=ADMIN.headers) as client:
+
+        def an_email() -> str:
+            listed = client.get("/messages")
+            assert listed.status_code == 200, listed.text
+            assert listed.json()["items"], "no email recorded yet"
+            return str(listed.json()["items"][0]["id"])
+
+        message_id = eventually(an_email, timeout=60)
+
+    return Seeded(
+        member=member,
+        path_ids={
+            "registration_id": registration_id,
+            "representative_id": main,
+            "activity_id": activity_id,
+            "body_id": tax_id,
+            "message_id": message_id,
+        },
+    )

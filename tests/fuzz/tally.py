@@ -1,0 +1,45 @@
+"""What the fuzzer sent and got: statuses per operation and caller, and every server error."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+DENIED = frozenset({401, 403})
+"""Answers that mean the request never got past authentication or the role check."""
+
+
+@dataclass
+class Tally:
+    """Statuses seen, by (operation, caller); server errors with the request that caused each."""
+
+    statuses: defaultdict[tuple[str, str], Counter[int]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
+    server_errors: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, operation: str, caller: str, status: int) -> None:
+        with self._lock:
+            self.statuses[operation, caller][status] += 1
+
+    def server_error(self, report: str) -> None:
+        with self._lock:
+            self.server_errors.append(report)
+
+    def let_in(self, operation: str, caller: str) -> int:
+        """How many of `caller`'s requests to `operation` got past authentication."""
+        seen = self.statuses.get((operation, caller), Counter())
+        return sum(n for status, n in seen.items() if status not in DENIED)
+
+    def sent(self) -> int:
+        return sum(sum(seen.values()) for seen in self.statuses.values())
+
+    def summary(self, title: str) -> str:
+        """One line per operation and caller: requests sent and the statuses they got."""
+        lines = [f"{title}: {len(self.statuses)} operation × caller pairs, {self.sent()} requests"]
+        for (operation, caller), seen in sorted(self.statuses.items()):
+            statuses = " ".join(f"{status}×{n}" for status, n in sorted(seen.items()))
+            lines.append(f"  {operation:<80} {caller:<7} {statuses}")
+        return "\n".join(lines)

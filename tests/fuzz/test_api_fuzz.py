@@ -1,0 +1,121 @@
+"""Schemathesis against every service's OpenAPI, as the public, a member and an admin.
+
+No request may get a 5xx. Every operation must get past authentication for each caller it is
+meant for, so the fuzzing reaches the handlers; no caller gets a 2xx from an operation not meant
+for them. Ids in paths are real: the seeded ones, and those OpenAPI links carry from responses.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import schemathesis
+
+from tests.fuzz.bodies import valid_body_every_other_case
+from tests.fuzz.conftest import FuzzStack
+from tests.fuzz.fuzzing import cover_boundaries, follow_links, fuzz_each_operation
+from tests.fuzz.seed import ADMIN, PUBLIC
+from tests.fuzz.tally import Tally
+
+EXAMPLES_PER_OPERATION = 25
+"""Generated requests per operation and caller: bounds the run to a few minutes on two cores."""
+SCENARIOS, STEPS = 8, 6
+"""Linked sequences per service and caller, and calls per sequence."""
+COVERAGE_CASES_PER_OPERATION = 60
+"""Boundary-value cases per operation, sent once, by the most trusted caller it is for."""
+TRUST = ["public", "member", "admin"]
+
+EVERYONE = frozenset({"public", "member", "admin"})
+SIGNED_IN = frozenset({"member", "admin"})
+ADMINS = frozenset({"admin"})
+MEMBERS = frozenset({"member"})
+
+OPERATIONS = {"GET /health": EVERYONE, "GET /ready": EVERYONE}
+ONE = "/registrations/{registration_id}"
+ACTIVITY = "/activities/{activity_id}"
+WHO_GETS_IN: dict[str, dict[str, frozenset[str]]] = {
+    "registration": {
+        **OPERATIONS,
+        "POST /registrations": EVERYONE,
+        "GET /registrations": ADMINS,
+        f"GET {ONE}": EVERYONE,
+        f"POST {ONE}/designation": SIGNED_IN,
+        f"GET {ONE}/designation.pdf": ADMINS,
+        f"POST {ONE}/designation/verify": ADMINS,
+        f"POST {ONE}/designation/reject": ADMINS,
+        f"POST {ONE}/alternate": SIGNED_IN,
+        f"POST {ONE}/representatives/{{representative_id}}/replacement": SIGNED_IN,
+        f"POST {ONE}/withdraw": SIGNED_IN,
+        "GET /registration-form": EVERYONE,
+        "GET /registration-form.pdf": EVERYONE,
+        "GET /calendar/designation-due": EVERYONE,
+        "POST /calendar/closures": ADMINS,
+    },
+    "membership": {
+        **OPERATIONS,
+        "GET /members": SIGNED_IN,
+        "GET /members/{body_id}": SIGNED_IN,
+        "POST /activities": ADMINS,
+        "GET /activities": SIGNED_IN,
+        f"GET {ACTIVITY}": SIGNED_IN,
+        f"POST {ACTIVITY}/invitations": ADMINS,
+        f"POST {ACTIVITY}/invitations/{{representative_id}}/answer": MEMBERS,
+        f"POST {ACTIVITY}/reschedule": ADMINS,
+        f"POST {ACTIVITY}/cancel": ADMINS,
+        f"POST {ACTIVITY}/attendance": ADMINS,
+        "GET /participation": ADMINS,
+    },
+    "notifications": {
+        **OPERATIONS,
+        "GET /messages": ADMINS,
+        "POST /messages/{message_id}/retry": ADMINS,
+    },
+    "observatory": OPERATIONS,
+    "newsletter": OPERATIONS,
+}
+"""Who each operation is for: the test fails if one of them never got past authentication."""
+
+
+# Registration last: as an admin it withdraws the seeded body, which the others' callers need.
+SERVICES = ["observatory", "newsletter", "notifications", "membership", "registration"]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_no_caller_gets_a_server_error_and_each_reaches_its_handlers(
+    service: str, fuzz_stack: FuzzStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = fuzz_stack.urls[service]
+    schema = schemathesis.openapi.from_url(f"{url}/openapi.json")
+    meant_for = WHO_GETS_IN[service]
+    ids = fuzz_stack.seeded.path_ids
+    labels = {result.ok().label for result in schema.get_all_operations()}
+    assert labels == set(meant_for), "say who a new operation is for in WHO_GETS_IN"
+
+    tally = Tally()
+    callers = {c.name: c for c in [PUBLIC, fuzz_stack.seeded.member, ADMIN]}
+    most_trusted = {op: callers[max(allowed, key=TRUST.index)] for op, allowed in meant_for.items()}
+    cover_boundaries(schema, most_trusted, ids, tally, COVERAGE_CASES_PER_OPERATION)
+    for caller in callers.values():
+        prepare = valid_body_every_other_case()
+        fuzz_each_operation(schema, caller, ids, tally, EXAMPLES_PER_OPERATION, prepare)
+        if schema.statistic.transitions.total:
+            follow_links(schema, caller, tally, SCENARIOS, STEPS, prepare)
+    metrics = httpx.get(f"{url}/metrics", timeout=10)
+    with capsys.disabled():
+        print("\n" + tally.summary(f"{service} ({schema.statistic.transitions.total} links)"))
+
+    assert metrics.status_code == 200
+    assert not tally.server_errors, "\n".join(tally.server_errors[:5])
+    never_let_in = [
+        f"{operation} as {caller}"
+        for operation, allowed in meant_for.items()
+        for caller in allowed
+        if tally.let_in(operation, caller) == 0
+    ]
+    assert not never_let_in, f"never got past authentication: {never_let_in}"
+    let_in_wrongly = [
+        f"{operation} as {caller}: {statuses}"
+        for (operation, caller), statuses in tally.statuses.items()
+        if caller not in meant_for[operation] and any(200 <= s < 300 for s in statuses)
+    ]
+    assert not let_in_wrongly, f"answered callers it is not for: {let_in_wrongly}"
