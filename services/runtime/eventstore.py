@@ -6,7 +6,10 @@ import os
 from typing import Any, TypeVar
 
 from eventsourcing.application import Application
+from eventsourcing.postgres import PostgresFactory
+from eventsourcing.utils import EnvType, get_topic
 
+from services.runtime.connections import LOCK_TIMEOUT_VARIABLE, TimedDatastore, Timeouts
 from services.runtime.settings import ServiceSettings
 
 TApplication = TypeVar("TApplication", bound=Application[Any])
@@ -34,11 +37,25 @@ def refuse_database_functions() -> None:
         )
 
 
+class TimedPostgresFactory(PostgresFactory):
+    """eventsourcing's PostgreSQL persistence on connections with keepalives and time-outs."""
+
+    def __init__(self, env: EnvType | None) -> None:
+        """Build eventsourcing's datastore from `env`, then give it the project's options."""
+        super().__init__(env)
+        self.datastore = TimedDatastore.adopt(self.datastore)
+
+
 def open_application(app_class: type[TApplication], settings: ServiceSettings) -> TApplication:
     """Construct `app_class` on the service's own database, creating its tables if needed."""
     refuse_database_functions()
     env = settings.eventsourcing_env()
+    env["PERSISTENCE_MODULE"] = get_topic(TimedPostgresFactory)
+    # The event table's insert lock waits this long, then the command fails (the API says 503).
+    env[LOCK_TIMEOUT_VARIABLE] = str(Timeouts.from_environment().lock_seconds)
     env["CREATE_TABLE"] = "true"
+    # Its process recorder keeps the policies' dead letters beside their tracking records.
+    env["PROCESS_RECORDER_TOPIC"] = "services.runtime.deadletters:DeadLetterProcessRecorder"
     # Recently used aggregates stay in memory and are brought up to date from their newer
     # events only (fast-forward), instead of being replayed from version 1 at every command.
     env["AGGREGATE_CACHE_MAXSIZE"] = "10000"

@@ -3,6 +3,7 @@
 The lock goes with the connection: when the holder dies, PostgreSQL ends its session and the
 next waiter takes over. Work done under the lock that must be fenced (the relay's position)
 is written on that same connection, so a holder that lost its connection cannot write it.
+These sessions have keepalives but no statement or lock time-out: waiting is what they are for.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+
+from services.runtime.connections import connection_options
 
 WAIT_SECONDS = 1.0
 
@@ -28,7 +31,9 @@ def leadership(
     database_url: str, name: str, stop: threading.Event
 ) -> Iterator[psycopg.Connection[Any] | None]:
     """Wait for the lock `name`; yield its connection, or None if `stop` came first."""
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(
+        database_url, autocommit=True, **connection_options(waits_for_locks=True)
+    ) as conn:
         while not stop.is_set():
             row = conn.execute("SELECT pg_try_advisory_lock(%s)", (lock_key(name),)).fetchone()
             if row and row[0]:
@@ -46,7 +51,9 @@ def exclusively(database_url: str, name: str) -> Iterator[None]:
     EXISTS` is not safe against a concurrent twin ("tuple concurrently updated").
     """
     key = lock_key(name)
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(
+        database_url, autocommit=True, **connection_options(waits_for_locks=True)
+    ) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (key,))
         try:
             yield

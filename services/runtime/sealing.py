@@ -27,6 +27,8 @@ from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool
 
 from contracts.personal import Sealed
+from services.runtime.connections import connection_options
+from services.runtime.leadership import exclusively
 
 MASTER_KEY_BYTES: Final = 32
 """The master key wraps every personal key with AES-256 key wrap (RFC 3394)."""
@@ -44,8 +46,10 @@ CREATE TABLE IF NOT EXISTS personal_data_keys (
 )
 """
 
-# Any fixed number: it only keeps services that start together from racing on the DDL.
-_CREATE_TABLE_LOCK: Final = 0x5EA1ED
+# Every service creates the table at start-up, so they take turns on a session lock held in the
+# vault's database itself. (A transaction lock on the pool's autocommit connections would end with
+# its own statement, and a lock in each service's own database would not be shared at all.)
+_CREATE_TABLE_LOCK: Final = "vault-schema"
 
 _SELECT_KEY: Final = """
 SELECT wrapped_key, erased_at IS NOT NULL FROM personal_data_keys WHERE subject_id = %s
@@ -112,22 +116,23 @@ class KeyVault:
                 f"the master key must be {MASTER_KEY_BYTES} bytes, not {len(master_key)}"
             )
         self._master_key = master_key
+        self._database_url = database_url
         self._pool: ConnectionPool[Connection[TupleRow]] = ConnectionPool(
             database_url,
             min_size=1,
             max_size=16,
             open=True,
-            kwargs={"autocommit": True},  # one statement each: no COMMIT round trip
+            # One statement each: no COMMIT round trip.
+            kwargs={"autocommit": True, **connection_options()},
             name="key-vault",
             timeout=10.0,
             check=ConnectionPool.check_connection,  # survive a database restart
         )
 
     def create_table(self) -> None:
-        """Create the key table if it is missing."""
-        with self._pool.connection() as connection:
-            connection.execute("SELECT pg_advisory_xact_lock(%s)", (_CREATE_TABLE_LOCK,))
-            connection.execute(_CREATE_TABLE)
+        """Create the key table if it is missing; services starting together take turns."""
+        with exclusively(self._database_url, _CREATE_TABLE_LOCK), self._pool.connection() as conn:
+            conn.execute(_CREATE_TABLE)
 
     def key_for(self, subject_id: UUID) -> bytes:
         """The subject's key, made on first use; raises `SubjectErased` once they are erased."""

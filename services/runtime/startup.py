@@ -1,0 +1,111 @@
+"""A service's stores opened at start-up, tried again until the databases let them open.
+
+Processes starting together (every service of `make up`, several instances of one) take turns
+on their DDL under advisory locks held in the database the DDL changes, so they do not race.
+What still fails at start-up is usually passing: a database not created yet, a server still
+starting, a lock held a little too long. The service then says why in one line and tries again
+with backoff, instead of exiting (which would take `make up`'s every other service down with it).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import psycopg
+from eventsourcing.persistence import PersistenceError
+
+from services.runtime.application import ServiceApplication
+from services.runtime.eventstore import open_application
+from services.runtime.leadership import exclusively
+from services.runtime.projection import Projection
+from services.runtime.sealing import KeyVault, Sealer, master_key_from_setting
+from services.runtime.service import ServiceDefinition
+from services.runtime.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+FIRST_DELAY_SECONDS = 0.5
+MAX_DELAY_SECONDS = 30.0
+
+PASSING_FAILURES: tuple[type[Exception], ...] = (psycopg.Error, PersistenceError)
+"""What start-up tries again: database errors of either library (psycopg_pool's too).
+
+Anything else (a refused setting, a wrong master key, a bug) stops the process: waiting would
+not mend it.
+"""
+
+
+@dataclass(frozen=True)
+class Stores:
+    """What a service keeps in PostgreSQL: the vault, its event store and its projections."""
+
+    vault: KeyVault
+    application: ServiceApplication
+    projections: dict[str, Projection]
+
+
+def open_stores(definition: ServiceDefinition, settings: ServiceSettings) -> Stores:
+    """Open the service's stores, creating their tables; tried again while the database fails."""
+    return retrying(definition.name, lambda: _open_stores_once(definition, settings))
+
+
+def retrying(
+    service: str, attempt: Callable[[], T], *, sleep: Callable[[float], None] = time.sleep
+) -> T:
+    """Call `attempt` until it does not fail with a passing failure, waiting longer each time."""
+    delay = FIRST_DELAY_SECONDS
+    for tries in itertools.count(1):
+        try:
+            return attempt()
+        except PASSING_FAILURES as error:
+            log.warning(
+                "%s could not start (attempt %d): %s; trying again in %.1f s",
+                service,
+                tries,
+                one_line(error),
+                delay,
+            )
+        # Jitter, so services that failed together do not come back in lockstep.
+        sleep(delay * random.uniform(0.8, 1.2))  # noqa: S311 - not for security
+        delay = min(delay * 2, MAX_DELAY_SECONDS)
+    raise AssertionError("unreachable: itertools.count never ends")
+
+
+def one_line(error: BaseException) -> str:
+    """The first line of an error's message, with its class: libpq's messages run on."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else 'no message'}"
+
+
+def _open_stores_once(definition: ServiceDefinition, settings: ServiceSettings) -> Stores:
+    vault = KeyVault(settings.vault_database_url, master_key_from_setting(settings.master_key))
+    opened: list[Callable[[], None]] = [vault.close]
+    try:
+        vault.create_table()
+        sealer = Sealer(vault)
+        # Tables are created at start: processes of one service starting together take turns.
+        with exclusively(settings.database_url, "schema"):
+            application = open_application(definition.application_class, settings)
+            opened.append(application.close)
+            application.sealer = sealer
+            application.on_start(settings)
+            projections: dict[str, Projection] = {}
+            for p in definition.projections:
+                projections[p.name] = p(
+                    settings.database_url, application=application, sealer=sealer
+                )
+                opened.append(projections[p.name].close)
+    except BaseException:
+        # Closed newest first, so a failed attempt leaves no pool behind to leak connections.
+        for close in reversed(opened):
+            close()
+        raise
+    return Stores(vault, application, projections)
