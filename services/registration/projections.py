@@ -44,7 +44,6 @@ class RegistrationIndex(Projection):
             self.apply(curs, delivery)
 
     def apply(self, curs: Cursor[DictRow], delivery: Delivery) -> None:
-        assert self.application is not None
         found: object = self.application.repository.get(delivery.event.aggregate_id)
         if not isinstance(found, Registration):
             return  # an erasure: this index keeps no personal data

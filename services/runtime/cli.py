@@ -6,10 +6,15 @@ import argparse
 import importlib
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
+from services.runtime import deadletters
 from services.runtime.auth import mint_token
-from services.runtime.rebuild import rebuild_projection
+from services.runtime.deliveries import event_types_of
+from services.runtime.policy import PolicyProcessor
+from services.runtime.rebuild import rebuild_projection, service_stores
 from services.runtime.release import release_service
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
@@ -47,8 +52,65 @@ def projection_rebuild(args: argparse.Namespace) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\r{args.projection}: {done}/{total} messages", end="", flush=True)
 
-    generation = rebuild_projection(by_name[args.projection], settings, progress)
+    generation = rebuild_projection(definition, by_name[args.projection], settings, progress)
     print(f"\n{args.projection}: generation {generation} is live")
+    return 0
+
+
+@contextmanager
+def dead_letter_keepers(args: argparse.Namespace) -> Iterator[list[deadletters.Keeper]]:
+    """The service's processors that keep dead letters (or the one `--processor` names)."""
+    definition = load_definition(args.service)
+    settings = ServiceSettings.for_service(definition.name)
+    with service_stores(definition, settings) as stores:
+        projections = [stores.projection(p, settings.database_url) for p in definition.projections]
+        keepers: list[deadletters.Keeper] = [*projections]
+        if definition.reacts_to:
+            event_types = event_types_of(definition.reacts_to, also=(definition.published_topic(),))
+            keepers.append(PolicyProcessor(stores.application, definition.reacts_to, event_types))
+        try:
+            if args.processor:
+                keepers = [k for k in keepers if args.processor in (k.name, k.name.split(".")[0])]
+            yield keepers
+        finally:
+            for projection in projections:
+                projection.close()
+
+
+def deadletters_list(args: argparse.Namespace) -> int:
+    """Print a service's dead letters, open ones unless `--all`."""
+    with dead_letter_keepers(args) as keepers:
+        for keeper in keepers:
+            for letter in deadletters.letters_of(keeper, args.ids, open_only=not args.all):
+                key = letter.hold_key or "-"
+                print(
+                    f"{letter.id}\t{letter.processor}\t{letter.state}\t"
+                    f"{letter.topic}:{letter.partition}:{letter.offset}\tkey={key}\t"
+                    f"{letter.dead_at:%Y-%m-%dT%H:%M:%SZ}\t{letter.reason}\t{letter.error[:200]}"
+                )
+    return 0
+
+
+def deadletters_replay(args: argparse.Namespace) -> int:
+    """Apply open dead letters (those named, or all) and those held behind them, in order."""
+    failed = 0
+    with dead_letter_keepers(args) as keepers:
+        for keeper in keepers:
+            for outcome in deadletters.replay(keeper, args.ids):
+                failed += outcome.result.startswith("failed")
+                print(f"{outcome.letter.id}\t{keeper.name}\t{outcome.result}")
+    return 1 if failed else 0
+
+
+def deadletters_discard(args: argparse.Namespace) -> int:
+    """Mark the named dead letters discarded (never applied); held ones stay held."""
+    if not args.ids:
+        print("innovnet: name the dead letters to discard (their ids, from `list`)")
+        return 2
+    with dead_letter_keepers(args) as keepers:
+        for keeper in keepers:
+            for outcome in deadletters.discard(keeper, args.ids):
+                print(f"{outcome.letter.id}\t{keeper.name}\t{outcome.result}")
     return 0
 
 
@@ -110,6 +172,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     release.add_argument("service", help="a service name, or module:attribute of a definition")
     release.set_defaults(handler=relay_release)
+
+    dead = commands.add_parser("deadletters", help="consumed messages no processor could apply")
+    dead_commands = dead.add_subparsers(dest="deadletters_command", required=True)
+    for name, handler, text in (
+        ("list", deadletters_list, "show dead and held messages"),
+        ("replay", deadletters_replay, "apply them (and those held behind) in order, once"),
+        ("discard", deadletters_discard, "settle them without applying; held ones stay held"),
+    ):
+        sub = dead_commands.add_parser(name, help=text)
+        sub.add_argument("service", help="a service name, or module:attribute of a definition")
+        sub.add_argument("ids", nargs="*", type=int, metavar="ID", help="dead-letter ids")
+        sub.add_argument("--processor", help="one projection, or `policies`")
+        if name == "list":
+            sub.add_argument("--all", action="store_true", help="replayed and discarded too")
+        sub.set_defaults(handler=handler)
 
     mint = commands.add_parser("token", help="mint a bearer token for local use")
     mint.add_argument("--role", choices=["admin", "member"], required=True)

@@ -6,6 +6,10 @@ stored offsets whenever partitions are assigned, so a crash or a rebalance resum
 what was committed; Kafka's own offset commits are off. Offsets this loop already saw applied
 are skipped before the processor sees them; a conflict on a tracking record (another member of
 the group applied the batch first) rolls the batch back and re-reads the stored positions.
+
+No message blocks its partition (see `deadletters`): one that does not parse is a dead letter
+at once; a batch that fails is retried one message at a time, and a message that fails on its
+own a few times is a dead letter. A database that is away is waited for, never dead-lettered.
 """
 
 from __future__ import annotations
@@ -14,17 +18,29 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Sequence
-from typing import Any, Protocol, cast
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any, Final, Protocol
 
+import psycopg
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, Message, TopicPartition
+from eventsourcing import persistence
 from eventsourcing.persistence import IntegrityError
 
-from contracts.envelope import MalformedMessage, read_kafka_message
-from services.runtime.deliveries import Delivery
+from contracts.envelope import MalformedMessage
+from services.runtime.deliveries import (
+    Delivery,
+    EventTypes,
+    InvalidEventData,
+    RawMessage,
+    UnknownEventType,
+    parse_delivery,
+)
 from services.runtime.metrics import (
     APPLY_DURATION,
+    BATCH_RETRIES,
     CONSUMER_LAG,
+    DEAD_LETTERS_OPEN,
     DUPLICATES_SKIPPED,
     MESSAGES_APPLIED,
 )
@@ -32,6 +48,21 @@ from services.runtime.metrics import (
 log = logging.getLogger(__name__)
 
 RETRY_WAIT_SECONDS = 1.0
+
+ATTEMPTS_BEFORE_DEAD: Final = 3
+"""How often one message is tried on its own before it is a dead letter."""
+
+DEAD_LETTER_GAUGE_SECONDS: Final = 15.0
+
+TRANSIENT_ERRORS: Final = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    persistence.OperationalError,
+    persistence.InterfaceError,
+    ConnectionError,
+    TimeoutError,
+)
+"""A server away or a connection lost: waited out, never the message's fault."""
 
 TopicPartitionKey = tuple[str, int]
 
@@ -49,6 +80,11 @@ class Processor(Protocol):
         """The topics it consumes."""
         ...
 
+    @property
+    def event_types(self) -> EventTypes:
+        """The event types it accepts; a message of another type is a dead letter."""
+        ...
+
     def stored_offsets(
         self, partitions: Sequence[TopicPartitionKey]
     ) -> dict[TopicPartitionKey, int]:
@@ -58,9 +94,18 @@ class Processor(Protocol):
     def process(self, batch: Sequence[Delivery]) -> None:
         """Apply `batch` and its tracking records in one transaction.
 
+        A delivery whose key an open dead letter holds is recorded as held, not applied.
         Raises eventsourcing's IntegrityError when a tracking record shows the batch, or part of
         it, was applied already; nothing of the batch is then stored.
         """
+        ...
+
+    def dead_letter(self, raw: RawMessage, reason: str, error: str) -> None:
+        """Store `raw` as a dead letter with its tracking record (IntegrityError as above)."""
+        ...
+
+    def open_dead_letters(self) -> dict[tuple[str, str], int]:
+        """Open dead letters by (processor, state)."""
         ...
 
 
@@ -71,6 +116,136 @@ def position_of(message: Message) -> tuple[TopicPartitionKey, int]:
     assert partition is not None
     assert offset is not None
     return (topic, partition), offset
+
+
+def poison_reason(error: MalformedMessage) -> str:
+    """The dead-letter reason (a metric label) of a message that does not parse."""
+    if isinstance(error, UnknownEventType):
+        return "unknown_type"
+    if isinstance(error, InvalidEventData):
+        return "invalid_data"
+    return "malformed"
+
+
+def describe(error: BaseException) -> str:
+    """An error as a dead letter keeps it."""
+    return f"{type(error).__name__}: {error}"[:4000]
+
+
+class Stopped(Exception):
+    """The loop was asked to stop while a batch waited to be retried."""
+
+
+class BatchApplier:
+    """Applies consumed messages through a processor so that none blocks its partition.
+
+    The consumer loop and a rebuild both apply through this: the same parsing, retries and
+    dead letters.
+    """
+
+    def __init__(
+        self,
+        processor: Processor,
+        stop: threading.Event,
+        attempts: int = ATTEMPTS_BEFORE_DEAD,
+        retry_wait: float = RETRY_WAIT_SECONDS,
+    ) -> None:
+        self._processor = processor
+        self._stop = stop
+        self._attempts = attempts
+        self._retry_wait = retry_wait
+
+    def apply(self, messages: Sequence[RawMessage]) -> None:
+        """Apply `messages` in order; raise IntegrityError if some were applied by another.
+
+        Messages that do not parse split the batch: each is a dead letter in its place, so a
+        partition's tracking records are written in offset order.
+        """
+        run: list[Delivery] = []
+        for raw in messages:
+            try:
+                run.append(parse_delivery(raw, self._processor.event_types))
+            except MalformedMessage as malformed:
+                self._apply_run(run)
+                run = []
+                log.error("%s: dead letter %s", self._processor.name, _where(raw, malformed))
+                self._retrying(
+                    partial(
+                        self._processor.dead_letter,
+                        raw,
+                        poison_reason(malformed),
+                        describe(malformed),
+                    )
+                )
+        self._apply_run(run)
+
+    def _apply_run(self, batch: list[Delivery]) -> None:
+        if not batch:
+            return
+        started = time.perf_counter()
+        try:
+            self._retrying(partial(self._processor.process, batch))
+        except IntegrityError:
+            raise
+        except Exception:
+            BATCH_RETRIES.labels(self._processor.name).inc()
+            log.exception(
+                "%s failed to apply a batch of %s; trying one message at a time",
+                self._processor.name,
+                len(batch),
+            )
+            for delivery in batch:
+                self._apply_alone(delivery)
+        APPLY_DURATION.labels(self._processor.name).observe(time.perf_counter() - started)
+        MESSAGES_APPLIED.labels(self._processor.name).inc(len(batch))
+
+    def _apply_alone(self, delivery: Delivery) -> None:
+        for attempt in range(1, self._attempts + 1):
+            try:
+                self._retrying(partial(self._processor.process, [delivery]))
+                return
+            except IntegrityError:
+                # Applied already: by the failed batch's first part (policies commit each
+                # delivery alone) or by another member of the group. Its position is stored.
+                DUPLICATES_SKIPPED.labels(self._processor.name, "tracking").inc()
+                return
+            except Exception as error:
+                last = error
+                if attempt < self._attempts:
+                    BATCH_RETRIES.labels(self._processor.name).inc()
+                    self._wait()
+        assert delivery.raw is not None, "a consumed delivery keeps its message"
+        raw = delivery.raw
+        log.error("%s: dead letter %s", self._processor.name, _where(raw, last))
+        self._retrying(partial(self._processor.dead_letter, raw, "failed", describe(last)))
+
+    def _retrying(self, action: Callable[[], None]) -> None:
+        """Run `action`, waiting out transient errors; any other error is raised."""
+        while True:
+            try:
+                action()
+                return
+            except TRANSIENT_ERRORS:
+                BATCH_RETRIES.labels(self._processor.name).inc()
+                log.exception("%s: the database is away; retrying", self._processor.name)
+                self._wait()
+
+    def _wait(self) -> None:
+        if self._stop.wait(self._retry_wait):
+            raise Stopped
+
+
+def _where(raw: RawMessage, error: BaseException) -> str:
+    return f"at {raw.topic}:{raw.partition}:{raw.offset}: {describe(error)}"
+
+
+def refresh_dead_letter_gauge(processor: Processor) -> None:
+    """Set the open-dead-letter gauge from the processor's table."""
+    counts = processor.open_dead_letters()
+    for state in ("dead", "held"):
+        DEAD_LETTERS_OPEN.labels(processor.name, state).set(
+            sum(n for (_, s), n in counts.items() if s == state)
+        )
 
 
 class ConsumerLoop:
@@ -109,12 +284,19 @@ class ConsumerLoop:
 
     def run(self, stop: threading.Event) -> None:
         """Consume and apply until `stop` is set."""
+        applier = BatchApplier(self._processor, stop)
         self._consumer.subscribe(self._topics, on_assign=self._on_assign, on_revoke=self._on_revoke)
+        gauge_due = 0.0
         try:
             while not stop.is_set():
-                batch = self._deliveries(self._next_messages())
+                batch = self._new_messages(self._next_messages())
                 if batch:
-                    self._apply(batch, stop)
+                    self._apply(applier, batch)
+                if time.monotonic() >= gauge_due:
+                    gauge_due = time.monotonic() + DEAD_LETTER_GAUGE_SECONDS
+                    self._refresh_gauge()
+        except Stopped:
+            pass
         finally:
             self._consumer.close()
 
@@ -168,7 +350,7 @@ class ConsumerLoop:
                 log.exception("%s cannot read its stored offsets; retrying", self._processor.name)
                 time.sleep(RETRY_WAIT_SECONDS)
 
-    def _deliveries(self, messages: Sequence[Message]) -> list[Delivery]:
+    def _new_messages(self, messages: Sequence[Message]) -> list[RawMessage]:
         batch = []
         for message in messages:
             error = message.error()
@@ -180,44 +362,26 @@ class ConsumerLoop:
             if offset <= self._applied.get(key, -1):
                 DUPLICATES_SKIPPED.labels(self._processor.name, "offset").inc()
                 continue
-            try:
-                headers = cast("list[tuple[str, bytes | None]] | None", message.headers())
-                event = read_kafka_message(headers, message.value())
-            except MalformedMessage as malformed:
-                # Retrying a message that can never parse would stop its partition for good:
-                # it is logged loudly and passed over.
-                log.error(
-                    "%s skips malformed message at %s:%s: %s",
-                    self._processor.name,
-                    key,
-                    offset,
-                    malformed,
-                )
-                self._applied[key] = offset
-                continue
-            batch.append(Delivery(key[0], key[1], offset, event))
+            batch.append(RawMessage.of(message))
         return batch
 
-    def _apply(self, batch: list[Delivery], stop: threading.Event) -> None:
-        while not stop.is_set():
-            started = time.perf_counter()
-            try:
-                self._processor.process(batch)
-            except IntegrityError:
-                DUPLICATES_SKIPPED.labels(self._processor.name, "tracking").inc(len(batch))
-                self._rewind_to_stored(batch)
-                return
-            except Exception:
-                log.exception("%s failed to apply a batch; retrying", self._processor.name)
-                stop.wait(RETRY_WAIT_SECONDS)
-                continue
-            APPLY_DURATION.labels(self._processor.name).observe(time.perf_counter() - started)
-            MESSAGES_APPLIED.labels(self._processor.name).inc(len(batch))
-            for delivery in batch:
-                self._applied[(delivery.topic, delivery.partition)] = delivery.offset
+    def _apply(self, applier: BatchApplier, batch: list[RawMessage]) -> None:
+        try:
+            applier.apply(batch)
+        except IntegrityError:
+            DUPLICATES_SKIPPED.labels(self._processor.name, "tracking").inc(len(batch))
+            self._rewind_to_stored(batch)
             return
+        for raw in batch:
+            self._applied[(raw.topic, raw.partition)] = raw.offset
 
-    def _rewind_to_stored(self, batch: Sequence[Delivery]) -> None:
+    def _refresh_gauge(self) -> None:
+        try:
+            refresh_dead_letter_gauge(self._processor)
+        except TRANSIENT_ERRORS:
+            log.warning("%s cannot count its dead letters now", self._processor.name)
+
+    def _rewind_to_stored(self, batch: Sequence[RawMessage]) -> None:
         """Another consumer applied part of this batch: continue after what is stored."""
         keys = sorted({(d.topic, d.partition) for d in batch})
         stored = self._stored_offsets_retrying([TopicPartition(t, p) for t, p in keys])

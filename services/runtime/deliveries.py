@@ -1,19 +1,89 @@
-"""A consumed Kafka message, as processors see it."""
+"""Consumed Kafka messages as processors see them, and the one parser that makes them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import cast
 
+from confluent_kafka import Message
 from eventsourcing.persistence import Tracking
+from pydantic import ValidationError
 
-from contracts.envelope import ReceivedEvent
+from contracts.envelope import MalformedMessage, ReceivedEvent, read_kafka_message
 from contracts.events import ContractEvent
+from contracts.topics import TOPICS, Topic
+
+Headers = tuple[tuple[str, bytes | None], ...]
+
+EventTypes = Mapping[str, type[ContractEvent]]
+"""The contract event classes a processor accepts, by CloudEvents type."""
 
 
 def tracking_name(topic: str, partition: int) -> str:
     """The tracking record's application name for one topic-partition."""
     return f"{topic}:{partition}"
+
+
+def event_types_of(topic_names: Iterable[str], also: Sequence[Topic] = ()) -> EventTypes:
+    """The event types the registry (or the `also` topics) declares on `topic_names`."""
+    wanted = set(topic_names)
+    return {
+        event.ce_type(): event
+        for topic in (*TOPICS, *also)
+        if topic.name in wanted
+        for event in topic.events
+    }
+
+
+@dataclass(frozen=True)
+class RawMessage:
+    """A consumed message as the broker gave it: what a dead letter keeps."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    headers: Headers
+    value: bytes | None
+
+    @classmethod
+    def of(cls, message: Message) -> RawMessage:
+        """The raw parts of a confluent-kafka message (one without error)."""
+        topic, partition, offset = message.topic(), message.partition(), message.offset()
+        assert topic is not None
+        assert partition is not None
+        assert offset is not None
+        key = message.key()
+        headers = cast("list[tuple[str, bytes | None]] | None", message.headers()) or []
+        return cls(
+            topic,
+            partition,
+            offset,
+            key.encode() if isinstance(key, str) else key,
+            tuple(headers),
+            message.value(),
+        )
+
+    @property
+    def hold_key(self) -> str | None:
+        """What later messages are held by when this one is dead: its key (the aggregate id)."""
+        if self.key is None:
+            return None
+        return self.key.decode("utf-8", errors="backslashreplace")
+
+    @property
+    def tracking(self) -> Tracking:
+        """The tracking record of this message's position."""
+        return Tracking(tracking_name(self.topic, self.partition), self.offset)
+
+
+class UnknownEventType(MalformedMessage):
+    """A well-formed CloudEvent of a type no topic the processor consumes declares."""
+
+
+class InvalidEventData(MalformedMessage):
+    """A known event type whose data fails its contract model."""
 
 
 @dataclass(frozen=True)
@@ -24,13 +94,41 @@ class Delivery:
     partition: int
     offset: int
     event: ReceivedEvent
+    contract: ContractEvent | None = field(default=None, compare=False, repr=False)
+    """The validated contract event, set by `parse_delivery`."""
+    raw: RawMessage | None = field(default=None, compare=False, repr=False)
+    """The message as consumed, kept for a dead letter."""
 
     @property
     def tracking(self) -> Tracking:
         """The tracking record to store in the same transaction as this message's effect."""
         return Tracking(tracking_name(self.topic, self.partition), self.offset)
 
-    @cached_property
+    @property
     def model(self) -> ContractEvent | None:
-        """The contract event, or None for a type this service does not know (tolerant reader)."""
-        return self.event.parse_event()
+        """The contract event (or, built by hand without one, None for an unknown type)."""
+        return self.contract if self.contract is not None else self.event.parse_event()
+
+    @property
+    def hold_key(self) -> str | None:
+        """The key later messages of the same aggregate are held by."""
+        return self.raw.hold_key if self.raw is not None else str(self.event.aggregate_id)
+
+
+def parse_delivery(raw: RawMessage, event_types: EventTypes) -> Delivery:
+    """The delivery a raw message carries; raise MalformedMessage (or a subclass) if none.
+
+    The consumer loop and a rebuild both parse with this, so a message is poison to both or
+    to neither. A type no consumed topic declares is poison, not ignored: topics declare every
+    type before a producer publishes it, so it was sent outside the contract, and a dead letter
+    keeps it for a replay once the contract knows it.
+    """
+    event = read_kafka_message(raw.headers, raw.value)
+    event_cls = event_types.get(event.type)
+    if event_cls is None:
+        raise UnknownEventType(f"unknown event type {event.type!r} on {raw.topic}")
+    try:
+        contract = event_cls.model_validate(event.data)
+    except ValidationError as error:
+        raise InvalidEventData(f"{event.type} {event.id}: {error}") from error
+    return Delivery(raw.topic, raw.partition, raw.offset, event, contract, raw)

@@ -109,3 +109,18 @@ PART_FAILING = Gauge(
     "1 while a background part (relay, consumer, job) is failing or down, else 0.",
     ["service", "part"],
 )
+BATCH_RETRIES = Counter(
+    "innovnet_batch_retries_total",
+    "Batches (or single messages) a processor failed to apply and tried again.",
+    ["processor"],
+)
+DEAD_LETTERS = Counter(
+    "innovnet_dead_letters_total",
+    "Consumed messages written as dead letters: dead by reason, or held behind a dead one.",
+    ["processor", "reason"],
+)
+DEAD_LETTERS_OPEN = Gauge(
+    "innovnet_dead_letters_open",
+    "Dead letters neither replayed nor discarded, read from the processor's table.",
+    ["processor", "state"],
+)

@@ -14,6 +14,7 @@ continues on the new generation from its tracking records.
 
 from __future__ import annotations
 
+import json
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
@@ -22,16 +23,23 @@ from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from services.runtime.deliveries import Delivery, tracking_name
+from services.runtime import deadletters
+from services.runtime.deliveries import (
+    Delivery,
+    EventTypes,
+    RawMessage,
+    event_types_of,
+    tracking_name,
+)
 from services.runtime.leadership import exclusively
-from services.runtime.metrics import DUPLICATES_SKIPPED
+from services.runtime.metrics import DEAD_LETTERS, DUPLICATES_SKIPPED
 from services.runtime.sealing import Sealer
 
 log = logging.getLogger(__name__)
@@ -71,12 +79,19 @@ class Projection(ABC):
     name: ClassVar[str]
     """Names the schema, the consumer group and the metrics; a valid SQL identifier."""
     topics: ClassVar[Sequence[str]]
-    sealer: Sealer | None = None
-    """Unseals personal data the projection keeps in clear; set when the service starts."""
-    application: Application[UUID] | None = None
-    """The service's own application, for a projection that indexes its own aggregates."""
 
-    def __init__(self, database_url: str, generation: int | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        application: Application[UUID],
+        sealer: Sealer,
+        generation: int | None = None,
+    ) -> None:
+        self.application = application
+        """The service's own application, for a projection that indexes its own aggregates."""
+        self.sealer = sealer
+        """Unseals personal data the projection keeps in clear."""
         self._database_url = database_url
         self._datastore_cache: dict[int, PostgresDatastore] = {}
         self._admin = datastore_for(database_url, "public")
@@ -121,24 +136,63 @@ class Projection(ABC):
                 found[(topic, partition)] = offset
         return found
 
+    @property
+    def event_types(self) -> EventTypes:
+        """The contract's event types on the projection's topics; any other is poison."""
+        return event_types_of(self.topics)
+
     def process(self, batch: Sequence[Delivery]) -> None:
-        """Apply new versions of `batch` and its tracking records in one transaction."""
-        if self._follow_switch():
-            raise GenerationSwitched(f"{self.name} switched to generation {self.generation}")
+        """Apply new versions of `batch` and its tracking records in one transaction.
+
+        A delivery whose key an open dead letter holds on its partition is held too, not applied.
+        """
+        self._raise_if_switched()
         with self._transaction() as curs:
-            new = self._claim_versions(curs, batch)
-            skipped = len(batch) - len(new)
+            held = deadletters.held_keys(
+                curs, self._dead_letters, self.name, {(d.topic, d.partition) for d in batch}
+            )
+            to_apply = []
+            for delivery in batch:
+                if (delivery.topic, delivery.partition, delivery.hold_key) in held:
+                    self._record_dead(curs, _raw_of(delivery), "held", "its key is held")
+                else:
+                    to_apply.append(delivery)
+            new = self._claim_versions(curs, to_apply)
+            skipped = len(to_apply) - len(new)
             if skipped:
                 DUPLICATES_SKIPPED.labels(self.name, "version").inc(skipped)
             # Pipelined: the batch's statements go to the server without a round trip each.
             with curs.connection.pipeline():
                 self.apply_all(curs, new)
-                last_offsets = {(d.topic, d.partition): d.offset for d in batch}
-                for (topic, partition), offset in last_offsets.items():
-                    # Raises IntegrityError, rolling everything back, if the offset is not new.
-                    self._tracking._insert_tracking(
-                        curs, Tracking(tracking_name(topic, partition), offset)
-                    )
+            # Raises IntegrityError, rolling everything back, if an offset is not new.
+            deadletters.write_tracking(curs, self._tracking_table, (d.tracking for d in batch))
+
+    def dead_letter(self, raw: RawMessage, reason: str, error: str) -> None:
+        """Keep `raw` as a dead letter and move its partition past it, in one transaction."""
+        self._raise_if_switched()
+        with self._transaction() as curs:
+            self._record_dead(curs, raw, reason, error)
+            deadletters.write_tracking(curs, self._tracking_table, [raw.tracking])
+
+    # Dead letters, for `innovnet deadletters`: the active generation's.
+
+    @contextmanager
+    def dead_letter_cursor(self) -> Iterator[tuple[Cursor[DictRow], Identifier]]:
+        """A transaction on the active generation, and its dead-letter table."""
+        self._follow_switch()
+        with self._transaction() as curs:
+            yield curs, self._dead_letters
+
+    def replay(self, letter: deadletters.DeadLetter, delivery: Delivery) -> None:
+        """Apply a dead letter's delivery and mark it replayed, in one transaction."""
+        with self._transaction() as curs:
+            deadletters.settle(curs, self._dead_letters, letter.id, deadletters.REPLAYED)
+            self.apply_all(curs, self._claim_versions(curs, [delivery]))
+
+    def open_dead_letters(self) -> dict[tuple[str, str], int]:
+        """Open dead letters of the bound generation, by (processor, state)."""
+        with self._transaction() as curs:
+            return deadletters.open_counts(curs, self._dead_letters)
 
     # Reading, for the service's API.
 
@@ -214,10 +268,24 @@ class Projection(ABC):
                 "CREATE TABLE IF NOT EXISTS aggregate_versions "
                 "(aggregate_id uuid PRIMARY KEY, version bigint NOT NULL)"
             )
+            for statement in deadletters.create_statements(
+                Identifier(deadletters.TABLE), Identifier(f"{deadletters.TABLE}_open")
+            ):
+                curs.execute(statement)
             self.create_tables(curs)
         tracking = PostgresTrackingRecorder(datastore)
         tracking.create_table()
         self._tracking = tracking
+        self._tracking_table = Identifier(schema, tracking.tracking_table_name)
+        self._dead_letters = Identifier(schema, deadletters.TABLE)
+
+    def _record_dead(self, curs: Cursor[DictRow], raw: RawMessage, reason: str, error: str) -> None:
+        _, state = deadletters.record(curs, self._dead_letters, self.name, raw, reason, error)
+        DEAD_LETTERS.labels(self.name, reason if state == deadletters.DEAD else "held").inc()
+
+    def _raise_if_switched(self) -> None:
+        if self._follow_switch():
+            raise GenerationSwitched(f"{self.name} switched to generation {self.generation}")
 
     def _follow_switch(self) -> bool:
         """Bind to the active generation if a rebuild switched it; True when it did."""
@@ -271,3 +339,18 @@ class Projection(ABC):
                 (list(claimed), list(claimed.values())),
             )
         return new
+
+
+def _raw_of(delivery: Delivery) -> RawMessage:
+    """The message a delivery came in (rebuilt from its event for one made by hand)."""
+    if delivery.raw is not None:
+        return delivery.raw
+    event = delivery.event
+    return RawMessage(
+        delivery.topic,
+        delivery.partition,
+        delivery.offset,
+        str(event.aggregate_id).encode(),
+        (("ce_type", event.type.encode()), ("ce_id", str(event.id).encode())),
+        json.dumps(event.data).encode(),
+    )

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
-from contracts.envelope import read_kafka_message
-from services.runtime.consumer import position_of
-from services.runtime.deliveries import Delivery
+from services.runtime.application import ServiceApplication
+from services.runtime.consumer import BatchApplier, position_of
+from services.runtime.deliveries import RawMessage
+from services.runtime.eventstore import open_application
+from services.runtime.leadership import exclusively
 from services.runtime.projection import Projection
 from services.runtime.sealing import KeyVault, Sealer, master_key_from_setting
+from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -21,7 +27,40 @@ Progress = Callable[[int, int], None]
 """Told (applied so far, total to apply) as the rebuild goes."""
 
 
+@dataclass(frozen=True)
+class ServiceStores:
+    """A service's application and sealer, opened by an operator's command."""
+
+    application: ServiceApplication
+    sealer: Sealer
+
+    def projection(self, projection_class: type[Projection], database_url: str) -> Projection:
+        """A live projection of the service, built the way the running service builds it."""
+        return projection_class(database_url, application=self.application, sealer=self.sealer)
+
+
+@contextmanager
+def service_stores(
+    definition: ServiceDefinition, settings: ServiceSettings
+) -> Iterator[ServiceStores]:
+    """The service's application (started as the service starts it) and its sealer."""
+    vault = KeyVault(settings.vault_database_url, master_key_from_setting(settings.master_key))
+    try:
+        sealer = Sealer(vault)
+        with exclusively(settings.database_url, "schema"):
+            application = open_application(definition.application_class, settings)
+            application.sealer = sealer
+            application.on_start(settings)
+        try:
+            yield ServiceStores(application, sealer)
+        finally:
+            application.close()
+    finally:
+        vault.close()
+
+
 def rebuild_projection(
+    definition: ServiceDefinition,
     projection_class: type[Projection],
     settings: ServiceSettings,
     progress: Progress | None = None,
@@ -31,19 +70,38 @@ def rebuild_projection(
 
     The live worker keeps the current generation up to date meanwhile; at the switch it moves
     to the new one and continues from the new one's tracking records, so nothing is missed.
-    Returns the generation now active.
+    Messages are applied as the consumer loop applies them (one parser, the same retries and
+    dead letters, kept in the new generation). Returns the generation now active.
     """
-    current = projection_class(settings.database_url)
-    target = current.active_generation() + 1
-    current.close()
-    fresh = projection_class(settings.database_url, generation=target)
-    fresh.prepare_generation(target)
-    vault = KeyVault(settings.vault_database_url, master_key_from_setting(settings.master_key))
-    fresh.sealer = Sealer(vault)
+    with service_stores(definition, settings) as stores:
+        current = stores.projection(projection_class, settings.database_url)
+        target = current.active_generation() + 1
+        current.close()
+        fresh = projection_class(
+            settings.database_url,
+            application=stores.application,
+            sealer=stores.sealer,
+            generation=target,
+        )
+        try:
+            fresh.prepare_generation(target)
+            done = _fill(fresh, settings, progress, batch_size)
+            fresh.switch_to(target)
+        finally:
+            fresh.close()
+    log.info("%s rebuilt from %s messages, generation %s", fresh.name, done, target)
+    return target
+
+
+def _fill(
+    fresh: Projection, settings: ServiceSettings, progress: Progress | None, batch_size: int
+) -> int:
+    """Apply every message of the projection's topics, up to their ends now; how many."""
+    applier = BatchApplier(fresh, threading.Event())
     consumer = Consumer(
         {
             "bootstrap.servers": settings.kafka_bootstrap_servers,
-            "group.id": f"rebuild-{projection_class.name}-{uuid.uuid4().hex}",
+            "group.id": f"rebuild-{fresh.name}-{uuid.uuid4().hex}",
             "enable.auto.commit": False,
         }
     )
@@ -61,22 +119,17 @@ def rebuild_projection(
                 key, offset = position_of(message)
                 if key not in remaining or offset >= ends[key][1]:
                     continue
-                event = read_kafka_message(message.headers(), message.value())  # type: ignore[arg-type]
-                batch.append(Delivery(key[0], key[1], offset, event))
+                batch.append(RawMessage.of(message))
                 if offset >= ends[key][1] - 1:
                     remaining.discard(key)
             if batch:
-                fresh.process(batch)
+                applier.apply(batch)
                 done += len(batch)
                 if progress:
                     progress(done, total)
-        fresh.switch_to(target)
-        log.info("%s rebuilt from %s messages, generation %s", fresh.name, done, target)
-        return target
+        return done
     finally:
         consumer.close()
-        fresh.close()
-        vault.close()
 
 
 def _assign_from_beginning(

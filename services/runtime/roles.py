@@ -9,6 +9,7 @@ from functools import partial
 
 from services.runtime.application import ServiceApplication
 from services.runtime.consumer import ConsumerLoop, Processor
+from services.runtime.deliveries import event_types_of
 from services.runtime.erasure import publishing_erasures
 from services.runtime.eventstore import open_application
 from services.runtime.jobs import run_job
@@ -70,10 +71,10 @@ def start_service(
         application = open_application(definition.application_class, settings)
         application.sealer = sealer
         application.on_start(settings)
-        projections = {p.name: p(settings.database_url) for p in definition.projections}
-    for projection in projections.values():
-        projection.sealer = sealer
-        projection.application = application
+        projections = {
+            p.name: p(settings.database_url, application=application, sealer=sealer)
+            for p in definition.projections
+        }
     running = RunningService(definition, settings, vault, application, projections)
     if role in ("relay", "all") and definition.to_contract is not None:
         running.relay = definition.relay_class(
@@ -87,7 +88,9 @@ def start_service(
     if role in ("worker", "all"):
         processors: list[Processor] = [*projections.values()]
         if definition.reacts_to:
-            processors.append(PolicyProcessor(application, definition.reacts_to))
+            own_topic = definition.published_topic()
+            event_types = event_types_of(definition.reacts_to, also=(own_topic,))
+            processors.append(PolicyProcessor(application, definition.reacts_to, event_types))
         for processor in processors:
             running.consumed.append(
                 ConsumedTopics(processor, [f"{settings.topic_prefix}{t}" for t in processor.topics])

@@ -148,7 +148,7 @@ def test_redelivered_registration_events_and_a_rebuilt_roster_change_nothing(
         assert roster(client) == live
         assert activated_events(membership_stack) == Counter({str(b.main): 1 for b in bodies})
 
-        rebuild_projection(Roster, membership_stack.settings())
+        rebuild_projection(SERVICE, Roster, membership_stack.settings())
         assert roster(client) == live
 
 
@@ -218,7 +218,7 @@ def test_twenty_members_accepting_a_ten_seat_workshop_at_once_get_ten_seats_and_
 
         eventually(participation, timeout=30)
         live = client.get("/participation", headers=ADMIN).json()
-        rebuild_projection(Participation, membership_stack.settings())
+        rebuild_projection(SERVICE, Participation, membership_stack.settings())
         assert client.get("/participation", headers=ADMIN).json() == live
 
     types = Counter(e.type.split(".")[-2] for e in membership_stack.membership_events())

@@ -4,7 +4,8 @@ A tally belongs to an owner (personal data, sealed with the owner's key) and is 
 its events are published to a topic of the test's own, and the `TallyTotals` projection folds
 them. Fault-injection tests run it as processes: `python -m tests.runtime.tally --role relay`.
 Environment: `TALLY_TOPIC` (the topic), `TALLY_PAUSE_FILE` (a pause point: see below),
-`TALLY_RELAY_DEAD_FILE` and `TALLY_MAPPING_FIXED` (relay faults: see below).
+`TALLY_RELAY_DEAD_FILE` and `TALLY_MAPPING_FIXED` (relay faults: see below),
+`TALLY_POISON_BY` (an increment the projection and the policy raise on).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from contracts.events import ContractEvent
 from contracts.personal import PersonalDataErased, Sealed
 from contracts.topics import Topic
 from services.runtime.application import ServiceApplication
-from services.runtime.deliveries import Delivery
+from services.runtime.deliveries import Delivery, EventTypes, event_types_of
 from services.runtime.projection import Projection
 from services.runtime.relay import OutboxRelay
 from services.runtime.runner import run
@@ -83,6 +84,8 @@ class TallyApplication(ServiceApplication):
     def react(self, delivery: Delivery) -> Sequence[Aggregate]:
         if delivery.event.type == TallyOpened.ce_type():
             return [Receipt(delivery.event.aggregate_id)]
+        if delivery.event.type == TallyIncremented.ce_type():
+            refuse_if_poison(delivery.event.data["by"])
         return []
 
     def open(self, owner: Sealed) -> UUID:
@@ -111,6 +114,16 @@ def to_contract(domain_event: Any) -> ContractEvent | None:
             by = "unlucky"  # fails the contract's validation, as a mapping bug would
         return TallyIncremented(tally_id=domain_event.originator_id, by=by)
     return None
+
+
+class PoisonIncrement(ValueError):
+    """Raised by the projection and the policy for the increment `TALLY_POISON_BY` names."""
+
+
+def refuse_if_poison(by: int) -> None:
+    """Fail on the increment a test marked as poison (as a processor with a bug would)."""
+    if os.environ.get("TALLY_POISON_BY") == str(by):
+        raise PoisonIncrement(f"tally refuses an increment by {by}")
 
 
 def pause_if_asked(point: str) -> None:
@@ -144,6 +157,10 @@ class TallyTotals(Projection):
     def topics(self) -> tuple[str, ...]:
         return (tally_topic().name,)
 
+    @property
+    def event_types(self) -> EventTypes:
+        return event_types_of(self.topics, also=(tally_topic(),))
+
     def process(self, batch: Sequence[Delivery]) -> None:
         super().process(batch)
         pause_if_asked("projection-after-commit")
@@ -163,12 +180,13 @@ class TallyTotals(Projection):
         data, received = delivery.event.data, delivery.event
         if received.type == TallyOpened.ce_type():
             owner = Sealed.model_validate(data["owner"])
-            name = self.sealer.unseal(owner) if self.sealer else None
+            name = self.sealer.unseal(owner)
             curs.execute(
                 "INSERT INTO totals VALUES (%s, 0, %s, %s)",
                 (received.aggregate_id, owner.subject_id, name),
             )
         elif received.type == TallyIncremented.ce_type():
+            refuse_if_poison(data["by"])
             curs.execute(
                 "UPDATE totals SET total = total + %s WHERE tally_id = %s",
                 (data["by"], received.aggregate_id),

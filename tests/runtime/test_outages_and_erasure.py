@@ -83,7 +83,7 @@ def test_after_erasure_a_rebuilt_projection_and_the_topic_hold_nothing_of_the_pe
         assert app.erase_personal_data(erased_subject) is False, "erasure is recorded once"
         eventually(lambda: _assert_owner_names(tally_stack, {None, kept_name}), timeout=60)
 
-        rebuild_projection(tally.TallyTotals, tally_stack.settings())
+        rebuild_projection(tally.definition(), tally.TallyTotals, tally_stack.settings())
         _assert_owner_names(tally_stack, {None, kept_name})
         schema = tally_stack.projection_schema()
         assert schema == "tally_totals_g2"
