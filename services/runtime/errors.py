@@ -2,8 +2,31 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Final
+
+import eventsourcing.persistence
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+
+from services.runtime.connections import DatabaseTimedOut
+
+log = logging.getLogger(__name__)
+
+DATABASE_UNAVAILABLE: Final[tuple[type[Exception], ...]] = (
+    # psycopg's: the server is gone or restarting, a statement or lock time-out
+    # (QueryCanceled, LockNotAvailable), a deadlock, no pooled connection in time (PoolTimeout).
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    # eventsourcing's own, which it raises in place of psycopg's (and after its own retries).
+    eventsourcing.persistence.OperationalError,
+    eventsourcing.persistence.InterfaceError,
+    DatabaseTimedOut,
+)
+"""Database failures that pass: the request may well succeed when tried again shortly."""
+
+RETRY_AFTER_SECONDS: Final = 5
 
 
 class DomainError(Exception):
@@ -48,3 +71,29 @@ def answer_domain_errors(app: FastAPI) -> None:
         if error.field:
             detail["loc"] = ["body", *error.field.split(".")]
         return JSONResponse({"detail": [detail]}, status_code=error.status_code)
+
+
+def answer_database_unavailable(app: FastAPI) -> None:
+    """Answer a database failure that passes (a time-out, a restart) with 503 and Retry-After.
+
+    Never 500: nothing is wrong with the request, and the client should simply try again. The
+    database's own message goes to the log only.
+    """
+
+    async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
+        log.warning(
+            "%s %s: database unavailable (%s: %s)",
+            request.method,
+            request.url.path,
+            type(error).__name__,
+            str(error).strip().splitlines()[0] if str(error).strip() else "",
+        )
+        detail = {"msg": "The service is busy; try again shortly.", "type": "unavailable"}
+        return JSONResponse(
+            {"detail": [detail]},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    for error_class in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(error_class, database_unavailable)

@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import Response
 
 from services.runtime.body_limit import BodyLimitMiddleware
-from services.runtime.errors import answer_domain_errors
+from services.runtime.errors import answer_database_unavailable, answer_domain_errors
 from services.runtime.metrics import HttpMetricsMiddleware
 from services.runtime.request_id import RequestIdMiddleware
 from services.runtime.roles import start_service
@@ -41,6 +41,7 @@ def create_app(
     app.add_middleware(HttpMetricsMiddleware, service=definition.name)
     app.add_middleware(RequestIdMiddleware)
     answer_domain_errors(app)
+    answer_database_unavailable(app)
     for router in definition.routers:
         app.include_router(router)
 
@@ -71,4 +72,3 @@ def create_app(
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return app
-
