@@ -31,6 +31,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from services.runtime import deadletters
+from services.runtime.connections import TimedDatastore
 from services.runtime.deliveries import (
     Delivery,
     EventTypes,
@@ -61,7 +62,7 @@ class GenerationSwitched(IntegrityError):
 def datastore_for(database_url: str, schema: str) -> PostgresDatastore:
     """An eventsourcing datastore on `database_url` whose tables live in `schema`."""
     parts = conninfo_to_dict(database_url)
-    return PostgresDatastore(
+    return TimedDatastore(
         dbname=str(parts["dbname"]),
         host=str(parts.get("host", "127.0.0.1")),
         port=str(parts.get("port", "5432")),

@@ -11,16 +11,15 @@ from services.runtime.application import ServiceApplication
 from services.runtime.consumer import ConsumerLoop, Processor
 from services.runtime.deliveries import event_types_of
 from services.runtime.erasure import publishing_erasures
-from services.runtime.eventstore import open_application
 from services.runtime.jobs import run_job
-from services.runtime.leadership import exclusively
 from services.runtime.policy import PolicyProcessor
 from services.runtime.projection import Projection
 from services.runtime.readiness import ConsumedTopics, ReadinessChecker
 from services.runtime.relay import OutboxRelay
-from services.runtime.sealing import KeyVault, Sealer, master_key_from_setting
+from services.runtime.sealing import KeyVault
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
+from services.runtime.startup import open_stores
 from services.runtime.supervision import Supervisor
 
 log = logging.getLogger(__name__)
@@ -63,18 +62,8 @@ def start_service(
     definition: ServiceDefinition, settings: ServiceSettings, role: str
 ) -> RunningService:
     """Open the service's stores and start the relay and consumers its `role` includes."""
-    vault = KeyVault(settings.vault_database_url, master_key_from_setting(settings.master_key))
-    vault.create_table()
-    sealer = Sealer(vault)
-    # Tables are created at start: processes of one service starting together take turns.
-    with exclusively(settings.database_url, "schema"):
-        application = open_application(definition.application_class, settings)
-        application.sealer = sealer
-        application.on_start(settings)
-        projections = {
-            p.name: p(settings.database_url, application=application, sealer=sealer)
-            for p in definition.projections
-        }
+    stores = open_stores(definition, settings)  # waits, saying why, while a database fails
+    vault, application, projections = stores.vault, stores.application, stores.projections
     running = RunningService(definition, settings, vault, application, projections)
     if role in ("relay", "all") and definition.to_contract is not None:
         running.relay = definition.relay_class(
