@@ -26,6 +26,7 @@ from typing import Any
 import psycopg
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient
+from prometheus_client import REGISTRY
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -303,6 +304,13 @@ def main() -> None:
     print(
         f"{'(latency samples; mean ms)':<34}{len(latencies):>12}{statistics.mean(latencies):>12.1f}"
     )
+    print(f"{'projection batch retries':<34}{projection_retries():>12.0f}{'':>12}{'':>8}{0:>10}")
+
+
+def projection_retries() -> float:
+    """Batches the projection tried again in this process (the bench's projection runs here)."""
+    labels = {"processor": "tally_totals"}
+    return REGISTRY.get_sample_value("innovnet_batch_retries_total", labels) or 0.0
 
 
 if __name__ == "__main__":

@@ -90,6 +90,11 @@ def dead_letter_count(processor: str, reason: str) -> float:
     return REGISTRY.get_sample_value("innovnet_dead_letters_total", labels) or 0.0
 
 
+def open_gauge(processor: str, state: str) -> float:
+    labels = {"processor": processor, "state": state}
+    return REGISTRY.get_sample_value("innovnet_dead_letters_open", labels) or 0.0
+
+
 def innovnet(*args: str) -> str:
     """Run the operators' command line as a person would, with the fix (no poison) in place."""
     env = {k: v for k, v in os.environ.items() if k != "TALLY_POISON_BY"}
@@ -187,6 +192,7 @@ def test_a_message_a_processor_raises_on_is_dead_and_replay_after_the_fix_applie
             assert found[1]["held_behind"] == found[0]["id"]
             assert dead_letter_count(processor, "failed") == before[processor] + 1
         held = dead_letter_count(PROJECTION, "held")
+        until(lambda: open_gauge(PROJECTION, "dead") == 1, timeout=30, what="the open-letter gauge")
 
         # A later event of the held tally, arriving while it is held, is held too.
         running.application.increment(poisoned, by=100)
@@ -217,6 +223,7 @@ def test_a_message_a_processor_raises_on_is_dead_and_replay_after_the_fix_applie
         assert [versions[(poisoned, v)] for v in (2, 3, 4)] == [1, 1, 1]
         for processor in (PROJECTION, POLICIES):
             assert {r["state"] for r in letters(tally_stack, processor)} == {"replayed"}
+        until(lambda: open_gauge(PROJECTION, "dead") == 0, timeout=30, what="the gauge at 0")
 
         # The live projection sees the key free and applies the tally's next event itself.
         monkeypatch.delenv("TALLY_POISON_BY")
