@@ -16,7 +16,7 @@ test: $(STAMP)
 	bash deploy/test-tools.sh
 	bash deploy/stack.sh prepare
 	$(MAKE) lint
-	$(BIN)/pytest
+	INNOVNET_ENV=test $(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -86,6 +86,9 @@ stop_servers_started_here() {
 }
 
 up() {
+  # The local stack runs on the built-in development secrets, which production (the default
+  # when INNOVNET_ENV is unset) refuses.
+  export INNOVNET_ENV=${INNOVNET_ENV:-development}
   check_service_ports_free
   kafka_was_running=no postgres_was_running=no
   kafka_running && kafka_was_running=yes
