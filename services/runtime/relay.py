@@ -191,12 +191,14 @@ class OutboxRelay:
         self.is_leader = threading.Event()
         self.health = Health()
         """What the relay says about itself; the supervisor and readiness read it."""
+        self._worked = False
 
     def run(self, stop: threading.Event) -> None:
         """Relay until `stop` is set, taking the lock whenever it is free; survive outages."""
         failures = 0
         try:
             while not stop.is_set():
+                self._worked = False
                 try:
                     with leadership(self._database_url, self.lock_name, stop) as conn:
                         if conn is not None:
@@ -204,7 +206,8 @@ class OutboxRelay:
                             self._relay_while_leader(conn, stop)
                     failures = 0
                 except RETRIED as error:
-                    failures += 1
+                    # The backoff grows while retries keep failing, not over separate outages.
+                    failures = 1 if self._worked else failures + 1
                     self.health.trouble(error)
                     wait = backoff_seconds(failures, FIRST_RETRY_SECONDS, MAX_RETRY_SECONDS)
                     log.warning(
@@ -253,6 +256,7 @@ class OutboxRelay:
                         time.perf_counter() - started
                     )
             self.health.ok()
+            self._worked = True
             if len(notifications) < self._batch_size:
                 # Caught up: sleep until eventsourcing NOTIFYs an insert (or the idle wait ends).
                 for _ in conn.notifies(timeout=IDLE_WAIT_SECONDS, stop_after=1):

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from eventsourcing.persistence import OperationalError, PersistenceError
 from prometheus_client.parser import text_string_to_metric_families
 
 from services.runtime.supervision import PartReturned, Supervisor, backoff_seconds
+from tests.runtime import tally
 from tests.runtime.conftest import TallyStack
 from tests.support.polling import eventually, until
 
@@ -124,3 +126,99 @@ def _metric(base_url: str, name: str, **labels: str) -> float:
             if sample.name == name and labels.items() <= sample.labels.items():
                 return float(sample.value)
     raise AssertionError(f"no sample {name} {labels}")
+
+
+def test_the_relay_rides_out_its_database_connections_being_killed(
+    tally_stack: TallyStack,
+) -> None:
+    everyone_else = "pid <> pg_backend_pid()"
+    # Not the relay's lock connection: its next read goes through eventsourcing's pool.
+    pooled_only = everyone_else + (
+        " AND pid NOT IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory')"
+    )
+    with tally_stack.process("relay") as relay, tally_stack.in_process() as writer:
+        app, sealer = writer.application, writer.application.sealer
+        tally_id = app.open(sealer.seal(uuid.uuid4(), "someone"))
+        eventually(lambda: _assert_published(tally_stack, 1), timeout=30)
+        for round_, which in enumerate([everyone_else, pooled_only, everyone_else, pooled_only]):
+            killed = tally_stack.query(
+                "SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity"
+                f" WHERE datname = current_database() AND {which}"
+            )
+            assert killed, "there were connections to kill"
+            for _ in range(5):
+                _increment_retrying(app, tally_id)
+            eventually(lambda n=round_: _assert_published(tally_stack, 6 + 5 * n), timeout=60)
+        assert relay.process.poll() is None
+    assert "interrupted, retrying" in relay.log()
+    assert "failed; restarting" not in relay.log(), "it waited the outages out, never died"
+
+
+def test_the_relay_waits_out_eventsourcings_own_operational_errors(
+    tally_stack: TallyStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with tally_stack.in_process("relay") as running:
+        app, sealer = running.application, running.application.sealer
+        select = app.recorder.select_notifications
+        failures_left = [3]
+
+        def failing_while_the_database_is_away(*args: object, **kwargs: object) -> object:
+            # What eventsourcing raises once its own retries gave up on a database outage.
+            if failures_left[0] > 0:
+                failures_left[0] -= 1
+                raise OperationalError("the database is away")
+            return select(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(
+            app.recorder, "select_notifications", failing_while_the_database_is_away
+        )
+        app.open(sealer.seal(uuid.uuid4(), "someone"))
+        eventually(lambda: _assert_published(tally_stack, 1), timeout=30)
+        assert failures_left == [0]
+        (relay,) = [s for s in running.supervisor.states() if s.name == "relay"]
+        assert relay.running
+        assert relay.restarts == 0, "the relay waited, it did not die"
+
+
+def test_consumer_lag_comes_from_the_stores_while_the_consumer_is_stuck(
+    tally_stack: TallyStack,
+) -> None:
+    with (
+        tally_stack.process("all", pause_at="projection-after-commit") as service,
+        tally_stack.in_process() as writer,
+    ):
+        app, sealer = writer.application, writer.application.sealer
+        tally_id = app.open(sealer.seal(uuid.uuid4(), "someone"))
+        until(tally_stack.pause_file.exists, timeout=60, what="the projection paused")
+        for _ in range(7):
+            app.increment(tally_id)
+        eventually(lambda: _assert_published(tally_stack, 8), timeout=30)
+
+        def lag_is_what_is_not_applied() -> None:
+            applied = sum(tally_stack.applied_versions().values())
+            lag = _metric_sum(service.base_url, "innovnet_consumer_lag_messages", "tally_totals")
+            assert lag == 8 - applied
+            assert lag >= 7
+
+        eventually(lag_is_what_is_not_applied, timeout=30)
+
+
+def _increment_retrying(app: tally.TallyApplication, tally_id: uuid.UUID) -> None:
+    # The writer's own pooled connections may be among those killed: a command fails once each.
+    for _ in range(5):
+        try:
+            app.increment(tally_id)
+            return
+        except PersistenceError:
+            continue
+    raise AssertionError("the event store did not recover")
+
+
+def _metric_sum(base_url: str, name: str, group: str) -> float:
+    text = httpx.get(f"{base_url}/metrics", timeout=10).text
+    return sum(
+        float(sample.value)
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name and sample.labels.get("group") == group
+    )
