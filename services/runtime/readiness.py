@@ -25,6 +25,7 @@ from confluent_kafka.admin import AdminClient
 from confluent_kafka.admin._listoffsets import OffsetSpec  # not re-exported for type checkers
 from psycopg import sql
 
+from services.runtime.connections import Timeouts, connection_options
 from services.runtime.consumer import Processor
 from services.runtime.metrics import CONSUMER_LAG, PART_FAILING, RELAY_LAG, RELAY_PARKED
 from services.runtime.supervision import PartState, utc_now
@@ -32,6 +33,7 @@ from services.runtime.supervision import PartState, utc_now
 log = logging.getLogger(__name__)
 
 CHECK_TIMEOUT_SECONDS = 2.0
+CHECK_TIMEOUTS = Timeouts(statement_seconds=CHECK_TIMEOUT_SECONDS, lock_seconds=2)
 CHECK_EVERY_SECONDS = 1.0
 STALE_AFTER_SECONDS = 10.0
 """A result older than this is not trusted: the checker itself is stuck."""
@@ -108,11 +110,7 @@ class PostgresProbe:
                 autocommit=True,
                 application_name=self._application_name,
                 connect_timeout=int(CHECK_TIMEOUT_SECONDS),
-                options=f"-c statement_timeout={int(CHECK_TIMEOUT_SECONDS * 1000)}",
-                keepalives=1,
-                keepalives_idle=10,
-                keepalives_interval=5,
-                keepalives_count=2,
+                **connection_options(timeouts=CHECK_TIMEOUTS),
             )
         return self._conn
 

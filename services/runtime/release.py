@@ -17,6 +17,7 @@ import psycopg
 from eventsourcing.application import Application
 
 from contracts.envelope import KafkaMessage
+from services.runtime.connections import connection_options
 from services.runtime.erasure import publishing_erasures
 from services.runtime.eventstore import open_application
 from services.runtime.leadership import exclusively
@@ -50,7 +51,10 @@ def release_parked(
 ) -> ReleaseOutcome:
     """Publish every parked event of `topic` that maps now, in order per aggregate."""
     outcome = ReleaseOutcome()
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    # It waits for the parking lock as long as a relay batch holds it: no time-outs.
+    with psycopg.connect(
+        database_url, autocommit=True, **connection_options(waits_for_locks=True)
+    ) as conn:
         create_parked_table(conn)
         with parking_lock(conn, topic):
             messages: list[KafkaMessage] = []
