@@ -21,6 +21,7 @@ from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool
 
 from services.notifications.domain import FAILED, PENDING, SENDING, Message
+from services.runtime.connections import connection_options
 
 BATCH: Final = 500
 
@@ -63,7 +64,7 @@ class MessageLog:
             min_size=1,
             max_size=4,
             open=True,
-            kwargs={"row_factory": dict_row},
+            kwargs={"row_factory": dict_row, **connection_options()},
             name="message-log",
             check=ConnectionPool.check_connection,
         )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pikepdf
 from psycopg_pool import ConnectionPool
 
+from services.runtime.connections import connection_options
 from services.runtime.errors import DomainError
 
 MAX_DESIGNATION_BYTES = 10 * 1024 * 1024
@@ -81,7 +82,9 @@ class DesignationFiles:
     """The service's store of designation files, in its own database, keyed by SHA-256."""
 
     def __init__(self, database_url: str) -> None:
-        self._pool = ConnectionPool(database_url, min_size=1, max_size=4, open=True)
+        self._pool = ConnectionPool(
+            database_url, min_size=1, max_size=4, open=True, kwargs=connection_options()
+        )
         with self._pool.connection() as conn:
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS designation_files ("

@@ -65,12 +65,16 @@ class Timeouts:
 UNBOUNDED: Final = Timeouts(statement_seconds=0, lock_seconds=0)
 
 
-def connection_options(*, waits_for_locks: bool = False) -> dict[str, Any]:
+def connection_options(
+    *, waits_for_locks: bool = False, timeouts: Timeouts | None = None
+) -> dict[str, Any]:
     """Keyword arguments for `psycopg.connect` or a pool's `kwargs`: keepalives and time-outs.
 
-    `waits_for_locks` is for a session that waits for an advisory lock as long as it takes.
+    `waits_for_locks` is for a session that waits for an advisory lock as long as it takes;
+    `timeouts` for one that needs its own (a health check's are shorter than a request's).
     """
-    timeouts = UNBOUNDED if waits_for_locks else Timeouts.from_environment()
+    if timeouts is None:
+        timeouts = UNBOUNDED if waits_for_locks else Timeouts.from_environment()
     return {**KEEPALIVES, "options": timeouts.session_options()}
 
 

@@ -18,11 +18,14 @@ import pytest
 from psycopg import sql
 from psycopg.rows import tuple_row
 
+from services.notifications.log import MessageLog
 from services.registration.application import RegistrationApplication
+from services.registration.designations import DesignationFiles
 from services.runtime.connections import TimedDatastore, connection_options
 from services.runtime.eventstore import open_application
 from services.runtime.leadership import leadership
 from services.runtime.projection import datastore_for
+from services.runtime.readiness import PostgresProbe
 from services.runtime.sealing import MASTER_KEY_BYTES, KeyVault
 from services.runtime.settings import ServiceSettings
 from services.runtime.topics import create_topics
@@ -160,6 +163,19 @@ def test_request_path_sessions_have_keepalives_and_time_outs() -> None:
             assert_has(session_settings(connection), BOUNDED)
         with psycopg.connect(url, **connection_options()) as connection:
             assert_has(session_settings(connection), BOUNDED)
+        for pool in (DesignationFiles(url)._pool, MessageLog(url)._pool):
+            with pool, pool.connection() as connection:
+                assert_has(session_settings(connection), BOUNDED)
+
+
+def test_the_readiness_probe_has_keepalives_and_time_outs_of_its_own() -> None:
+    with fresh_database("sessions") as url:
+        probe = PostgresProbe(url)
+        try:
+            found = session_settings(probe.connection())
+        finally:
+            probe.close()
+    assert_has(found, {"statement_timeout": "2s", "lock_timeout": "2s", "keepalives": "1"})
 
 
 @pytest.mark.usefixtures("short_timeouts")
