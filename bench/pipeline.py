@@ -114,7 +114,7 @@ def measure_relay(running: Any, settings: ServiceSettings, events: int) -> tuple
     stop.set()
     thread.join()
     notifications = running.application.recorder.select_notifications(0, events + 10)
-    return elapsed, relay._messages(notifications)
+    return elapsed, relay._map(notifications, set()).messages
 
 
 def measure_raw_producer(messages: list[Any], topic: str) -> float:
