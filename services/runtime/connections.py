@@ -78,11 +78,12 @@ def connection_options(
     return {**KEEPALIVES, "options": timeouts.session_options()}
 
 
-class DatabaseTimedOut(DatabaseError):
+class DatabaseTimedOut(DatabaseError, TimeoutError):
     """A statement ran past its time-out or waited too long for a lock: the database is busy.
 
     Not one of eventsourcing's `OperationalError`s on purpose: eventsourcing retries those ten
-    times, which would turn a five-second lock time-out into a minute-long request.
+    times, which would turn a five-second lock time-out into a minute-long request. A
+    `TimeoutError`, so whoever waits out passing failures (consumers, relay) waits this out too.
     """
 
 

@@ -21,13 +21,17 @@ from psycopg.rows import tuple_row
 from services.notifications.log import MessageLog
 from services.registration.application import RegistrationApplication
 from services.registration.designations import DesignationFiles
-from services.runtime.connections import TimedDatastore, connection_options
+from services.runtime.connections import DatabaseTimedOut, TimedDatastore, connection_options
+from services.runtime.consumer import TRANSIENT_ERRORS
+from services.runtime.errors import DATABASE_UNAVAILABLE
 from services.runtime.eventstore import open_application
 from services.runtime.leadership import leadership
 from services.runtime.projection import datastore_for
 from services.runtime.readiness import PostgresProbe
+from services.runtime.relay import OUTAGES
 from services.runtime.sealing import MASTER_KEY_BYTES, KeyVault
 from services.runtime.settings import ServiceSettings
+from services.runtime.startup import PASSING_FAILURES
 from services.runtime.topics import create_topics
 from tests.registration.conftest import ADMIN, TAX_IDS, RegistrationStack, form, registration_env
 from tests.support.kafka import delete_topics
@@ -184,3 +188,10 @@ def test_lock_waiting_sessions_have_keepalives_and_no_time_outs() -> None:
     with fresh_database("sessions") as url, leadership(url, "a-lock", threading.Event()) as conn:
         assert conn is not None
         assert_has(session_settings(conn), UNBOUNDED)
+
+
+def test_a_time_out_is_a_passing_failure_wherever_the_runtime_waits_one_out() -> None:
+    # Consumers wait passing failures out instead of dead-lettering the message, the relay
+    # instead of dying, start-up instead of exiting, the API answers 503.
+    for waited_out in (TRANSIENT_ERRORS, OUTAGES, PASSING_FAILURES, DATABASE_UNAVAILABLE):
+        assert issubclass(DatabaseTimedOut, waited_out)
