@@ -50,6 +50,7 @@ def run_headless(definition: ServiceDefinition, settings: ServiceSettings, role:
         signal.signal(signum, lambda *_: stopped.set())
     running = start_service(definition, settings, role)
     try:
-        stopped.wait()
+        while not stopped.wait(1.0):  # a timed wait, so the signal handler runs promptly
+            pass
     finally:
         running.stop()
