@@ -122,6 +122,7 @@ SELECT i.body_id, (array_agg(i.body_name ORDER BY i.activity_id))[1] AS body_nam
 FROM invitations i JOIN activities a USING (activity_id)
 WHERE NOT a.cancelled
     AND (%(level)s::text IS NULL OR i.level = %(level)s)
+    AND (%(body)s::text IS NULL OR i.body_id = %(body)s)
     AND (%(from)s::date IS NULL OR (a.starts_at AT TIME ZONE 'Europe/Athens')::date >= %(from)s)
     AND (%(to)s::date IS NULL OR (a.starts_at AT TIME ZONE 'Europe/Athens')::date <= %(to)s)
 GROUP BY i.body_id ORDER BY i.body_id
@@ -261,11 +262,23 @@ def get_member(body_id: TaxId, index: RosterIndex, principal: CurrentPrincipal) 
 # Activities.
 
 
+def is_invited(activity: Activity, principal: Principal) -> bool:
+    """The caller is one of the activity's invitees (a member's subject is their id)."""
+    return any(str(i) == principal.subject for i in activity.invitations)
+
+
+def visible_invitations(activity: Activity, principal: Principal) -> list[Invitation]:
+    """Every invitation for the innovation unit; for a member, those of their own body."""
+    invitations = activity.invitations.values()
+    if principal.role == "admin":
+        return list(invitations)
+    return [i for i in invitations if i.invitee.body_id == principal.body_id]
+
+
 def activity_view(activity: Activity, principal: Principal) -> ActivityPublic:
-    """An activity as the caller may see it: the online link only for admins and invitees."""
-    sees_link = principal.role == "admin" or any(
-        str(i) == principal.subject for i in activity.invitations
-    )
+    """An activity as the caller may see it: the online link only for admins and invitees,
+    the invitations of other bodies only for admins."""
+    sees_link = principal.role == "admin" or is_invited(activity, principal)
     return ActivityPublic(
         id=activity.id,
         kind=activity.kind,
@@ -280,7 +293,8 @@ def activity_view(activity: Activity, principal: Principal) -> ActivityPublic:
         confirmed=len(activity.confirmed),
         waiting=len(activity.waiting_list),
         invitations=[
-            invitation_view(activity, invitation) for invitation in activity.invitations.values()
+            invitation_view(activity, invitation)
+            for invitation in visible_invitations(activity, principal)
         ],
     )
 
@@ -374,8 +388,13 @@ def list_activities(
     ),
 )
 def get_activity(activity_id: UUID, app: App, principal: CurrentPrincipal) -> ActivityPublic:
-    """An activity, its seats and its invitations."""
-    return activity_view(app.activity(activity_id), principal)
+    """An activity, its seats and its invitations; a member sees only those they are invited
+    to, and only their own body's invitations."""
+    activity = app.activity(activity_id)
+    if principal.role != "admin" and not is_invited(activity, principal):
+        # As if it did not exist: a member learns nothing of activities of other bodies.
+        raise NotFound("No activity with that id.")
+    return activity_view(activity, principal)
 
 
 @router.post(
@@ -460,18 +479,20 @@ def record_attendance(
 @router.get("/participation")
 def participation_report(
     index: ParticipationIndex,
-    principal: AdminPrincipal,
+    principal: CurrentPrincipal,
     level: Level | None = None,
     from_: Annotated[
         Day | None, Query(alias="from", description="First day (Athens) an activity starts on")
     ] = None,
     to: Annotated[Day | None, Query(description="Last day (Athens) an activity starts on")] = None,
 ) -> ParticipationReport:
-    """Invited, accepted and attended, per body and per level, for activities in the period."""
+    """Invited, accepted and attended, per body and per level, for activities in the period;
+    a member sees their own body's only."""
+    body = None if principal.role == "admin" else principal.body_id
     with index.reading() as curs:
         rows = curs.execute(
             PARTICIPATION_SQL,
-            {"level": level.value if level else None, "from": from_, "to": to},
+            {"level": level.value if level else None, "body": body, "from": from_, "to": to},
         ).fetchall()
     bodies = [BodyParticipation(**row) for row in rows]
     levels: dict[Level, dict[str, int]] = {}
