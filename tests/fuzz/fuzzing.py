@@ -9,9 +9,11 @@ from typing import Any
 import hypothesis
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
+from hypothesis.errors import Flaky
 from schemathesis import Case, GenerationMode, Response
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
+from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 from schemathesis.schemas import APIOperation, BaseSchema
 
 from tests.fuzz.seed import PUBLIC, Caller
@@ -28,6 +30,7 @@ COMMON_SETTINGS: dict[str, Any] = {
 }
 
 REQUEST_TIMEOUT_SECONDS = 30
+STATEFUL_SEED = 9
 
 DESIGNED_5XX = {"GET /ready": {503}}
 """Server-side statuses an operation is made to answer: readiness says 503 while a part is down."""
@@ -126,16 +129,27 @@ def follow_links(
     """Sequences of calls where each takes its ids from an earlier response (OpenAPI links)."""
 
     class AsCaller(schema.as_state_machine()):  # type: ignore[misc]
+        def step(self, input: StepInput) -> StepOutput:
+            output: StepOutput = super().step(input)
+            if input.transition is not None and input.applied_parameters:
+                tally.followed(input.transition.id, output.response.status_code)
+            return output
+
         def call(self, case: Case, **kwargs: Any) -> Response:
             return send(case, caller, tally, prepare, **kwargs)
 
         def validate_response(self, response: Response, case: Case, *args: Any, **kw: Any) -> None:
             """`send` checked it already: only server errors matter, and they are tallied."""
 
-    AsCaller.run(
-        settings=hypothesis.settings(
-            max_examples=scenarios,
-            stateful_step_count=steps,
-            **{**COMMON_SETTINGS, "phases": [Phase.generate]},
+    settings = {**COMMON_SETTINGS, "derandomize": False, "phases": [Phase.generate]}
+    try:
+        hypothesis.seed(STATEFUL_SEED)(AsCaller).run(
+            settings=hypothesis.settings(
+                max_examples=scenarios, stateful_step_count=steps, **settings
+            )
         )
-    )
+    except Flaky:
+        # A scenario replayed on a service whose state moved on (new ids, a withdrawn body)
+        # does not draw the same steps twice; schemathesis's own runner ends there too.
+        # Every request sent until then is tallied and checked.
+        tally.cut_short += 1

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 DENIED = frozenset({401, 403})
 """Answers that mean the request never got past authentication or the role check."""
+MISSED = DENIED | {404}
 
 
 @dataclass
@@ -17,12 +18,24 @@ class Tally:
     statuses: defaultdict[tuple[str, str], Counter[int]] = field(
         default_factory=lambda: defaultdict(Counter)
     )
+    links: defaultdict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
+    """Statuses of requests whose ids an OpenAPI link took from an earlier response, by link."""
     server_errors: list[str] = field(default_factory=list)
+    cut_short: int = 0
+    """Linked runs that ended early because a replayed scenario met a service that moved on."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, operation: str, caller: str, status: int) -> None:
         with self._lock:
             self.statuses[operation, caller][status] += 1
+
+    def followed(self, link: str, status: int) -> None:
+        with self._lock:
+            self.links[link][status] += 1
+
+    def links_reached(self) -> int:
+        """How many requests along links found what their ids name (not 404) and were let in."""
+        return sum(n for seen in self.links.values() for s, n in seen.items() if s not in MISSED)
 
     def server_error(self, report: str) -> None:
         with self._lock:
@@ -42,4 +55,12 @@ class Tally:
         for (operation, caller), seen in sorted(self.statuses.items()):
             statuses = " ".join(f"{status}×{n}" for status, n in sorted(seen.items()))
             lines.append(f"  {operation:<80} {caller:<7} {statuses}")
+        followed = sum(sum(seen.values()) for seen in self.links.values())
+        lines.append(
+            f"  links followed {followed} times, {self.links_reached()} reached what they name"
+            f" (linked runs cut short by a replay: {self.cut_short}):"
+        )
+        for link, seen in sorted(self.links.items()):
+            statuses = " ".join(f"{status}×{n}" for status, n in sorted(seen.items()))
+            lines.append(f"    {link:<85} {statuses}")
         return "\n".join(lines)

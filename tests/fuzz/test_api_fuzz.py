@@ -19,7 +19,7 @@ from tests.fuzz.tally import Tally
 
 EXAMPLES_PER_OPERATION = 25
 """Generated requests per operation and caller: bounds the run to a few minutes on two cores."""
-SCENARIOS, STEPS = 8, 6
+SCENARIOS, STEPS = 15, 8
 """Linked sequences per service and caller, and calls per sequence."""
 COVERAGE_CASES_PER_OPERATION = 60
 """Boundary-value cases per operation, sent once, by the most trusted caller it is for."""
@@ -119,3 +119,5 @@ def test_no_caller_gets_a_server_error_and_each_reaches_its_handlers(
         if caller not in meant_for[operation] and any(200 <= s < 300 for s in statuses)
     ]
     assert not let_in_wrongly, f"answered callers it is not for: {let_in_wrongly}"
+    if schema.statistic.transitions.total:
+        assert tally.links_reached(), "no request with ids from a link found what they name"
