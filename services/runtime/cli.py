@@ -17,7 +17,7 @@ from services.runtime.policy import PolicyProcessor
 from services.runtime.rebuild import rebuild_projection, service_stores
 from services.runtime.release import release_service
 from services.runtime.service import ServiceDefinition
-from services.runtime.settings import ServiceSettings
+from services.runtime.settings import ServiceSettings, SettingsRefused
 from services.runtime.topics import create_topics
 
 
@@ -201,7 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit status."""
     args = build_parser().parse_args(argv)
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except SettingsRefused as refused:
+        # A person typed the command: one line that names the variable, not a traceback.
+        print(f"innovnet: {refused}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

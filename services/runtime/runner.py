@@ -13,7 +13,7 @@ from services.runtime.http import create_app
 from services.runtime.request_id import RequestIdLogFilter
 from services.runtime.roles import ROLES, start_service
 from services.runtime.service import ServiceDefinition
-from services.runtime.settings import ServiceSettings
+from services.runtime.settings import ServiceSettings, SettingsRefused
 
 
 def run(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
@@ -32,7 +32,10 @@ def run(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
     )
     for handler in logging.getLogger().handlers:
         handler.addFilter(RequestIdLogFilter())
-    settings = ServiceSettings.for_service(definition.name)
+    try:
+        settings = ServiceSettings.for_service(definition.name)
+    except SettingsRefused as refused:
+        raise SystemExit(f"innovnet: {refused}") from None  # one line naming the variable
     if role in ("api", "all"):
         app = create_app(definition, settings, role)
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")

@@ -115,6 +115,7 @@ def run_service(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 def test_a_service_process_in_production_refuses_the_built_in_secrets() -> None:
     finished = run_service(production_env())
     assert finished.returncode != 0
+    assert "Traceback" not in finished.stderr, "one line says it, not a stack"
     last_line = finished.stderr.strip().splitlines()[-1]
     assert "INNOVNET_MASTER_KEY is the built-in development key" in last_line, finished.stderr
     assert "INNOVNET_JWT_SECRET is the built-in development secret" in last_line
@@ -182,7 +183,9 @@ def test_the_token_command_of_the_readme_works_locally() -> None:
     command = [str(innovnet), "token", "--role", "admin", "--email", "unit@ypes.gov.gr"]
     refused = subprocess.run(command, env=production_env(), capture_output=True, text=True)
     assert refused.returncode != 0
+    assert refused.stderr.startswith("innovnet: "), refused.stderr
     assert "INNOVNET_JWT_SECRET" in refused.stderr
+    assert "Traceback" not in refused.stderr
     local = subprocess.run(
         command, env={**production_env(), "INNOVNET_ENV": "development"}, capture_output=True
     )
