@@ -128,8 +128,8 @@ def poison_reason(error: MalformedMessage) -> str:
 
 
 def describe(error: BaseException) -> str:
-    """An error as a dead letter keeps it."""
-    return f"{type(error).__name__}: {error}"[:4000]
+    """An error as a dead letter keeps it (PostgreSQL text holds no NUL, so it is escaped)."""
+    return f"{type(error).__name__}: {error}".replace("\x00", "\\x00")[:4000]
 
 
 class Stopped(Exception):
@@ -185,7 +185,7 @@ class BatchApplier:
         started = time.perf_counter()
         try:
             self._retrying(partial(self._processor.process, batch))
-        except IntegrityError:
+        except (IntegrityError, Stopped):
             raise
         except Exception:
             BATCH_RETRIES.labels(self._processor.name).inc()
@@ -209,6 +209,8 @@ class BatchApplier:
                 # delivery alone) or by another member of the group. Its position is stored.
                 DUPLICATES_SKIPPED.labels(self._processor.name, "tracking").inc()
                 return
+            except Stopped:
+                raise
             except Exception as error:
                 last = error
                 if attempt < self._attempts:

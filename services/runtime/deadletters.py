@@ -193,11 +193,13 @@ def record(
             raw.offset,
             raw.key,
             raw.hold_key,
-            [name for name, _ in raw.headers],
+            [name.replace("\x00", "\\x00") for name, _ in raw.headers],
             [value for _, value in raw.headers],
             raw.value,
             HELD if head is not None else reason,
-            error if head is None else f"held behind dead letter {head['id']} ({error})",
+            (error if head is None else f"held behind dead letter {head['id']} ({error})").replace(
+                "\x00", "\\x00"
+            ),
             state,
             head["id"] if head is not None else None,
         ),

@@ -70,7 +70,8 @@ class RawMessage:
         """What later messages are held by when this one is dead: its key (the aggregate id)."""
         if self.key is None:
             return None
-        return self.key.decode("utf-8", errors="backslashreplace")
+        # Kept as text in the dead-letter table, which holds no NUL.
+        return self.key.decode("utf-8", errors="backslashreplace").replace("\x00", "\\x00")
 
     @property
     def tracking(self) -> Tracking:

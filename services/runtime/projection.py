@@ -7,6 +7,10 @@ versions it claims and its tracking records commit together, so the projection i
 a fold of the events gives: a redelivered offset fails its tracking record, and a re-published
 event (same aggregate version, new offset) fails its version claim.
 
+The tracking rows are written by one statement of ours after the pipelined batch (see
+`deadletters.write_tracking`), and a message the projection cannot apply is a dead letter in the
+generation's own `dead_letters` table (see `deadletters`).
+
 Rebuilding fills the next generation from offset 0 while the current one keeps serving, then
 switches a pointer in one transaction; the running worker sees the switch at its next batch and
 continues on the new generation from its tracking records.

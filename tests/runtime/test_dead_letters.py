@@ -231,6 +231,34 @@ def test_a_message_a_processor_raises_on_is_dead_and_replay_after_the_fix_applie
         eventually(lambda: _assert_totals(tally_stack, {poisoned: 768, other: 6}), timeout=30)
 
 
+def test_nul_bytes_in_the_key_headers_and_value_are_kept_in_the_dead_letter(
+    tally_stack: TallyStack,
+) -> None:
+    with tally_stack.in_process("all") as running:
+        other = open_tally(running)
+        partition = partition_of(tally_stack, other)
+        headers = [("ce_type", b"gr.innovnet.\x00"), ("ce_\x00", b"\x00")]
+        producer = Producer({"bootstrap.servers": kafka_bootstrap_servers()})
+        producer.produce(
+            tally_stack.topic, b"\x00", b"k\x00y", partition=partition, headers=headers
+        )
+        assert producer.flush(30) == 0
+        running.application.increment(other, by=3)
+
+        eventually(lambda: _assert_totals(tally_stack, {other: 3}), timeout=30)
+        (letter,) = eventually(lambda: _one_letter(tally_stack))
+        assert (letter["hold_key"], letter["reason"]) == ("k\\x00y", "malformed")
+        assert bytes(letter["value"]) == b"\x00"
+
+
+def _one_letter(stack: TallyStack) -> list[dict[str, Any]]:
+    found = stack.query(
+        f"SELECT hold_key, reason, value FROM {stack.projection_schema()}.dead_letters"
+    )
+    assert len(found) == 1, found
+    return found
+
+
 def test_a_rebuild_meets_the_same_poison_and_holds_the_same_keys(
     tally_stack: TallyStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
