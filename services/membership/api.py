@@ -488,11 +488,11 @@ def participation_report(
 ) -> ParticipationReport:
     """Invited, accepted and attended, per body and per level, for activities in the period;
     a member sees their own body's only."""
-    body = None if principal.role == "admin" else principal.body_id
+    own_body = None if principal.role == "admin" else principal.body_id
     with index.reading() as curs:
         rows = curs.execute(
             PARTICIPATION_SQL,
-            {"level": level.value if level else None, "body": body, "from": from_, "to": to},
+            {"level": level.value if level else None, "body": own_body, "from": from_, "to": to},
         ).fetchall()
     bodies = [BodyParticipation(**row) for row in rows]
     levels: dict[Level, dict[str, int]] = {}
