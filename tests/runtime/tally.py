@@ -5,7 +5,8 @@ its events are published to a topic of the test's own, and the `TallyTotals` pro
 them. Fault-injection tests run it as processes: `python -m tests.runtime.tally --role relay`.
 Environment: `TALLY_TOPIC` (the topic), `TALLY_PAUSE_FILE` (a pause point: see below),
 `TALLY_RELAY_DEAD_FILE` and `TALLY_MAPPING_FIXED` (relay faults: see below),
-`TALLY_POISON_BY` (an increment the projection and the policy raise on).
+`TALLY_POISON_BY` (an increment the projection and the policy raise on), `TALLY_POISON_OPENED`
+(the policy raises on every tally opened).
 """
 
 from __future__ import annotations
@@ -83,6 +84,8 @@ class TallyApplication(ServiceApplication):
 
     def react(self, delivery: Delivery) -> Sequence[Aggregate]:
         if delivery.event.type == TallyOpened.ce_type():
+            if os.environ.get("TALLY_POISON_OPENED"):
+                raise PoisonIncrement("tally refuses to issue a receipt")
             return [Receipt(delivery.event.aggregate_id)]
         if delivery.event.type == TallyIncremented.ce_type():
             refuse_if_poison(delivery.event.data["by"])
@@ -117,7 +120,7 @@ def to_contract(domain_event: Any) -> ContractEvent | None:
 
 
 class PoisonIncrement(ValueError):
-    """Raised by the projection and the policy for the increment `TALLY_POISON_BY` names."""
+    """Raised by the projection and the policy on a message a test marked as poison."""
 
 
 def refuse_if_poison(by: int) -> None:

@@ -97,7 +97,7 @@ def open_gauge(processor: str, state: str) -> float:
 
 def innovnet(*args: str) -> str:
     """Run the operators' command line as a person would, with the fix (no poison) in place."""
-    env = {k: v for k, v in os.environ.items() if k != "TALLY_POISON_BY"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TALLY_POISON")}
     done = subprocess.run(
         [sys.executable, "-m", "services.runtime.cli", *args],
         cwd=REPO_ROOT,
@@ -229,6 +229,26 @@ def test_a_message_a_processor_raises_on_is_dead_and_replay_after_the_fix_applie
         monkeypatch.delenv("TALLY_POISON_BY")
         running.application.increment(poisoned, by=1)
         eventually(lambda: _assert_totals(tally_stack, {poisoned: 768, other: 6}), timeout=30)
+
+
+def test_a_reaction_replayed_from_a_dead_letter_stores_its_events_once(
+    tally_stack: TallyStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def receipts() -> list[object]:
+        return [e for e in tally_stack.source_events() if "Receipt" in e[2]]
+
+    monkeypatch.setenv("TALLY_POISON_OPENED", "1")
+    with tally_stack.in_process("all") as running:
+        poisoned = open_tally(running)
+        running.application.increment(poisoned, by=1)
+        eventually(lambda: _assert_dead_then_held(tally_stack, POLICIES), timeout=60)
+        assert receipts() == []
+
+        first = innovnet("deadletters", "replay", CLI_TARGET, "--processor", "policies")
+        assert first.count("\treplayed") == 2, first
+        innovnet("deadletters", "replay", CLI_TARGET, "--processor", "policies")
+        assert len(receipts()) == 1
+        assert {r["state"] for r in letters(tally_stack, POLICIES)} == {"replayed"}
 
 
 def test_nul_bytes_in_the_key_headers_and_value_are_kept_in_the_dead_letter(
