@@ -49,18 +49,30 @@ class Tally:
     def sent(self) -> int:
         return sum(sum(seen.values()) for seen in self.statuses.values())
 
-    def summary(self, title: str) -> str:
-        """One line per operation and caller: requests sent and the statuses they got."""
-        lines = [f"{title}: {len(self.statuses)} operation × caller pairs, {self.sent()} requests"]
-        for (operation, caller), seen in sorted(self.statuses.items()):
-            statuses = " ".join(f"{status}×{n}" for status, n in sorted(seen.items()))
-            lines.append(f"  {operation:<80} {caller:<7} {statuses}")
+    def summary(self, title: str, operations: list[str], callers: list[str]) -> str:
+        """One line per operation: the statuses each caller got; then other methods and links."""
+        pairs = f"{len(operations)} operations × {len(callers)} callers"
+        lines = [f"{title}: {pairs}, {self.sent()} requests"]
+        for operation in operations:
+            seen = [
+                f"{caller} {_statuses(self.statuses.get((operation, caller), Counter()))}"
+                for caller in callers
+            ]
+            lines.append(f"  {operation:<78} {' | '.join(seen)}")
+        others: Counter[int] = Counter()
+        for (operation, _), seen in self.statuses.items():
+            if operation not in operations:
+                others.update(seen)
+        lines.append(f"  methods the paths do not have: {_statuses(others)}")
         followed = sum(sum(seen.values()) for seen in self.links.values())
         lines.append(
             f"  links followed {followed} times, {self.links_reached()} reached what they name"
             f" (linked runs cut short by a replay: {self.cut_short}):"
         )
         for link, seen in sorted(self.links.items()):
-            statuses = " ".join(f"{status}×{n}" for status, n in sorted(seen.items()))
-            lines.append(f"    {link:<85} {statuses}")
+            lines.append(f"    {link:<85} {_statuses(seen)}")
         return "\n".join(lines)
+
+
+def _statuses(seen: Counter[int]) -> str:
+    return " ".join(f"{status}×{n}" for status, n in sorted(seen.items())) or "-"
