@@ -20,12 +20,14 @@ from pathlib import Path
 
 import httpx
 import psycopg
+import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from services.runtime.catalog import SERVICE_PORTS
 from services.runtime.sealing import MASTER_KEY_BYTES, KeyVault
 from services.runtime.settings import server_url
+from services.runtime.startup import retrying
 from services.runtime.topics import create_topics
 from tests.support.kafka import delete_topics
 from tests.support.polling import until
@@ -176,3 +178,29 @@ def test_a_service_whose_database_is_not_there_yet_says_why_and_comes_up_once_it
         until(service.ready, timeout=READY_SECONDS, what="/ready 200 once the database exists")
         reasons = [line for line in service.log().splitlines() if COULD_NOT_START in line]
         assert all("does not exist" in line for line in reasons), reasons
+
+
+def test_start_up_tries_database_failures_again_with_growing_waits_and_nothing_else() -> None:
+    failures: list[Exception | None] = [
+        psycopg.OperationalError('database "x" does not exist'),
+        psycopg.OperationalError("server closed the connection\nunexpectedly"),
+        None,
+    ]
+    waits: list[float] = []
+
+    def attempt() -> str:
+        failure = failures.pop(0)
+        if failure is not None:
+            raise failure
+        return "opened"
+
+    assert retrying("registration", attempt, sleep=waits.append) == "opened"
+    assert len(waits) == 2
+    assert waits[1] > waits[0], "backs off"
+
+    def refused() -> str:
+        raise ValueError("INNOVNET_MASTER_KEY must be standard base64 of 32 random bytes")
+
+    with pytest.raises(ValueError, match="INNOVNET_MASTER_KEY"):
+        retrying("registration", refused, sleep=waits.append)
+    assert len(waits) == 2, "a refused setting is not waited on"
