@@ -69,6 +69,18 @@ REGISTRATION_LINKS = {
         representative_id="$response.body#/representatives/0/id",
     ),
 }
+# A representative just nominated, as a RepresentativeRef: the registration is the request's.
+NOMINATED_LINKS = {
+    "GetRegistration": link(
+        "GET", ONE_REGISTRATION, registration_id="$request.path.registration_id"
+    ),
+    "ReplaceThem": link(
+        "POST",
+        f"{ONE_REGISTRATION}/representatives/{{representative_id}}/replacement",
+        registration_id="$request.path.registration_id",
+        representative_id=BY_ID,
+    ),
+}
 DESIGNATION_LINKS = {
     "Download": link("GET", f"{ONE_REGISTRATION}/designation.pdf", registration_id=BY_ID),
     "Verify": link("POST", f"{ONE_REGISTRATION}/designation/verify", registration_id=BY_ID),
@@ -291,7 +303,11 @@ def reject_designation(
     return public_view(app, app.registration(registration_id), True)
 
 
-@router.post("/registrations/{registration_id}/alternate", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/registrations/{registration_id}/alternate",
+    status_code=status.HTTP_201_CREATED,
+    responses=linked_response(status.HTTP_201_CREATED, **NOMINATED_LINKS),
+)
 def add_alternate(
     registration_id: UUID,
     details: RepresentativeCreate,
@@ -306,6 +322,7 @@ def add_alternate(
 @router.post(
     "/registrations/{registration_id}/representatives/{representative_id}/replacement",
     status_code=status.HTTP_201_CREATED,
+    responses=linked_response(status.HTTP_201_CREATED, **NOMINATED_LINKS),
 )
 def replace_representative(
     registration_id: UUID,
