@@ -132,6 +132,11 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}".replace("\x00", "\\x00")[:4000]
 
 
+class PositionsMoved(IntegrityError):
+    """The processor's stored positions moved under it (a rebuilt generation took over):
+    the loop re-reads them; nothing of the batch counts as applied."""
+
+
 class Stopped(Exception):
     """The loop was asked to stop while a batch waited to be retried."""
 
@@ -204,6 +209,8 @@ class BatchApplier:
             try:
                 self._retrying(partial(self._processor.process, [delivery]))
                 return
+            except PositionsMoved:
+                raise
             except IntegrityError:
                 # Applied already: by the failed batch's first part (policies commit each
                 # delivery alone) or by another member of the group. Its position is stored.

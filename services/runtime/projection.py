@@ -27,7 +27,6 @@ from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor
 from psycopg.conninfo import conninfo_to_dict
@@ -36,6 +35,7 @@ from psycopg.sql import SQL, Identifier
 
 from services.runtime import deadletters
 from services.runtime.connections import TimedDatastore
+from services.runtime.consumer import PositionsMoved
 from services.runtime.deliveries import (
     Delivery,
     EventTypes,
@@ -59,7 +59,7 @@ SCHEMA_LOCK = "projection-schema"
 """Taken around projection DDL, which processes starting together would otherwise race on."""
 
 
-class GenerationSwitched(IntegrityError):
+class GenerationSwitched(PositionsMoved):
     """The projection was rebuilt and switched while this batch was applied: re-read offsets."""
 
 
