@@ -70,7 +70,19 @@ def dead_letter_keepers(args: argparse.Namespace) -> Iterator[list[deadletters.K
             keepers.append(PolicyProcessor(stores.application, definition.reacts_to, event_types))
         try:
             if args.processor:
+                known = ", ".join(k.name for k in keepers) or "none"
                 keepers = [k for k in keepers if args.processor in (k.name, k.name.split(".")[0])]
+                if not keepers:
+                    raise SystemExit(
+                        f"innovnet: {definition.name} has no processor {args.processor!r}"
+                        f" (it has: {known})"
+                    )
+            if args.ids and len(keepers) > 1:
+                # Ids are numbered per processor's table: an id alone could name several.
+                raise SystemExit(
+                    "innovnet: dead-letter ids belong to one processor: add --processor NAME"
+                    f" (one of: {', '.join(k.name for k in keepers)})"
+                )
             yield keepers
         finally:
             for projection in projections:
@@ -182,7 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub = dead_commands.add_parser(name, help=text)
         sub.add_argument("service", help="a service name, or module:attribute of a definition")
-        sub.add_argument("ids", nargs="*", type=int, metavar="ID", help="dead-letter ids")
+        sub.add_argument(
+            "ids", nargs="*", type=int, metavar="ID", help="dead-letter ids (with --processor)"
+        )
         sub.add_argument("--processor", help="one projection, or `policies`")
         if name == "list":
             sub.add_argument("--all", action="store_true", help="replayed and discarded too")
