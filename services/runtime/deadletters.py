@@ -231,7 +231,7 @@ def select(
 def chain_of(curs: Cursor[DictRow], table: Composable, letter: DeadLetter) -> list[DeadLetter]:
     """The open letters of `letter`'s key on its partition from it on, in offset order."""
     if letter.hold_key is None:
-        return [letter] if letter.state in OPEN else []
+        return select(curs, table, letter.processor, [letter.id], open_only=True)
     rows = curs.execute(
         SQL(
             "SELECT * FROM {t} WHERE processor = %s AND topic = %s AND partition = %s"
@@ -376,9 +376,16 @@ def replay(keeper: Keeper, ids: Sequence[int] = ()) -> list[Outcome]:
         key = (letter.topic, letter.partition, letter.hold_key or letter.id)
         firsts.setdefault(key, letter)
     for first in firsts.values():
-        with keeper.dead_letter_cursor() as (curs, table):
-            chain = chain_of(curs, table, first)
-        outcomes.extend(_replay_chain(keeper, chain))
+        # Again until the key is free: the live consumer may hold more behind it meanwhile.
+        while True:
+            with keeper.dead_letter_cursor() as (curs, table):
+                chain = chain_of(curs, table, first)
+            done = list(_replay_chain(keeper, chain))
+            outcomes.extend(done)
+            if not any(outcome.result == REPLAYED for outcome in done) or any(
+                outcome.result.startswith("failed") for outcome in done
+            ):
+                break
     return outcomes
 
 
