@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 import psycopg
+from confluent_kafka import KafkaException
 from eventsourcing.application import Application
 
 from contracts.envelope import KafkaMessage
@@ -29,7 +30,13 @@ from services.runtime.parking import (
     parking_lock,
     unpark,
 )
-from services.runtime.relay import Publisher, ToContract, describe_failure, message_of
+from services.runtime.relay import (
+    DeliveryFailed,
+    Publisher,
+    ToContract,
+    describe_failure,
+    message_of,
+)
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
 
@@ -110,6 +117,10 @@ def release_service(definition: ServiceDefinition, settings: ServiceSettings) ->
             publishing_erasures(definition.to_contract, definition.erased_event),
             settings.kafka_bootstrap_servers,
         )
+    except (DeliveryFailed, KafkaException) as error:
+        # Nothing was unparked: running the command again publishes them (at least once).
+        print(f"innovnet: the broker did not take the parked events ({error}); nothing released")
+        return 3
     finally:
         application.close()
     print(f"relay of {topic}: released {len(outcome.released)} parked events")
