@@ -1,4 +1,5 @@
-"""A running service: its application, relay and consumers, in the threads its role asks for."""
+"""A running service: its application, relay, consumers and jobs, supervised in the threads its
+role asks for, and the checker that tells readiness and lag."""
 
 from __future__ import annotations
 
