@@ -65,6 +65,8 @@ class Tally:
                 others.update(seen)
         lines.append(f"  methods the paths do not have: {_statuses(others)}")
         followed = sum(sum(seen.values()) for seen in self.links.values())
+        if not followed:
+            return "\n".join(lines)
         lines.append(
             f"  links followed {followed} times, {self.links_reached()} reached what they name"
             f" (linked runs cut short by a replay: {self.cut_short}):"
