@@ -15,8 +15,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from services.runtime.supervision import PartReturned, Supervisor, backoff_seconds
 from tests.runtime import tally
 from tests.runtime.conftest import TallyStack
+from tests.runtime.test_consumers import assert_projection_is_the_fold
 from tests.support.polling import eventually, until
 
+PART = "consumer:tally_totals"
+LAG = "innovnet_consumer_lag_messages"
 SINCE = re.compile(r"^(down|failing) since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 \((\w+)\)")
 
 
@@ -107,6 +110,38 @@ def test_a_relay_held_dead_is_restarted_and_meanwhile_lag_rises_and_ready_names_
         eventually(lambda: _assert_ready(service.base_url), timeout=60)
         assert _metric(service.base_url, "innovnet_relay_lag_events") == 0
         assert service.process.poll() is None
+
+
+def test_a_consumer_held_dead_is_restarted_on_a_fresh_consumer_and_catches_up(
+    tally_stack: TallyStack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    dead_file = tmp_path / "consumer-dead"
+    monkeypatch.setenv("TALLY_CONSUMER_DEAD_FILE", str(dead_file))
+    dead_file.touch()  # the projection's consumer dies as it starts, and after each restart
+    with tally_stack.process("all") as service, tally_stack.in_process() as writer:
+        app, sealer = writer.application, writer.application.sealer
+        tally_id = app.open(sealer.seal(uuid.uuid4(), "someone"))
+        for _ in range(4):
+            app.increment(tally_id)
+        eventually(lambda: _assert_published(tally_stack, 5), timeout=30)
+
+        def held_dead() -> None:
+            response = httpx.get(f"{service.base_url}/ready", timeout=10)
+            assert response.status_code == 503
+            consumer = response.json()["checks"]["consumer:tally_totals"]
+            match = SINCE.match(consumer)
+            assert match, consumer
+            assert match.group(2) == "RuntimeError"
+            restarts = _metric(service.base_url, "innovnet_part_restarts_total", part=PART)
+            assert restarts >= 1
+            assert _metric_sum(service.base_url, LAG, "tally_totals") == 5
+
+        eventually(held_dead, timeout=60)
+
+        dead_file.unlink()
+        eventually(lambda: assert_projection_is_the_fold(tally_stack), timeout=90)
+        eventually(lambda: _assert_ready(service.base_url), timeout=60)
+        assert _metric_sum(service.base_url, LAG, "tally_totals") == 0
 
 
 def _assert_published(stack: TallyStack, count: int) -> None:
