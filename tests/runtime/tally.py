@@ -4,7 +4,8 @@ A tally belongs to an owner (personal data, sealed with the owner's key) and is 
 its events are published to a topic of the test's own, and the `TallyTotals` projection folds
 them. Fault-injection tests run it as processes: `python -m tests.runtime.tally --role relay`.
 Environment: `TALLY_TOPIC` (the topic), `TALLY_PAUSE_FILE` (a pause point: see below),
-`TALLY_RELAY_DEAD_FILE` and `TALLY_MAPPING_FIXED` (relay faults: see below),
+`TALLY_RELAY_DEAD_FILE`, `TALLY_CONSUMER_DEAD_FILE` and `TALLY_MAPPING_FIXED` (relay and
+consumer faults: see below),
 `TALLY_POISON_BY` (an increment the projection and the policy raise on), `TALLY_POISON_OPENED`
 (the policy raises on every tally opened).
 """
