@@ -123,7 +123,6 @@ def test_a_consumer_held_dead_is_restarted_on_a_fresh_consumer_and_catches_up(
         tally_id = app.open(sealer.seal(uuid.uuid4(), "someone"))
         for _ in range(4):
             app.increment(tally_id)
-        eventually(lambda: _assert_published(tally_stack, 5), timeout=30)
 
         def held_dead() -> None:
             response = httpx.get(f"{service.base_url}/ready", timeout=10)
@@ -134,10 +133,12 @@ def test_a_consumer_held_dead_is_restarted_on_a_fresh_consumer_and_catches_up(
             assert match.group(2) == "RuntimeError"
             restarts = _metric(service.base_url, "innovnet_part_restarts_total", part=PART)
             assert restarts >= 1
-            assert _metric_sum(service.base_url, LAG, "tally_totals") == 5
 
         eventually(held_dead, timeout=60)
-
+        # Only a restarted loop, on a fresh Kafka consumer, can apply these (a failed loop's
+        # consumer is closed for good). While held, each restart dies after its first batch.
+        for _ in range(3):
+            app.increment(tally_id)
         dead_file.unlink()
         eventually(lambda: assert_projection_is_the_fold(tally_stack), timeout=90)
         eventually(lambda: _assert_ready(service.base_url), timeout=60)
