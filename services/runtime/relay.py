@@ -276,6 +276,9 @@ class OutboxRelay:
     ) -> None:
         # On the lock's own connection: if the lock was lost, so is this write. The parked
         # events and the position move together, so a parked event is never skipped.
+        if not parked:
+            self._record_position(conn, position)  # one statement: no transaction needed
+            return
         with conn.transaction():
             park(conn, self._topic.name, parked)
             self._record_position(conn, position)

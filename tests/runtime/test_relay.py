@@ -85,6 +85,8 @@ def test_a_second_relay_waits_for_the_lock_and_takes_over_when_the_first_dies(
             app, sealer = running.application, running.application.sealer
             tally_id = app.open(sealer.seal(uuid.uuid4(), "someone"))
             eventually(lambda: _assert_published_count(tally_stack, 1), timeout=30)
+            # Killed before it recorded the position, it would rightly publish the event again.
+            eventually(lambda: _assert_position(tally_stack, 1), timeout=30)
             first.kill()
             app.increment(tally_id)
             eventually(lambda: _assert_published_count(tally_stack, 2), timeout=30)
@@ -100,6 +102,11 @@ def _lock_is_held(stack: TallyStack) -> bool:
     )
     assert rows[0]["n"] == 1
     return True
+
+
+def _assert_position(stack: TallyStack, position: int) -> None:
+    rows = stack.query("SELECT notification_id FROM relay_position")
+    assert [row["notification_id"] for row in rows] == [position]
 
 
 def _assert_published_count(stack: TallyStack, count: int) -> None:
