@@ -17,6 +17,10 @@ DESIGNATIONS_OVERDUE = Counter(
     "innovnet_designations_overdue_total",
     "Registrations whose designation due day ended without a designation (recorded once each).",
 )
+OVERDUE_NOT_RECORDED = Counter(
+    "innovnet_designations_overdue_failures_total",
+    "Registrations the overdue check could not record (logged; tried again next run).",
+)
 
 CHECK_EVERY_SECONDS = 60.0
 
@@ -30,7 +34,14 @@ def record_overdue_designations(running: Any, now: datetime | None = None) -> in
             "SELECT id FROM registrations WHERE next_due < %s AND status <> 'withdrawn'",
             (today,),
         ).fetchall()
-    recorded: int = sum(running.application.record_overdue(row["id"], now) for row in rows)
+    recorded = 0
+    for row in rows:
+        try:
+            recorded += running.application.record_overdue(row["id"], now)
+        except Exception:
+            # One registration that conflicts or fails must not stop the check for the others.
+            OVERDUE_NOT_RECORDED.inc()
+            log.exception("registration %s: overdue not recorded; the others are", row["id"])
     DESIGNATIONS_OVERDUE.inc(recorded)
     if recorded:
         log.info("recorded %s overdue designations", recorded)

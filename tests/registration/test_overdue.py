@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 from services.registration.jobs import record_overdue_designations
 from services.registration.models import RegistrationCreate
 from services.registration.service import SERVICE
+from services.runtime.errors import Conflict
 from services.runtime.roles import RunningService, start_service
 from services.runtime.settings import ServiceSettings
 from services.runtime.topics import create_topics
@@ -68,3 +71,50 @@ def test_the_overdue_check_records_the_day_after_the_due_day_once(
     assert record_overdue_designations(registration, now=datetime(2026, 5, 1, tzinfo=UTC)) == 0
     stored = app.recorder.select_notifications(0, 100)
     assert sum(n.topic.endswith("DesignationOverdue") for n in stored) == 1
+
+
+@dataclass
+class _Rows:
+    ids: list[uuid.UUID]
+
+    def execute(self, *_: object) -> _Rows:
+        return self
+
+    def fetchall(self) -> list[dict[str, uuid.UUID]]:
+        return [{"id": i} for i in self.ids]
+
+
+@dataclass
+class _Index:
+    ids: list[uuid.UUID]
+
+    @contextmanager
+    def reading(self) -> Iterator[_Rows]:
+        yield _Rows(self.ids)
+
+
+@dataclass
+class _Application:
+    conflicting: uuid.UUID
+    recorded: list[uuid.UUID] = field(default_factory=list)
+
+    def record_overdue(self, registration_id: uuid.UUID, now: datetime) -> bool:
+        if registration_id == self.conflicting:
+            raise Conflict("Two representatives of one role are overdue.")
+        self.recorded.append(registration_id)
+        return True
+
+
+@dataclass
+class _Running:
+    application: _Application
+    projections: dict[str, _Index]
+
+
+def test_a_registration_that_conflicts_does_not_stop_the_check_for_the_others() -> None:
+    first, conflicting, last = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    application = _Application(conflicting)
+    running = _Running(application, {"registrations": _Index([first, conflicting, last])})
+
+    assert record_overdue_designations(running, now=DUE_DAY_OVER) == 2
+    assert application.recorded == [first, last]
