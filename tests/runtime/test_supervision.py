@@ -99,7 +99,8 @@ def test_a_relay_held_dead_is_restarted_and_meanwhile_lag_rises_and_ready_names_
             match = SINCE.match(relay)
             assert match, relay
             assert match.group(2) == "RuntimeError"
-            assert _metric(service.base_url, "innovnet_relay_lag_events") == 5
+            # The five increments (and the policy's receipt, if it came after the kill).
+            assert _metric(service.base_url, "innovnet_relay_lag_events") >= 5
             assert _metric(service.base_url, "innovnet_part_restarts_total", part="relay") >= 1
 
         eventually(held_dead, timeout=60)
