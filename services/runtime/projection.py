@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from typing import ClassVar
 from uuid import UUID
 
+import psycopg
 from eventsourcing.application import Application
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor
@@ -34,7 +35,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from services.runtime import deadletters
-from services.runtime.connections import TimedDatastore
+from services.runtime.connections import TimedDatastore, connection_options
 from services.runtime.consumer import PositionsMoved
 from services.runtime.deliveries import (
     Delivery,
@@ -237,8 +238,12 @@ class Projection(ABC):
                 (generation, self.name),
             )
         if drop_previous and previous != generation:
-            with self._admin_cursor() as curs:
-                curs.execute(
+            # The pointer is committed: the drop waits out readers of the old generation, as
+            # long as it takes, rather than time out and leave the old schema behind.
+            with psycopg.connect(
+                self._database_url, autocommit=True, **connection_options(waits_for_locks=True)
+            ) as conn:
+                conn.execute(
                     SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
                         Identifier(self.schema(previous))
                     )
