@@ -53,6 +53,9 @@ def open_application(app_class: type[TApplication], settings: ServiceSettings) -
     env["PERSISTENCE_MODULE"] = get_topic(TimedPostgresFactory)
     # The event table's insert lock waits this long, then the command fails (the API says 503).
     env[LOCK_TIMEOUT_VARIABLE] = str(Timeouts.from_environment().lock_seconds)
+    # A connection that cannot be had within this fails the request (503) instead of hanging
+    # for eventsourcing's default of 30 s while the database is away.
+    env["POSTGRES_CONNECT_TIMEOUT"] = "5"
     env["CREATE_TABLE"] = "true"
     # Its process recorder keeps the policies' dead letters beside their tracking records.
     env["PROCESS_RECORDER_TOPIC"] = "services.runtime.deadletters:DeadLetterProcessRecorder"
