@@ -101,11 +101,10 @@ PAGE_OF_BODIES = SQL("{} ORDER BY b.name, b.body_id LIMIT %(limit)s OFFSET %(off
     SQL(BODIES_SQL)
 )
 
-# An invitee is a representative id, as a member's token names them (its subject).
+# A member sees an activity when any representative of their body is invited to it.
 VISIBLE_ACTIVITIES = """
-FROM activities a WHERE %(invitee)s::text IS NULL OR EXISTS (
-    SELECT 1 FROM invitations i
-    WHERE i.activity_id = a.activity_id AND i.representative_id::text = %(invitee)s)
+FROM activities a WHERE %(body)s::text IS NULL OR EXISTS (
+    SELECT 1 FROM invitations i WHERE i.activity_id = a.activity_id AND i.body_id = %(body)s)
 """
 ACTIVITIES_COUNT_SQL = SQL("SELECT count(*) AS n {}").format(SQL(VISIBLE_ACTIVITIES))
 ACTIVITIES_SQL = SQL(
@@ -267,6 +266,13 @@ def is_invited(activity: Activity, principal: Principal) -> bool:
     return any(str(i) == principal.subject for i in activity.invitations)
 
 
+def may_see_activity(activity: Activity, principal: Principal) -> bool:
+    """Admins, and the members of a body one of whose representatives is invited."""
+    return principal.role == "admin" or any(
+        i.invitee.body_id == principal.body_id for i in activity.invitations.values()
+    )
+
+
 def visible_invitations(activity: Activity, principal: Principal) -> list[Invitation]:
     """Every invitation for the innovation unit; for a member, those of their own body."""
     invitations = activity.invitations.values()
@@ -347,13 +353,13 @@ def list_activities(
     principal: CurrentPrincipal,
     paging: Paging,
 ) -> ActivityPage:
-    """Every activity for the innovation unit; for a member, those they are invited to."""
-    invitee = None if principal.role == "admin" else principal.subject
+    """Every activity for the innovation unit; for a member, those their body is invited to."""
+    # A member always has a body (Principal refuses one without): None means every activity.
+    body = None if principal.role == "admin" else principal.body_id
     with index.reading() as curs:
-        counted = curs.execute(ACTIVITIES_COUNT_SQL, {"invitee": invitee}).fetchone()
+        counted = curs.execute(ACTIVITIES_COUNT_SQL, {"body": body}).fetchone()
         rows = curs.execute(
-            ACTIVITIES_SQL,
-            {"invitee": invitee, "limit": paging.limit, "offset": paging.offset},
+            ACTIVITIES_SQL, {"body": body, "limit": paging.limit, "offset": paging.offset}
         ).fetchall()
     return ActivityPage(
         items=[
@@ -388,10 +394,10 @@ def list_activities(
     ),
 )
 def get_activity(activity_id: UUID, app: App, principal: CurrentPrincipal) -> ActivityPublic:
-    """An activity, its seats and its invitations; a member sees only those they are invited
-    to, and only their own body's invitations."""
+    """An activity, its seats and its invitations; a member sees only those their body is
+    invited to, and only their own body's invitations."""
     activity = app.activity(activity_id)
-    if principal.role != "admin" and not is_invited(activity, principal):
+    if not may_see_activity(activity, principal):
         # As if it did not exist: a member learns nothing of activities of other bodies.
         raise NotFound("No activity with that id.")
     return activity_view(activity, principal)

@@ -301,8 +301,10 @@ def test_rescheduling_and_cancelling_publish_events_naming_the_invitees(
             assert [(a["id"], a["status"]) for a in own["items"]] == [(activity_id, "cancelled")]
 
         eventually(listed, timeout=30)
-        not_invited = token("member", subject=str(uuid.uuid4()), body_id=body.tax_id)
-        assert client.get("/activities", headers=not_invited).json()["total"] == 0
+        colleague = token("member", subject=str(uuid.uuid4()), body_id=body.tax_id)
+        assert client.get("/activities", headers=colleague).json()["total"] == 1, "own body's"
+        stranger = token("member", subject=str(uuid.uuid4()), body_id=TAX_IDS[-1])
+        assert client.get("/activities", headers=stranger).json()["total"] == 0
         refused = client.post(
             f"/activities/{activity_id}/invitations/{body.main}/answer",
             json={"answer": "accepted"},

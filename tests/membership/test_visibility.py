@@ -1,13 +1,14 @@
-"""A member sees the activities they are invited to, their own body's invitations and
+"""A member sees the activities their body is invited to, their own body's invitations and
 participation, and nothing of another body's; the innovation unit sees everything."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
 
-from tests.membership.conftest import ADMIN, MembershipStack, roster
+from tests.membership.conftest import ADMIN, MembershipStack, roster, token
 from tests.membership.test_api import _schedule
 from tests.support.polling import eventually
 
@@ -41,6 +42,19 @@ def test_a_member_sees_their_own_body_s_activities_invitations_and_participation
         not_invited = client.get(f"/activities/{only_first}", headers=second.member_token())
         assert not_invited.status_code == 404
         assert "invitations" not in not_invited.text
+        # Visibility is per body: a colleague who was not invited personally sees it too.
+        colleague = token("member", subject=str(uuid.uuid4()), body_id=first.tax_id)
+        seen_by_colleague = client.get(f"/activities/{only_first}", headers=colleague)
+        assert seen_by_colleague.status_code == 200, seen_by_colleague.text
+        assert invited_bodies(seen_by_colleague.json()) == {first.tax_id}
+
+        def listed_per_body() -> None:
+            listed = client.get("/activities", headers=colleague).json()
+            assert {a["id"] for a in listed["items"]} == {only_first, both}
+            listed_for_other = client.get("/activities", headers=second.member_token()).json()
+            assert {a["id"] for a in listed_for_other["items"]} == {both}
+
+        eventually(listed_per_body, timeout=30)
 
         for body, other in ((first, second), (second, first)):
             seen = client.get(f"/activities/{both}", headers=body.member_token())
