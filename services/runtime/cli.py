@@ -14,10 +14,11 @@ from services.runtime import deadletters
 from services.runtime.auth import mint_token
 from services.runtime.deliveries import event_types_of
 from services.runtime.policy import PolicyProcessor
-from services.runtime.rebuild import rebuild_projection, service_stores
+from services.runtime.rebuild import rebuild_projection
 from services.runtime.release import release_service
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings, SettingsRefused
+from services.runtime.startup import opened_stores
 from services.runtime.topics import create_topics
 
 
@@ -62,7 +63,7 @@ def dead_letter_keepers(args: argparse.Namespace) -> Iterator[list[deadletters.K
     """The service's processors that keep dead letters (or the one `--processor` names)."""
     definition = load_definition(args.service)
     settings = ServiceSettings.for_service(definition.name)
-    with service_stores(definition, settings) as stores:
+    with opened_stores(definition, settings) as stores:
         projections = [stores.projection(p, settings.database_url) for p in definition.projections]
         keepers: list[deadletters.Keeper] = [*projections]
         if definition.reacts_to:

@@ -5,58 +5,21 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
-from services.runtime.application import ServiceApplication
 from services.runtime.consumer import BatchApplier, position_of
 from services.runtime.deliveries import RawMessage
-from services.runtime.eventstore import open_application
-from services.runtime.leadership import exclusively
 from services.runtime.projection import Projection
-from services.runtime.sealing import KeyVault, Sealer, master_key_from_setting
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
+from services.runtime.startup import opened_stores
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 """Told (applied so far, total to apply) as the rebuild goes."""
-
-
-@dataclass(frozen=True)
-class ServiceStores:
-    """A service's application and sealer, opened by an operator's command."""
-
-    application: ServiceApplication
-    sealer: Sealer
-
-    def projection(self, projection_class: type[Projection], database_url: str) -> Projection:
-        """A live projection of the service, built the way the running service builds it."""
-        return projection_class(database_url, application=self.application, sealer=self.sealer)
-
-
-@contextmanager
-def service_stores(
-    definition: ServiceDefinition, settings: ServiceSettings
-) -> Iterator[ServiceStores]:
-    """The service's application (started as the service starts it) and its sealer."""
-    vault = KeyVault(settings.vault_database_url, master_key_from_setting(settings.master_key))
-    try:
-        sealer = Sealer(vault)
-        with exclusively(settings.database_url, "schema"):
-            application = open_application(definition.application_class, settings)
-            application.sealer = sealer
-            application.on_start(settings)
-        try:
-            yield ServiceStores(application, sealer)
-        finally:
-            application.close()
-    finally:
-        vault.close()
 
 
 def rebuild_projection(
@@ -73,16 +36,11 @@ def rebuild_projection(
     Messages are applied as the consumer loop applies them (one parser, the same retries and
     dead letters, kept in the new generation). Returns the generation now active.
     """
-    with service_stores(definition, settings) as stores:
+    with opened_stores(definition, settings) as stores:
         current = stores.projection(projection_class, settings.database_url)
         target = current.active_generation() + 1
         current.close()
-        fresh = projection_class(
-            settings.database_url,
-            application=stores.application,
-            sealer=stores.sealer,
-            generation=target,
-        )
+        fresh = stores.projection(projection_class, settings.database_url, target)
         try:
             fresh.prepare_generation(target)
             done = _fill(fresh, settings, progress, batch_size)

@@ -20,8 +20,6 @@ from eventsourcing.application import Application
 from contracts.envelope import KafkaMessage
 from services.runtime.connections import connection_options
 from services.runtime.erasure import publishing_erasures
-from services.runtime.eventstore import open_application
-from services.runtime.leadership import exclusively
 from services.runtime.parking import (
     ParkedEvent,
     create_parked_table,
@@ -39,6 +37,7 @@ from services.runtime.relay import (
 )
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
+from services.runtime.startup import opened_stores
 
 
 @dataclass
@@ -107,22 +106,19 @@ def release_service(definition: ServiceDefinition, settings: ServiceSettings) ->
         print(f"innovnet: {definition.name} publishes nothing, so nothing is parked")
         return 2
     topic = definition.published_topic(settings.topic_prefix).name
-    with exclusively(settings.database_url, "schema"):
-        application = open_application(definition.application_class, settings)
     try:
-        outcome = release_parked(
-            application,
-            settings.database_url,
-            topic,
-            publishing_erasures(definition.to_contract, definition.erased_event),
-            settings.kafka_bootstrap_servers,
-        )
+        with opened_stores(definition, settings) as stores:
+            outcome = release_parked(
+                stores.application,
+                settings.database_url,
+                topic,
+                publishing_erasures(definition.to_contract, definition.erased_event),
+                settings.kafka_bootstrap_servers,
+            )
     except (DeliveryFailed, KafkaException) as error:
         # Nothing was unparked: running the command again publishes them (at least once).
         print(f"innovnet: the broker did not take the parked events ({error}); nothing released")
         return 3
-    finally:
-        application.close()
     print(f"relay of {topic}: released {len(outcome.released)} parked events")
     if not outcome.still_parked:
         return 0

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import itertools
 import logging
-import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -27,6 +27,7 @@ from services.runtime.projection import Projection
 from services.runtime.sealing import KeyVault, Sealer, master_key_from_setting
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
+from services.runtime.supervision import backoff_seconds
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,32 @@ class Stores:
     vault: KeyVault
     application: ServiceApplication
     projections: dict[str, Projection]
+    sealer: Sealer
+
+    def projection(
+        self, projection_class: type[Projection], database_url: str, generation: int | None = None
+    ) -> Projection:
+        """Another projection of the service, built the way the running service builds it."""
+        return projection_class(
+            database_url, application=self.application, sealer=self.sealer, generation=generation
+        )
+
+    def close(self) -> None:
+        """Close the projections, the event store and the vault, newest first."""
+        for projection in self.projections.values():
+            projection.close()
+        self.application.close()
+        self.vault.close()
+
+
+@contextmanager
+def opened_stores(definition: ServiceDefinition, settings: ServiceSettings) -> Iterator[Stores]:
+    """The stores opened once (an operator's command fails rather than waits); closed after."""
+    stores = _open_stores_once(definition, settings)
+    try:
+        yield stores
+    finally:
+        stores.close()
 
 
 def open_stores(definition: ServiceDefinition, settings: ServiceSettings) -> Stores:
@@ -61,8 +88,8 @@ def retrying(
     service: str, attempt: Callable[[], T], *, sleep: Callable[[float], None] = time.sleep
 ) -> T:
     """Call `attempt` until it does not fail with a passing failure, waiting longer each time."""
-    delay = FIRST_DELAY_SECONDS
     for tries in itertools.count(1):
+        delay = backoff_seconds(tries, FIRST_DELAY_SECONDS, MAX_DELAY_SECONDS)
         try:
             return attempt()
         except PASSING_FAILURES as error:
@@ -73,9 +100,7 @@ def retrying(
                 one_line(error),
                 delay,
             )
-        # Jitter, so services that failed together do not come back in lockstep.
-        sleep(delay * random.uniform(0.8, 1.2))  # noqa: S311 - not for security
-        delay = min(delay * 2, MAX_DELAY_SECONDS)
+        sleep(delay)
     raise AssertionError("unreachable: itertools.count never ends")
 
 
@@ -108,4 +133,4 @@ def _open_stores_once(definition: ServiceDefinition, settings: ServiceSettings) 
         for close in reversed(opened):
             close()
         raise
-    return Stores(vault, application, projections)
+    return Stores(vault, application, projections, sealer)
