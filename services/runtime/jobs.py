@@ -15,8 +15,12 @@ from typing import Any
 import psycopg
 
 from services.runtime.leadership import leadership
+from services.runtime.supervision import backoff_seconds
 
 log = logging.getLogger(__name__)
+
+FIRST_RETRY_SECONDS = 1.0
+MAX_RETRY_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -31,9 +35,11 @@ class PeriodicJob:
 
 def run_job(job: PeriodicJob, running: Any, database_url: str, stop: threading.Event) -> None:
     """Hold the job's lock and run it on schedule until `stop`; survive database outages."""
+    outages = 0
     while not stop.is_set():
         try:
             with leadership(database_url, f"job:{job.name}", stop) as conn:
+                outages = 0
                 while conn is not None and not stop.is_set():
                     try:
                         job.work(running)
@@ -44,5 +50,7 @@ def run_job(job: PeriodicJob, running: Any, database_url: str, stop: threading.E
                     stop.wait(job.every_seconds)
                     conn.execute("SELECT 1")  # still holding the lock?
         except psycopg.OperationalError as error:
-            log.warning("job %s lost its database: %s", job.name, error)
-            stop.wait(1.0)
+            outages += 1
+            wait = backoff_seconds(outages, FIRST_RETRY_SECONDS, MAX_RETRY_SECONDS)
+            log.warning("job %s lost its database: %s; again in %ss", job.name, error, wait)
+            stop.wait(wait)
