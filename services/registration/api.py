@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, File, Form, Response, UploadFile, status
 
 from contracts.registration import Role
 from services.registration.application import RegistrationApplication
-from services.registration.designations import MAX_DESIGNATION_BYTES, TooLarge
 from services.registration.domain import Registration
 from services.registration.form import REGISTRATION_FORM, RegistrationForm
 from services.registration.form_sheet import render_form_sheet
@@ -259,9 +258,8 @@ def send_designation(
     check_acts_for_body(principal, registration)
     # A plain `def` route runs in the thread pool, so the blocking reads (the spooled file,
     # the database) stay off the event loop.
-    content = file.file.read(MAX_DESIGNATION_BYTES + 1)
-    if len(content) > MAX_DESIGNATION_BYTES:
-        raise TooLarge("The designation may be at most 10 MB.", field="file")
+    # The body limit bounds the upload; the designation's own checks (size first) refuse it.
+    content = file.file.read()
     app.send_designation(registration_id, content, signed_by_name, signed_by_title)
     return public_view(app, app.registration(registration_id), True)
 
