@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
+import psycopg
+from eventsourcing import persistence
 from eventsourcing.persistence import DatabaseError, OperationalError
 from eventsourcing.postgres import PostgresDatastore
 from psycopg import Connection
@@ -88,6 +90,22 @@ class DatabaseTimedOut(DatabaseError, TimeoutError):
 
 
 TIMED_OUT: Final = (QueryCanceled, LockNotAvailable)
+
+TRANSIENT_ERRORS: Final[tuple[type[Exception], ...]] = (
+    # psycopg's: the server is gone or restarting, a statement or lock time-out
+    # (QueryCanceled, LockNotAvailable), a deadlock, no pooled connection in time (PoolTimeout).
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    # eventsourcing's own, which it raises in place of psycopg's (and after its own retries).
+    persistence.OperationalError,
+    persistence.InterfaceError,
+    DatabaseTimedOut,
+    ConnectionError,
+    TimeoutError,
+)
+"""Database failures that pass: whoever meets one waits it out (consumers, relay, start-up) or
+answers 503. Anything else (a DataError, a ProgrammingError, a violated constraint) is not the
+server's fault and is not retried."""
 
 
 class TimedDatastore(PostgresDatastore):

@@ -5,25 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Final
 
-import eventsourcing.persistence
-import psycopg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from services.runtime.connections import DatabaseTimedOut
+from services.runtime.connections import TRANSIENT_ERRORS
+from services.runtime.failures import describe
 
 log = logging.getLogger(__name__)
 
-DATABASE_UNAVAILABLE: Final[tuple[type[Exception], ...]] = (
-    # psycopg's: the server is gone or restarting, a statement or lock time-out
-    # (QueryCanceled, LockNotAvailable), a deadlock, no pooled connection in time (PoolTimeout).
-    psycopg.OperationalError,
-    psycopg.InterfaceError,
-    # eventsourcing's own, which it raises in place of psycopg's (and after its own retries).
-    eventsourcing.persistence.OperationalError,
-    eventsourcing.persistence.InterfaceError,
-    DatabaseTimedOut,
-)
+DATABASE_UNAVAILABLE: Final = TRANSIENT_ERRORS
 """Database failures that pass: the request may well succeed when tried again shortly."""
 
 RETRY_AFTER_SECONDS: Final = 5
@@ -82,11 +72,10 @@ def answer_database_unavailable(app: FastAPI) -> None:
 
     async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
         log.warning(
-            "%s %s: database unavailable (%s: %s)",
+            "%s %s: database unavailable (%s)",
             request.method,
             request.url.path,
-            type(error).__name__,
-            str(error).strip().splitlines()[0] if str(error).strip() else "",
+            describe(error, first_line=True),
         )
         detail = {"msg": "The service is busy; try again shortly.", "type": "unavailable"}
         return JSONResponse(

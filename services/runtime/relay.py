@@ -30,11 +30,13 @@ from uuid import UUID
 import psycopg
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 from eventsourcing.application import Application
-from eventsourcing.persistence import Notification, PersistenceError
+from eventsourcing.persistence import Notification
 
 from contracts.envelope import KafkaMessage, event_id, to_kafka_message
 from contracts.events import ContractEvent
 from contracts.topics import Topic
+from services.runtime.connections import TRANSIENT_ERRORS
+from services.runtime.failures import describe
 from services.runtime.leadership import leadership
 from services.runtime.metrics import RELAY_BATCH_DURATION, RELAY_PARKED_TOTAL, RELAY_PUBLISHED
 from services.runtime.parking import (
@@ -57,11 +59,7 @@ IDLE_WAIT_SECONDS = 1.0
 FIRST_RETRY_SECONDS = 0.5
 MAX_RETRY_SECONDS = 10.0
 
-OUTAGES: tuple[type[Exception], ...] = (
-    psycopg.Error,
-    PersistenceError,  # eventsourcing's own OperationalError, InterfaceError, pool time-outs
-    KafkaException,
-)
+OUTAGES: tuple[type[Exception], ...] = (*TRANSIENT_ERRORS, KafkaException)
 """What a server fault raises; the relay waits it out. Anything else is a bug: the supervisor
 restarts the relay."""
 
@@ -85,11 +83,6 @@ def producer_config(bootstrap_servers: str) -> dict[str, Any]:
         "compression.type": "lz4",
         "queue.buffering.max.messages": 200_000,
     }
-
-
-def describe_failure(error: BaseException) -> str:
-    """An error as stored with a parked event (the operator's table, not a public answer)."""
-    return f"{type(error).__name__}: {error}"
 
 
 def message_of(
@@ -214,7 +207,7 @@ class OutboxRelay:
                         "relay of %s interrupted, retrying in %.1f s: %s",
                         self._topic.name,
                         wait,
-                        describe_failure(error),
+                        describe(error),
                     )
                     stop.wait(wait)
                 finally:
@@ -301,7 +294,7 @@ class OutboxRelay:
             try:
                 message = message_of(self._application, self._to_contract, notification)
             except Exception as error:  # any event that cannot be mapped: park, never die
-                reason = describe_failure(error)
+                reason = describe(error)
                 log.error(
                     "relay of %s parks aggregate %s at notification %s (%s): %s",
                     self._topic.name,

@@ -20,6 +20,7 @@ from eventsourcing.application import Application
 from contracts.envelope import KafkaMessage
 from services.runtime.connections import connection_options
 from services.runtime.erasure import publishing_erasures
+from services.runtime.failures import describe
 from services.runtime.parking import (
     ParkedEvent,
     create_parked_table,
@@ -32,7 +33,6 @@ from services.runtime.relay import (
     DeliveryFailed,
     Publisher,
     ToContract,
-    describe_failure,
     message_of,
 )
 from services.runtime.service import ServiceDefinition
@@ -75,7 +75,7 @@ def release_parked(
                 try:
                     message = message_of(application, to_contract, notification)
                 except Exception as error:  # still unmappable: it and its followers wait
-                    reason = describe_failure(error)
+                    reason = describe(error)
                     note_reason(conn, topic, parked.notification_id, reason)
                     blocked.add(parked.aggregate_id)
                     outcome.still_parked.append(_with_reason(parked, reason))

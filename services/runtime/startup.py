@@ -15,13 +15,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
-
-import psycopg
-from eventsourcing.persistence import PersistenceError
+from typing import Final, TypeVar
 
 from services.runtime.application import ServiceApplication
+from services.runtime.connections import TRANSIENT_ERRORS
 from services.runtime.eventstore import open_application
+from services.runtime.failures import describe
 from services.runtime.leadership import exclusively
 from services.runtime.projection import Projection
 from services.runtime.sealing import KeyVault, Sealer, master_key_from_setting
@@ -36,8 +35,8 @@ T = TypeVar("T")
 FIRST_DELAY_SECONDS = 0.5
 MAX_DELAY_SECONDS = 30.0
 
-PASSING_FAILURES: tuple[type[Exception], ...] = (psycopg.Error, PersistenceError)
-"""What start-up tries again: database errors of either library (psycopg_pool's too).
+PASSING_FAILURES: Final = TRANSIENT_ERRORS
+"""What start-up tries again: a database away or busy (see `connections.TRANSIENT_ERRORS`).
 
 Anything else (a refused setting, a wrong master key, a bug) stops the process: waiting would
 not mend it.
@@ -97,17 +96,11 @@ def retrying(
                 "%s could not start (attempt %d): %s; trying again in %.1f s",
                 service,
                 tries,
-                one_line(error),
+                describe(error, first_line=True),
                 delay,
             )
         sleep(delay)
     raise AssertionError("unreachable: itertools.count never ends")
-
-
-def one_line(error: BaseException) -> str:
-    """The first line of an error's message, with its class: libpq's messages run on."""
-    lines = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {lines[0] if lines else 'no message'}"
 
 
 def _open_stores_once(definition: ServiceDefinition, settings: ServiceSettings) -> Stores:

@@ -21,8 +21,12 @@ from psycopg.rows import tuple_row
 from services.notifications.log import MessageLog
 from services.registration.application import RegistrationApplication
 from services.registration.designations import DesignationFiles
-from services.runtime.connections import DatabaseTimedOut, TimedDatastore, connection_options
-from services.runtime.consumer import TRANSIENT_ERRORS
+from services.runtime.connections import (
+    TRANSIENT_ERRORS,
+    DatabaseTimedOut,
+    TimedDatastore,
+    connection_options,
+)
 from services.runtime.errors import DATABASE_UNAVAILABLE
 from services.runtime.eventstore import open_application
 from services.runtime.leadership import leadership
