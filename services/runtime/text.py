@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import GetCoreSchemaHandler
 from pydantic import GetJsonSchemaHandler as JsonHandler
@@ -108,10 +108,3 @@ class CleanText:
             )
             json_schema["minLength"] = max(json_schema.get("minLength", 0), self.min_length)
         return json_schema
-
-
-Line = Annotated[str, CleanText(max_length=300)]
-"""One line of text, such as a name or a title."""
-
-Paragraph = Annotated[str, CleanText(max_length=2000, multiline=True)]
-"""Text that may run over several lines, such as a reason."""

@@ -1,4 +1,4 @@
-"""Bounded dates and strict booleans and numbers for request models.
+"""Bounded dates and strict booleans for request models.
 
 Without bounds, `9999-12-31` passes validation and overflows the first date arithmetic or
 time-zone conversion; without strictness, `"yes"` or `1` counts as consent.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, AwareDatetime, Field, StrictBool
 from pydantic_core import PydanticCustomError
 
 EARLIEST = date(2000, 1, 1)
@@ -36,6 +36,3 @@ Moment = Annotated[AwareDatetime, AfterValidator(within_range)]
 
 Consent = Annotated[StrictBool, Field(json_schema_extra={"const": True})]
 """A box that must be ticked: JSON `true` only, never "yes" or 1; the model refuses `false`."""
-
-Count = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
-"""A whole number from a JSON body: `12`, never `"12"` or `12.0`."""
