@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from services.runtime import deadletters
+from services.runtime import dead_letter_commands
 from services.runtime.auth import mint_token
-from services.runtime.deliveries import event_types_of
-from services.runtime.policy import PolicyProcessor
+from services.runtime.dead_letter_commands import Keeper
 from services.runtime.rebuild import rebuild_projection
 from services.runtime.release import release_service
 from services.runtime.service import ServiceDefinition
@@ -59,16 +58,16 @@ def projection_rebuild(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def dead_letter_keepers(args: argparse.Namespace) -> Iterator[list[deadletters.Keeper]]:
+def dead_letter_keepers(args: argparse.Namespace) -> Iterator[list[Keeper]]:
     """The service's processors that keep dead letters (or the one `--processor` names)."""
     definition = load_definition(args.service)
     settings = ServiceSettings.for_service(definition.name)
     with opened_stores(definition, settings) as stores:
         projections = [stores.projection(p, settings.database_url) for p in definition.projections]
-        keepers: list[deadletters.Keeper] = [*projections]
-        if definition.reacts_to:
-            event_types = event_types_of(definition.reacts_to, also=(definition.published_topic(),))
-            keepers.append(PolicyProcessor(stores.application, definition.reacts_to, event_types))
+        keepers: list[Keeper] = [*projections]
+        policies = definition.policy_processor(stores.application)
+        if policies is not None:
+            keepers.append(policies)
         try:
             if args.processor:
                 known = ", ".join(k.name for k in keepers) or "none"
@@ -94,7 +93,7 @@ def deadletters_list(args: argparse.Namespace) -> int:
     """Print a service's dead letters, open ones unless `--all`."""
     with dead_letter_keepers(args) as keepers:
         for keeper in keepers:
-            for letter in deadletters.letters_of(keeper, args.ids, open_only=not args.all):
+            for letter in dead_letter_commands.letters_of(keeper, args.ids, open_only=not args.all):
                 key = letter.hold_key or "-"
                 print(
                     f"{letter.id}\t{letter.processor}\t{letter.state}\t"
@@ -109,7 +108,7 @@ def deadletters_replay(args: argparse.Namespace) -> int:
     failed = 0
     with dead_letter_keepers(args) as keepers:
         for keeper in keepers:
-            for outcome in deadletters.replay(keeper, args.ids):
+            for outcome in dead_letter_commands.replay(keeper, args.ids):
                 failed += outcome.result.startswith("failed")
                 print(f"{outcome.letter.id}\t{keeper.name}\t{outcome.result}")
     return 1 if failed else 0
@@ -122,7 +121,7 @@ def deadletters_discard(args: argparse.Namespace) -> int:
         return 2
     with dead_letter_keepers(args) as keepers:
         for keeper in keepers:
-            for outcome in deadletters.discard(keeper, args.ids):
+            for outcome in dead_letter_commands.discard(keeper, args.ids):
                 print(f"{outcome.letter.id}\t{keeper.name}\t{outcome.result}")
     return 0
 

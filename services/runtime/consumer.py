@@ -14,21 +14,19 @@ own a few times is a dead letter. A database that is away is waited for, never d
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, TypeVar
 
-import psycopg
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, Message, TopicPartition
-from eventsourcing import persistence
-from eventsourcing.persistence import IntegrityError
 
 from contracts.envelope import MalformedMessage
+from services.runtime.connections import TRANSIENT_ERRORS
 from services.runtime.deliveries import (
+    AlreadyTracked,
     Delivery,
     EventTypes,
     InvalidEventData,
@@ -36,14 +34,15 @@ from services.runtime.deliveries import (
     UnknownEventType,
     parse_delivery,
 )
+from services.runtime.failures import describe
 from services.runtime.metrics import (
     APPLY_DURATION,
     BATCH_RETRIES,
-    CONSUMER_LAG,
     DEAD_LETTERS_OPEN,
     DUPLICATES_SKIPPED,
     MESSAGES_APPLIED,
 )
+from services.runtime.supervision import Health
 
 log = logging.getLogger(__name__)
 
@@ -54,17 +53,9 @@ ATTEMPTS_BEFORE_DEAD: Final = 3
 
 DEAD_LETTER_GAUGE_SECONDS: Final = 15.0
 
-TRANSIENT_ERRORS: Final = (
-    psycopg.OperationalError,
-    psycopg.InterfaceError,
-    persistence.OperationalError,
-    persistence.InterfaceError,
-    ConnectionError,
-    TimeoutError,
-)
-"""A server away or a connection lost: waited out, never the message's fault."""
-
 TopicPartitionKey = tuple[str, int]
+
+T = TypeVar("T")
 
 
 class Processor(Protocol):
@@ -95,27 +86,19 @@ class Processor(Protocol):
         """Apply `batch` and its tracking records in one transaction.
 
         A delivery whose key an open dead letter holds is recorded as held, not applied.
-        Raises eventsourcing's IntegrityError when a tracking record shows the batch, or part of
-        it, was applied already; nothing of the batch is then stored.
+        Raises AlreadyTracked when a tracking record shows the batch, or part of it, was
+        applied already; nothing of the batch is then stored. Any other error (an
+        IntegrityError of the processor's own tables too) is the batch's failure.
         """
         ...
 
     def dead_letter(self, raw: RawMessage, reason: str, error: str) -> None:
-        """Store `raw` as a dead letter with its tracking record (IntegrityError as above)."""
+        """Store `raw` as a dead letter with its tracking record (AlreadyTracked as above)."""
         ...
 
     def open_dead_letters(self) -> dict[tuple[str, str], int]:
         """Open dead letters by (processor, state)."""
         ...
-
-
-def position_of(message: Message) -> tuple[TopicPartitionKey, int]:
-    """The (topic, partition) and offset of a consumed message (always set on one without error)."""
-    topic, partition, offset = message.topic(), message.partition(), message.offset()
-    assert topic is not None
-    assert partition is not None
-    assert offset is not None
-    return (topic, partition), offset
 
 
 def poison_reason(error: MalformedMessage) -> str:
@@ -127,12 +110,7 @@ def poison_reason(error: MalformedMessage) -> str:
     return "malformed"
 
 
-def describe(error: BaseException) -> str:
-    """An error as a dead letter keeps it (PostgreSQL text holds no NUL, so it is escaped)."""
-    return f"{type(error).__name__}: {error}".replace("\x00", "\\x00")[:4000]
-
-
-class PositionsMoved(IntegrityError):
+class PositionsMoved(AlreadyTracked):
     """The processor's stored positions moved under it (a rebuilt generation took over):
     the loop re-reads them; nothing of the batch counts as applied."""
 
@@ -154,14 +132,17 @@ class BatchApplier:
         stop: threading.Event,
         attempts: int = ATTEMPTS_BEFORE_DEAD,
         retry_wait: float = RETRY_WAIT_SECONDS,
+        health: Health | None = None,
     ) -> None:
         self._processor = processor
         self._stop = stop
         self._attempts = attempts
         self._retry_wait = retry_wait
+        self._health = health or Health()
+        """Where a wait for the database shows, so readiness names the stuck consumer."""
 
     def apply(self, messages: Sequence[RawMessage]) -> None:
-        """Apply `messages` in order; raise IntegrityError if some were applied by another.
+        """Apply `messages` in order; raise AlreadyTracked if some were applied by another.
 
         Messages that do not parse split the batch: each is a dead letter in its place, so a
         partition's tracking records are written in offset order.
@@ -190,7 +171,7 @@ class BatchApplier:
         started = time.perf_counter()
         try:
             self._retrying(partial(self._processor.process, batch))
-        except (IntegrityError, Stopped):
+        except (AlreadyTracked, Stopped):
             raise
         except Exception:
             BATCH_RETRIES.labels(self._processor.name).inc()
@@ -211,7 +192,7 @@ class BatchApplier:
                 return
             except PositionsMoved:
                 raise
-            except IntegrityError:
+            except AlreadyTracked:
                 # Applied already: by the failed batch's first part (policies commit each
                 # delivery alone) or by another member of the group. Its position is stored.
                 DUPLICATES_SKIPPED.labels(self._processor.name, "tracking").inc()
@@ -230,18 +211,31 @@ class BatchApplier:
 
     def _retrying(self, action: Callable[[], None]) -> None:
         """Run `action`, waiting out transient errors; any other error is raised."""
-        while True:
-            try:
-                action()
-                return
-            except TRANSIENT_ERRORS:
-                BATCH_RETRIES.labels(self._processor.name).inc()
-                log.exception("%s: the database is away; retrying", self._processor.name)
-                self._wait()
+        retrying(self._processor.name, action, self._health, self._stop, self._retry_wait)
 
     def _wait(self) -> None:
         if self._stop.wait(self._retry_wait):
             raise Stopped
+
+
+def retrying(
+    name: str, action: Callable[[], T], health: Health, stop: threading.Event, wait: float
+) -> T:
+    """`action`'s result, waiting out transient errors (noted in `health`) until `stop`.
+
+    Any other error is raised; a stop while waiting raises Stopped.
+    """
+    while True:
+        try:
+            result = action()
+        except TRANSIENT_ERRORS as error:
+            health.trouble(error)
+            BATCH_RETRIES.labels(name).inc()
+            log.warning("%s: the database is away (%s); retrying", name, describe(error))
+            if stop.wait(wait):
+                raise Stopped from error
+            continue
+        return result
 
 
 def _where(raw: RawMessage, error: BaseException) -> str:
@@ -268,12 +262,15 @@ class ConsumerLoop:
         topic_prefix: str = "",
         batch_size: int = 500,
         extra_config: dict[str, Any] | None = None,
+        health: Health | None = None,
     ) -> None:
         self._processor = processor
         self._topics = [f"{topic_prefix}{topic}" for topic in processor.topics]
         self._batch_size = batch_size
+        self._health = health or Health()
+        """The supervisor's view of this part: waits for the database show in /ready."""
+        self._stop = threading.Event()
         self._applied: dict[TopicPartitionKey, int] = {}
-        self._assigned: set[TopicPartitionKey] = set()
         self.assigned = threading.Event()
         self._consumer = Consumer(
             {
@@ -282,18 +279,17 @@ class ConsumerLoop:
                 "enable.auto.commit": False,
                 "enable.auto.offset.store": False,
                 "auto.offset.reset": "earliest",
-                "statistics.interval.ms": 5000,
                 # A crashed member's partitions move on after 10 s rather than the default 45.
                 "session.timeout.ms": 10_000,
                 "heartbeat.interval.ms": 1_000,
-                "stats_cb": self._observe_lag,
                 **(extra_config or {}),
             }
         )
 
     def run(self, stop: threading.Event) -> None:
         """Consume and apply until `stop` is set."""
-        applier = BatchApplier(self._processor, stop)
+        self._stop = stop
+        applier = BatchApplier(self._processor, stop, health=self._health)
         self._consumer.subscribe(self._topics, on_assign=self._on_assign, on_revoke=self._on_revoke)
         gauge_due = 0.0
         try:
@@ -334,7 +330,6 @@ class ConsumerLoop:
                 self._applied.pop(key, None)
                 partition.offset = OFFSET_BEGINNING
         consumer.assign(partitions)
-        self._assigned = {(p.topic, p.partition) for p in partitions}
         self.assigned.set()
         log.info(
             "%s assigned %s",
@@ -345,19 +340,21 @@ class ConsumerLoop:
     def _on_revoke(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         for partition in partitions:
             self._applied.pop((partition.topic, partition.partition), None)
-        self._assigned = set()
         consumer.unassign()
 
     def _stored_offsets_retrying(
         self, partitions: Sequence[TopicPartition]
     ) -> dict[TopicPartitionKey, int]:
+        """The stored offsets, waiting while the database is away: a partition must not start
+        at 0. Any other error reaches the supervisor; a stop while waiting raises Stopped."""
         keys = [(p.topic, p.partition) for p in partitions]
-        while True:
-            try:
-                return self._processor.stored_offsets(keys)
-            except Exception:  # the database is away: wait, a partition must not start at 0
-                log.exception("%s cannot read its stored offsets; retrying", self._processor.name)
-                time.sleep(RETRY_WAIT_SECONDS)
+        return retrying(
+            self._processor.name,
+            partial(self._processor.stored_offsets, keys),
+            self._health,
+            self._stop,
+            RETRY_WAIT_SECONDS,
+        )
 
     def _new_messages(self, messages: Sequence[Message]) -> list[RawMessage]:
         batch = []
@@ -367,17 +364,17 @@ class ConsumerLoop:
                 if error.code() != KafkaError._PARTITION_EOF:
                     log.warning("%s: consumer error %s", self._processor.name, error)
                 continue
-            key, offset = position_of(message)
-            if offset <= self._applied.get(key, -1):
+            raw = RawMessage.of(message)
+            if raw.offset <= self._applied.get((raw.topic, raw.partition), -1):
                 DUPLICATES_SKIPPED.labels(self._processor.name, "offset").inc()
                 continue
-            batch.append(RawMessage.of(message))
+            batch.append(raw)
         return batch
 
     def _apply(self, applier: BatchApplier, batch: list[RawMessage]) -> None:
         try:
             applier.apply(batch)
-        except IntegrityError:
+        except AlreadyTracked:
             DUPLICATES_SKIPPED.labels(self._processor.name, "tracking").inc(len(batch))
             self._rewind_to_stored(batch)
             return
@@ -398,15 +395,3 @@ class ConsumerLoop:
             next_offset = stored.get(key, -1) + 1
             self._applied[key] = next_offset - 1
             self._consumer.seek(TopicPartition(key[0], key[1], next_offset))
-
-    def _observe_lag(self, stats_json: str) -> None:
-        # librdkafka's own consumer_lag counts from committed offsets, which this loop never
-        # commits; the lag that matters is the broker's high watermark minus what is applied.
-        stats = json.loads(stats_json)
-        for topic, topic_stats in stats.get("topics", {}).items():
-            for partition, partition_stats in topic_stats.get("partitions", {}).items():
-                key = (topic, int(partition))
-                high = partition_stats.get("hi_offset", -1)
-                if partition != "-1" and high >= 0 and key in self._assigned:
-                    lag = max(high - (self._applied.get(key, -1) + 1), 0)
-                    CONSUMER_LAG.labels(self._processor.name, topic, partition).set(lag)

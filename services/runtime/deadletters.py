@@ -6,10 +6,9 @@ transaction as its tracking record, so its partition moves on exactly once. Late
 the same key on that partition are *held* behind it: written as held dead letters (with their
 tracking records) instead of being applied, so one aggregate's events still apply in order.
 
-`innovnet deadletters replay` applies an open key's letters in offset order, each in one
-transaction with the mark that settles it (`replayed`), never through the tracking table: a
-second replay finds nothing open and applies nothing twice. Discarding settles one letter
-without applying it; the letters held behind it stay held and the next replay applies them.
+This module is their storage (the table, its rows, the tracking records written beside them)
+and the event-store recorder that settles a replayed letter with a policy's reaction; the
+operators' commands are in `dead_letter_commands`.
 
 Projections keep the table in their generation's schema (a rebuild starts clean and meets the
 same poison again); a service's policies keep it in the application's database, beside its
@@ -19,10 +18,9 @@ tracking table.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
 from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
@@ -30,7 +28,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composable, Composed, Identifier
 
-from services.runtime.deliveries import Delivery, EventTypes, RawMessage, parse_delivery
+from services.runtime.deliveries import AlreadyTracked, Delivery, RawMessage
 
 DEAD: Final = "dead"
 HELD: Final = "held"
@@ -39,6 +37,16 @@ DISCARDED: Final = "discarded"
 OPEN: Final = (DEAD, HELD)
 
 TABLE: Final = "dead_letters"
+
+
+class SettledAlready(IntegrityError):
+    """The letter was replayed or discarded already (by another operator's command)."""
+
+
+class NotHeld(Exception):
+    """A message was to be held, but no open letter of its key is before it any more (a replay
+    settled it meanwhile): it is to be applied, not kept."""
+
 
 _DDL: Final = (
     "CREATE TABLE IF NOT EXISTS {table} ("
@@ -115,7 +123,7 @@ class DeadLetter:
 def write_tracking(curs: Cursor[DictRow], table: Composable, trackings: Iterable[Tracking]) -> None:
     """Record positions in eventsourcing's single-row tracking table, in one statement.
 
-    Raises IntegrityError, leaving the transaction to roll back, if a position is not newer
+    Raises AlreadyTracked, leaving the transaction to roll back, if a position is not newer
     than the one stored: the table's primary key and the `<` guard are the duplicate check.
     eventsourcing's own insert is private and fetches a row per record, which breaks inside a
     psycopg pipeline; this runs after it.
@@ -137,18 +145,27 @@ def write_tracking(curs: Cursor[DictRow], table: Composable, trackings: Iterable
     ).fetchall()
     if len(rows) != len(last):
         stored = {row["application_name"] for row in rows}
-        raise IntegrityError(f"already tracked: {sorted(set(last) - stored)}")
+        raise AlreadyTracked(f"already tracked: {sorted(set(last) - stored)}")
 
 
-def held_keys(
-    curs: Cursor[DictRow], table: Composable, processor: str, partitions: Iterable[tuple[str, int]]
-) -> set[tuple[str, int, str]]:
-    """The (topic, partition, key) that open dead letters hold, on these partitions.
+def held(
+    curs: Cursor[DictRow], table: Composable, processor: str, batch: Sequence[Delivery]
+) -> list[Delivery]:
+    """The deliveries of `batch` whose key an open dead letter holds on their partition.
 
     Rows are locked in share mode, so a replay settling them at the same moment is waited for
     and its outcome seen, rather than a batch holding a message behind a letter just replayed.
+    (That holds while the caller writes in this transaction; one that writes later meets
+    `NotHeld` from `record` instead.)
     """
-    topics, numbers = zip(*set(partitions), strict=True) if partitions else ((), ())
+    keys = _held_keys(curs, table, processor, {(d.topic, d.partition) for d in batch})
+    return [d for d in batch if (d.topic, d.partition, d.hold_key) in keys]
+
+
+def _held_keys(
+    curs: Cursor[DictRow], table: Composable, processor: str, partitions: set[tuple[str, int]]
+) -> set[tuple[str, int, str]]:
+    topics, numbers = zip(*partitions, strict=True) if partitions else ((), ())
     rows = curs.execute(
         SQL(
             "SELECT topic, partition, hold_key FROM {t}"
@@ -169,7 +186,11 @@ def record(
     reason: str,
     error: str,
 ) -> tuple[int, str]:
-    """Write a dead letter; (its id, its state): held if an open one of its key is before it."""
+    """Write a dead letter; (its id, its state): held if an open one of its key is before it.
+
+    A message to be held (`reason` HELD) whose key holds nothing any more raises NotHeld,
+    writing nothing: the caller applies it instead.
+    """
     head = None
     if raw.hold_key is not None:
         head = curs.execute(
@@ -179,6 +200,8 @@ def record(
             ).format(t=table),
             (processor, raw.topic, raw.partition, raw.hold_key),
         ).fetchone()
+    if head is None and reason == HELD:
+        raise NotHeld(f"{raw.topic}:{raw.partition}:{raw.offset}: its key holds nothing now")
     state = HELD if head is not None else DEAD
     row = curs.execute(
         SQL(
@@ -244,7 +267,7 @@ def chain_of(curs: Cursor[DictRow], table: Composable, letter: DeadLetter) -> li
 
 
 def settle(curs: Cursor[DictRow], table: Composable, letter_id: int, state: str) -> None:
-    """Mark an open letter `replayed` or `discarded`; IntegrityError if it is settled already."""
+    """Mark an open letter `replayed` or `discarded`; SettledAlready if it is settled already."""
     row = curs.execute(
         SQL(
             "UPDATE {t} SET state = %s, settled_at = now()"
@@ -253,16 +276,23 @@ def settle(curs: Cursor[DictRow], table: Composable, letter_id: int, state: str)
         (state, letter_id),
     ).fetchone()
     if row is None:
-        raise IntegrityError(f"dead letter {letter_id} is settled already")
+        raise SettledAlready(f"dead letter {letter_id} is settled already")
 
 
-def fail_again(curs: Cursor[DictRow], table: Composable, letter_id: int, error: str) -> None:
-    """A replayed letter failed again: it is the dead head of its key, with the new error."""
+def fail_again(
+    curs: Cursor[DictRow], table: Composable, letter_id: int, error: str, behind: Sequence[int]
+) -> None:
+    """A replayed letter failed again: it is the dead head of its key, with the new error, and
+    the letters `behind` it are held behind it."""
     curs.execute(
         SQL("UPDATE {t} SET state = 'dead', error = %s, held_behind = NULL WHERE id = %s").format(
             t=table
         ),
         (error, letter_id),
+    )
+    curs.execute(
+        SQL("UPDATE {t} SET held_behind = %s WHERE id = ANY(%s)").format(t=table),
+        (letter_id, list(behind)),
     )
 
 
@@ -320,105 +350,3 @@ class DeadLetterProcessRecorder(PostgresProcessRecorder):
             settle(curs, self.dead_letters_table, tracking.dead_letter_id, REPLAYED)
             kwargs = {**kwargs, "tracking": None}
         super()._insert_events(curs, stored_events, **kwargs)
-
-
-# The operators' side: `innovnet deadletters list|replay|discard`.
-
-
-class Keeper(Protocol):
-    """A processor as the dead-letter commands see it."""
-
-    @property
-    def name(self) -> str:
-        """The processor's name, as in the table's `processor` column."""
-        ...
-
-    @property
-    def event_types(self) -> EventTypes:
-        """The event types it accepts."""
-        ...
-
-    def dead_letter_cursor(self) -> AbstractContextManager[tuple[Cursor[DictRow], Identifier]]:
-        """A transaction, and the table its dead letters are in."""
-        ...
-
-    def replay(self, letter: DeadLetter, delivery: Delivery) -> None:
-        """Apply `delivery` and settle `letter` as replayed, in one transaction."""
-        ...
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a command did to one letter."""
-
-    letter: DeadLetter
-    result: str
-    """`replayed`, `discarded`, `failed: <error>` or `settled already`."""
-
-
-def letters_of(keeper: Keeper, ids: Sequence[int] = (), open_only: bool = True) -> list[DeadLetter]:
-    """The keeper's dead letters (the open ones, unless told otherwise), optionally by id."""
-    with keeper.dead_letter_cursor() as (curs, table):
-        return select(curs, table, keeper.name, ids, open_only)
-
-
-def replay(keeper: Keeper, ids: Sequence[int] = ()) -> list[Outcome]:
-    """Apply open letters (those named, or all) and the letters held behind them, in order.
-
-    Each key's letters apply in offset order, each in one transaction with its `replayed`
-    mark. One that fails again stays dead with the new error, and the rest of its key stay
-    held behind it.
-    """
-    outcomes: list[Outcome] = []
-    chosen = letters_of(keeper, ids)
-    firsts: dict[tuple[str, int, str | int], DeadLetter] = {}
-    for letter in chosen:
-        key = (letter.topic, letter.partition, letter.hold_key or letter.id)
-        firsts.setdefault(key, letter)
-    for first in firsts.values():
-        # Again until the key is free: the live consumer may hold more behind it meanwhile.
-        while True:
-            with keeper.dead_letter_cursor() as (curs, table):
-                chain = chain_of(curs, table, first)
-            done = list(_replay_chain(keeper, chain))
-            outcomes.extend(done)
-            if not any(outcome.result == REPLAYED for outcome in done) or any(
-                outcome.result.startswith("failed") for outcome in done
-            ):
-                break
-    return outcomes
-
-
-def _replay_chain(keeper: Keeper, chain: list[DeadLetter]) -> Iterable[Outcome]:
-    for position, letter in enumerate(chain):
-        try:
-            keeper.replay(letter, parse_delivery(letter.raw, keeper.event_types))
-        except IntegrityError:
-            yield Outcome(letter, "settled already")
-            continue
-        except Exception as error:  # poison still, or the processor raises again
-            message = f"{type(error).__name__}: {error}"[:4000]
-            with keeper.dead_letter_cursor() as (curs, table):
-                fail_again(curs, table, letter.id, message)
-                for behind in chain[position + 1 :]:
-                    curs.execute(
-                        SQL("UPDATE {t} SET held_behind = %s WHERE id = %s").format(t=table),
-                        (letter.id, behind.id),
-                    )
-            yield Outcome(letter, f"failed: {message}")
-            return
-        yield Outcome(letter, REPLAYED)
-
-
-def discard(keeper: Keeper, ids: Sequence[int]) -> list[Outcome]:
-    """Settle the named letters without applying them; letters held behind stay held."""
-    outcomes = []
-    for letter in letters_of(keeper, ids, open_only=False):
-        with keeper.dead_letter_cursor() as (curs, table):
-            try:
-                settle(curs, table, letter.id, DISCARDED)
-            except IntegrityError:
-                outcomes.append(Outcome(letter, "settled already"))
-                continue
-        outcomes.append(Outcome(letter, DISCARDED))
-    return outcomes

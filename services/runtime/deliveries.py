@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
 from confluent_kafka import Message
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 from pydantic import ValidationError
 
 from contracts.envelope import MalformedMessage, ReceivedEvent, read_kafka_message
@@ -23,6 +24,17 @@ EventTypes = Mapping[str, type[ContractEvent]]
 def tracking_name(topic: str, partition: int) -> str:
     """The tracking record's application name for one topic-partition."""
     return f"{topic}:{partition}"
+
+
+def tracking_at(topic: str, partition: int, offset: int) -> Tracking:
+    """The tracking record of the message at (topic, partition, offset)."""
+    return Tracking(tracking_name(topic, partition), offset)
+
+
+class AlreadyTracked(IntegrityError):
+    """A position was stored already: the message was applied before (by this consumer or
+    another member of its group). Distinct from an IntegrityError of the processor's own
+    tables, which is the message's failure."""
 
 
 def event_types_of(topic_names: Iterable[str], also: Sequence[Topic] = ()) -> EventTypes:
@@ -76,7 +88,7 @@ class RawMessage:
     @property
     def tracking(self) -> Tracking:
         """The tracking record of this message's position."""
-        return Tracking(tracking_name(self.topic, self.partition), self.offset)
+        return tracking_at(self.topic, self.partition, self.offset)
 
 
 class UnknownEventType(MalformedMessage):
@@ -103,7 +115,22 @@ class Delivery:
     @property
     def tracking(self) -> Tracking:
         """The tracking record to store in the same transaction as this message's effect."""
-        return Tracking(tracking_name(self.topic, self.partition), self.offset)
+        return tracking_at(self.topic, self.partition, self.offset)
+
+    @property
+    def message(self) -> RawMessage:
+        """The message it came in (rebuilt from its event for one made by hand)."""
+        if self.raw is not None:
+            return self.raw
+        event = self.event
+        return RawMessage(
+            self.topic,
+            self.partition,
+            self.offset,
+            str(event.aggregate_id).encode(),
+            (("ce_type", event.type.encode()), ("ce_id", str(event.id).encode())),
+            json.dumps(event.data).encode(),
+        )
 
     @property
     def model(self) -> ContractEvent | None:
@@ -113,7 +140,7 @@ class Delivery:
     @property
     def hold_key(self) -> str | None:
         """The key later messages of the same aggregate are held by."""
-        return self.raw.hold_key if self.raw is not None else str(self.event.aggregate_id)
+        return self.message.hold_key
 
 
 def parse_delivery(raw: RawMessage, event_types: EventTypes) -> Delivery:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from eventsourcing.persistence import IntegrityError
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import Identifier
@@ -13,6 +14,7 @@ from services.runtime import deadletters
 from services.runtime.application import ServiceApplication
 from services.runtime.deadletters import DeadLetterProcessRecorder, DeadLetterReplay
 from services.runtime.deliveries import (
+    AlreadyTracked,
     Delivery,
     EventTypes,
     RawMessage,
@@ -57,17 +59,36 @@ class PolicyProcessor:
         return found
 
     def process(self, batch: Sequence[Delivery]) -> None:
-        """React to each delivery in its own transaction, in order; held keys are held."""
+        """React to each delivery in its own transaction, in order; held keys are held.
+
+        Which keys are held is read once for the batch; a letter a replay settles meanwhile
+        makes `record` refuse to hold its key's next message, which is then reacted to.
+        """
         with self.dead_letter_cursor() as (curs, table):
-            held = deadletters.held_keys(
-                curs, table, self.name, {(d.topic, d.partition) for d in batch}
-            )
+            held = deadletters.held(curs, table, self.name, batch)
         for delivery in batch:
-            if (delivery.topic, delivery.partition, delivery.hold_key) in held:
-                assert delivery.raw is not None, "a consumed delivery keeps its message"
-                self.dead_letter(delivery.raw, "held", "its key is held")
-            else:
-                self._application.process_event(delivery, delivery.tracking)  # type: ignore[arg-type]
+            if delivery in held:
+                try:
+                    self.dead_letter(delivery.message, deadletters.HELD, "its key is held")
+                    continue
+                except deadletters.NotHeld:
+                    pass
+            self._react(delivery)
+
+    def _react(self, delivery: Delivery) -> None:
+        """Process one delivery with its tracking record; AlreadyTracked only if it really is.
+
+        eventsourcing raises IntegrityError for any conflict: a tracking record stored
+        already, but also an aggregate version a concurrent command took. Only the stored
+        offset tells them apart; the other is the delivery's failure, retried, then dead.
+        """
+        try:
+            self._application.process_event(delivery, delivery.tracking)  # type: ignore[arg-type]
+        except IntegrityError as error:
+            key = (delivery.topic, delivery.partition)
+            if self.stored_offsets([key]).get(key, -1) >= delivery.offset:
+                raise AlreadyTracked(str(error)) from error
+            raise
 
     def dead_letter(self, raw: RawMessage, reason: str, error: str) -> None:
         """Keep `raw` as a dead letter and move its partition past it, in one transaction."""

@@ -18,7 +18,6 @@ continues on the new generation from its tracking records.
 
 from __future__ import annotations
 
-import json
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
@@ -133,14 +132,26 @@ class Projection(ABC):
     # The processor side: what the consumer loop calls.
 
     def stored_offsets(self, partitions: Sequence[tuple[str, int]]) -> dict[tuple[str, int], int]:
-        """The last applied offset of each partition, from the bound generation's tracking."""
-        self._follow_switch()
-        found = {}
-        for topic, partition in partitions:
-            offset = self._tracking.max_tracking_id(tracking_name(topic, partition))
-            if offset is not None:
-                found[(topic, partition)] = offset
-        return found
+        """The last applied offset of each partition, from the active generation's tracking.
+
+        Read only: it never binds to a switched generation (readiness calls it from its own
+        thread), so the consumer's next batch still meets the switch, raises
+        GenerationSwitched and re-reads its positions. A rebuild's instance reads its own.
+        """
+        generation = self.active_generation() if self._follows_switches else self.generation
+        names = {
+            tracking_name(topic, partition): (topic, partition) for topic, partition in partitions
+        }
+        table = Identifier(self.schema(generation), self._tracking.tracking_table_name)
+        with self._datastores(generation).transaction(commit=False) as curs:
+            rows = curs.execute(
+                SQL(
+                    "SELECT application_name, max(notification_id) AS offset FROM {t}"
+                    " WHERE application_name = ANY(%s) GROUP BY application_name"
+                ).format(t=table),
+                (list(names),),
+            ).fetchall()
+        return {names[row["application_name"]]: int(row["offset"]) for row in rows}
 
     @property
     def event_types(self) -> EventTypes:
@@ -154,15 +165,11 @@ class Projection(ABC):
         """
         self._raise_if_switched()
         with self._transaction() as curs:
-            held = deadletters.held_keys(
-                curs, self._dead_letters, self.name, {(d.topic, d.partition) for d in batch}
-            )
-            to_apply = []
-            for delivery in batch:
-                if (delivery.topic, delivery.partition, delivery.hold_key) in held:
-                    self._record_dead(curs, _raw_of(delivery), "held", "its key is held")
-                else:
-                    to_apply.append(delivery)
+            # Checked and written in one transaction: the held rows stay locked meanwhile.
+            held = deadletters.held(curs, self._dead_letters, self.name, batch)
+            for delivery in held:
+                self._record_dead(curs, delivery.message, deadletters.HELD, "its key is held")
+            to_apply = [d for d in batch if d not in held]
             new = self._claim_versions(curs, to_apply)
             skipped = len(to_apply) - len(new)
             if skipped:
@@ -170,7 +177,7 @@ class Projection(ABC):
             # Pipelined: the batch's statements go to the server without a round trip each.
             with curs.connection.pipeline():
                 self.apply_all(curs, new)
-            # Raises IntegrityError, rolling everything back, if an offset is not new.
+            # Raises AlreadyTracked, rolling everything back, if an offset is not new.
             deadletters.write_tracking(curs, self._tracking_table, (d.tracking for d in batch))
 
     def dead_letter(self, raw: RawMessage, reason: str, error: str) -> None:
@@ -349,18 +356,3 @@ class Projection(ABC):
                 (list(claimed), list(claimed.values())),
             )
         return new
-
-
-def _raw_of(delivery: Delivery) -> RawMessage:
-    """The message a delivery came in (rebuilt from its event for one made by hand)."""
-    if delivery.raw is not None:
-        return delivery.raw
-    event = delivery.event
-    return RawMessage(
-        delivery.topic,
-        delivery.partition,
-        delivery.offset,
-        str(event.aggregate_id).encode(),
-        (("ce_type", event.type.encode()), ("ce_id", str(event.id).encode())),
-        json.dumps(event.data).encode(),
-    )

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
-from services.runtime.consumer import BatchApplier, position_of
+from services.runtime.consumer import BatchApplier
 from services.runtime.deliveries import RawMessage
 from services.runtime.projection import Projection
 from services.runtime.service import ServiceDefinition
@@ -74,10 +74,11 @@ def _fill(
             for message in consumer.consume(batch_size, timeout=1.0):
                 if message.error() is not None:
                     continue
-                key, offset = position_of(message)
+                raw = RawMessage.of(message)
+                key, offset = (raw.topic, raw.partition), raw.offset
                 if key not in remaining or offset >= ends[key][1]:
                     continue
-                batch.append(RawMessage.of(message))
+                batch.append(raw)
                 if offset >= ends[key][1] - 1:
                     remaining.discard(key)
             if batch:

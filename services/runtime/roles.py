@@ -10,10 +10,8 @@ from functools import partial
 
 from services.runtime.application import ServiceApplication
 from services.runtime.consumer import ConsumerLoop, Processor
-from services.runtime.deliveries import event_types_of
 from services.runtime.erasure import publishing_erasures
 from services.runtime.jobs import run_job
-from services.runtime.policy import PolicyProcessor
 from services.runtime.projection import Projection
 from services.runtime.readiness import ConsumedTopics, ReadinessChecker
 from services.runtime.relay import OutboxRelay
@@ -21,7 +19,7 @@ from services.runtime.sealing import KeyVault
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
 from services.runtime.startup import open_stores
-from services.runtime.supervision import Supervisor
+from services.runtime.supervision import Health, Supervisor
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +75,16 @@ def start_service(
         running.supervisor.start("relay", running.relay.run, running.relay.health)
     if role in ("worker", "all"):
         processors: list[Processor] = [*projections.values()]
-        if definition.reacts_to:
-            own_topic = definition.published_topic()
-            event_types = event_types_of(definition.reacts_to, also=(own_topic,))
-            processors.append(PolicyProcessor(application, definition.reacts_to, event_types))
+        policies = definition.policy_processor(application)
+        if policies is not None:
+            processors.append(policies)
         for processor in processors:
             running.consumed.append(
                 ConsumedTopics(processor, [f"{settings.topic_prefix}{t}" for t in processor.topics])
             )
+            health = Health()
             running.supervisor.start(
-                f"consumer:{processor.name}", partial(_consume, running, processor)
+                f"consumer:{processor.name}", partial(_consume, running, processor, health), health
             )
         for job in definition.jobs:
             running.supervisor.start(
@@ -113,9 +111,20 @@ def readiness_checker(running: RunningService) -> ReadinessChecker:
     )
 
 
-def _consume(running: RunningService, processor: Processor, stop: threading.Event) -> None:
-    """Run a fresh consumer loop of `processor` (a failed loop's consumer is closed for good)."""
+def _consume(
+    running: RunningService, processor: Processor, health: Health, stop: threading.Event
+) -> None:
+    """Run a fresh consumer loop of `processor` (a failed loop's consumer is closed for good).
+
+    Its waits for the database show in `health`, the supervisor's view of the part.
+    """
     settings = running.settings
     group = f"{settings.consumer_group_prefix}{running.definition.name}.{processor.name}"
-    loop = ConsumerLoop(processor, settings.kafka_bootstrap_servers, group, settings.topic_prefix)
+    loop = ConsumerLoop(
+        processor,
+        settings.kafka_bootstrap_servers,
+        group,
+        settings.topic_prefix,
+        health=health,
+    )
     loop.run(stop)

@@ -10,7 +10,9 @@ from fastapi import APIRouter
 from contracts.personal import PersonalDataErased
 from contracts.topics import Topic, topic_of
 from services.runtime.application import ServiceApplication
+from services.runtime.deliveries import event_types_of
 from services.runtime.jobs import PeriodicJob
+from services.runtime.policy import PolicyProcessor
 from services.runtime.projection import Projection
 from services.runtime.relay import OutboxRelay, ToContract
 
@@ -39,3 +41,13 @@ class ServiceDefinition:
         """The topic the relay publishes to, named with the deployment's topic prefix."""
         topic = self.topic or topic_of(self.name)
         return replace(topic, name=f"{prefix}{topic.name}")
+
+    def policy_processor(self, application: ServiceApplication) -> PolicyProcessor | None:
+        """The processor of the service's policies, or None when it reacts to nothing.
+
+        Its own topic's types are accepted too: a service may react to its own events.
+        """
+        if not self.reacts_to:
+            return None
+        event_types = event_types_of(self.reacts_to, also=(self.published_topic(),))
+        return PolicyProcessor(application, self.reacts_to, event_types)

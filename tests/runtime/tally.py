@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -23,11 +24,12 @@ from eventsourcing.domain import Aggregate, event
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
+from contracts.envelope import to_kafka_message
 from contracts.events import ContractEvent
 from contracts.personal import PersonalDataErased, Sealed
 from contracts.topics import Topic
 from services.runtime.application import ServiceApplication
-from services.runtime.deliveries import Delivery, EventTypes, event_types_of
+from services.runtime.deliveries import Delivery, EventTypes, RawMessage, event_types_of
 from services.runtime.projection import Projection
 from services.runtime.relay import OutboxRelay
 from services.runtime.runner import run
@@ -213,6 +215,24 @@ class TallyTotals(Projection):
             (received.aggregate_id, received.aggregate_version),
         )
         pause_if_asked("projection-inside-transaction")
+
+
+def consumed(topic: str, aggregate_id: UUID, events: Sequence[ContractEvent]) -> list[RawMessage]:
+    """`events` of one aggregate as consumed at offsets 0, 1, … of `topic`'s partition 0."""
+    found = []
+    for offset, contract_event in enumerate(events):
+        message = to_kafka_message(
+            contract_event,
+            aggregate_id=aggregate_id,
+            aggregate_version=offset + 1,
+            time=datetime.now(UTC),
+            correlation_id="c",
+            causation_id="c",
+        )
+        found.append(
+            RawMessage(topic, 0, offset, message.key, tuple(message.headers), message.value)
+        )
+    return found
 
 
 def tally_topic() -> Topic:

@@ -5,15 +5,20 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from contracts.envelope import to_kafka_message
 from services.runtime.consumer import BatchApplier, PositionsMoved, Stopped
-from services.runtime.deliveries import Delivery, EventTypes, RawMessage, event_types_of
+from services.runtime.deliveries import (
+    AlreadyTracked,
+    Delivery,
+    EventTypes,
+    RawMessage,
+    event_types_of,
+)
+from services.runtime.supervision import Health
 from tests.runtime import tally
 
 
@@ -55,25 +60,16 @@ class FakeProcessor:
 
 def messages(count: int) -> list[RawMessage]:
     tally_id = uuid.uuid4()
-    found = []
-    for offset in range(count):
-        message = to_kafka_message(
-            tally.TallyIncremented(tally_id=tally_id, by=1),
-            aggregate_id=tally_id,
-            aggregate_version=offset + 1,
-            time=datetime.now(UTC),
-            correlation_id="c",
-            causation_id="c",
-        )
-        topic = tally.tally_topic().name
-        found.append(
-            RawMessage(topic, 0, offset, message.key, tuple(message.headers), message.value)
-        )
-    return found
+    increments = [tally.TallyIncremented(tally_id=tally_id, by=1)] * count
+    return tally.consumed(tally.tally_topic().name, tally_id, increments)
 
 
-def applier(processor: FakeProcessor, stop: threading.Event | None = None) -> BatchApplier:
-    return BatchApplier(processor, stop or threading.Event(), attempts=3, retry_wait=0.001)
+def applier(
+    processor: FakeProcessor, stop: threading.Event | None = None, health: Health | None = None
+) -> BatchApplier:
+    return BatchApplier(
+        processor, stop or threading.Event(), attempts=3, retry_wait=0.001, health=health
+    )
 
 
 def test_only_the_message_that_fails_on_its_own_is_dead_and_the_rest_are_applied() -> None:
@@ -90,11 +86,22 @@ def test_a_message_that_fails_only_inside_its_batch_is_applied_alone() -> None:
     assert processor.applied == [0, 1, 2, 3, 4]
 
 
-def test_a_database_away_is_waited_out_and_never_dead_lettered() -> None:
+def test_a_database_away_is_waited_out_never_dead_lettered_and_shows_in_the_health() -> None:
     processor = FakeProcessor({1: [psycopg.OperationalError("away")] * 10})
-    applier(processor).apply(messages(3))
+    health = Health()
+    applier(processor, health=health).apply(messages(3))
     assert processor.dead == []
     assert processor.applied == [0, 1, 2]
+    failing = health.failing(running=True)
+    assert failing is not None
+    assert failing[1] == "OperationalError"
+
+
+def test_a_data_error_is_the_messages_failure_not_a_database_away() -> None:
+    processor = FakeProcessor({1: [psycopg.DataError("bad value")] * 4})
+    applier(processor).apply(messages(3))
+    assert processor.dead == [(1, "failed")]
+    assert processor.applied == [0, 2]
 
 
 def test_a_message_that_does_not_parse_is_dead_at_once_in_its_place() -> None:
@@ -114,10 +121,26 @@ def test_a_switched_generation_while_retrying_alone_is_raised_not_skipped() -> N
 
 
 def test_an_offset_applied_already_is_skipped_when_retrying_alone() -> None:
-    processor = FakeProcessor({0: [ValueError("bug"), IntegrityError("tracked")]})
+    processor = FakeProcessor({0: [ValueError("bug"), AlreadyTracked("tracked")]})
     applier(processor).apply(messages(2))
     assert processor.dead == []
     assert processor.applied == [1]
+
+
+def test_a_batch_applied_already_is_raised_for_the_loop_to_rewind() -> None:
+    processor = FakeProcessor({0: [AlreadyTracked("tracked")]})
+    with pytest.raises(AlreadyTracked):
+        applier(processor).apply(messages(2))
+    assert processor.dead == []
+
+
+def test_an_integrity_error_of_the_processors_own_tables_is_a_dead_letter_not_a_skip() -> None:
+    # A unique or NOT NULL violation in a projection's apply, or a policy's reaction racing a
+    # command on the same aggregate: eventsourcing raises IntegrityError for all of them.
+    processor = FakeProcessor({1: [IntegrityError("duplicate key")] * 4})
+    applier(processor).apply(messages(3))
+    assert processor.dead == [(1, "failed")]
+    assert processor.applied == [0, 2]
 
 
 def test_a_stop_while_retrying_never_dead_letters() -> None:

@@ -21,6 +21,9 @@ from confluent_kafka import Producer
 from prometheus_client import REGISTRY
 
 from contracts.envelope import to_kafka_message
+from services.runtime import deadletters
+from services.runtime.dead_letter_commands import discard, letters_of, replay
+from services.runtime.deliveries import parse_delivery
 from services.runtime.rebuild import rebuild_projection
 from services.runtime.roles import RunningService
 from tests.runtime import tally
@@ -316,3 +319,56 @@ def _assert_dead_then_held(
     states = sorted(r["state"] for r in found)
     assert states == sorted(["dead"] * dead + ["held"]), found
     return sorted(found, key=lambda r: (r["state"] != "dead", r["offset"]))
+
+
+def test_a_message_to_hold_behind_a_letter_settled_meanwhile_is_reacted_to_not_kept(
+    tally_stack: TallyStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The policies read which keys are held once a batch, outside the transactions that then
+    # hold or react: a replay may settle the head in between.
+    tally_id = uuid.uuid4()
+    raws = tally.consumed(
+        tally_stack.topic, tally_id, [tally.TallyIncremented(tally_id=tally_id, by=1)] * 2
+    )
+    with tally_stack.in_process("api") as running:
+        policies = tally.definition().policy_processor(running.application)
+        assert policies is not None
+        policies.dead_letter(raws[0], "failed", "boom")
+        (head,) = letters_of(policies)
+        discard(policies, [head.id])
+        stale = deadletters.held
+        monkeypatch.setattr(deadletters, "held", lambda *args: list(args[3]))
+        try:
+            policies.process([parse_delivery(raws[1], policies.event_types)])
+        finally:
+            monkeypatch.setattr(deadletters, "held", stale)
+
+        assert [(r["offset"], r["state"]) for r in letters(tally_stack, POLICIES)] == [
+            (0, "discarded")
+        ]
+        key = (tally_stack.topic, 0)
+        assert policies.stored_offsets([key]) == {key: 1}, "reacted to, with its tracking"
+        with policies.dead_letter_cursor() as (curs, table), pytest.raises(deadletters.NotHeld):
+            deadletters.record(curs, table, policies.name, raws[1], deadletters.HELD, "held")
+
+
+def test_a_replay_that_fails_again_with_nul_in_its_error_keeps_the_error(
+    tally_stack: TallyStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tally_id = uuid.uuid4()
+    raws = tally.consumed(
+        tally_stack.topic, tally_id, [tally.TallyIncremented(tally_id=tally_id, by=1)]
+    )
+    with tally_stack.in_process("api") as running:
+        policies = tally.definition().policy_processor(running.application)
+        assert policies is not None
+        policies.dead_letter(raws[0], "failed", "boom")
+
+        def fails_with_nul(*_: object) -> None:
+            raise ValueError("bad\x00byte")
+
+        monkeypatch.setattr(policies, "replay", fails_with_nul)
+        (outcome,) = replay(policies)
+        assert outcome.result == "failed: ValueError: bad\\x00byte"
+        (letter,) = letters(tally_stack, POLICIES)
+        assert (letter["state"], letter["error"]) == ("dead", "ValueError: bad\\x00byte")
