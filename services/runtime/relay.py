@@ -181,7 +181,6 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._publisher = Publisher(bootstrap_servers, topic.name)
         self.lock_name = f"relay:{topic.name}"
-        self.is_leader = threading.Event()
         self.health = Health()
         """What the relay says about itself; the supervisor and readiness read it."""
         self._worked = False
@@ -210,8 +209,6 @@ class OutboxRelay:
                         describe(error),
                     )
                     stop.wait(wait)
-                finally:
-                    self.is_leader.clear()
         finally:
             self._publisher.close()
 
@@ -228,7 +225,6 @@ class OutboxRelay:
             (self._topic.name,),
         )
         position = self._read_position(conn)
-        self.is_leader.set()
         while not stop.is_set():
             self.before_batch()
             started = time.perf_counter()
