@@ -56,8 +56,11 @@ def parking_lock_key(topic: str) -> int:
 
 
 def create_parked_table(conn: psycopg.Connection[Any]) -> None:
-    """Create the table if it is missing (callers hold a lock against concurrent DDL)."""
-    conn.execute(PARKED_DDL)
+    """Create the table if it is missing, taking turns with any relay or release doing so."""
+    # Two `CREATE TABLE IF NOT EXISTS` at once can both go ahead and one fail on pg_type.
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("relay-parked-table"),))
+        conn.execute(PARKED_DDL)
 
 
 def parked_aggregates(conn: psycopg.Connection[Any], topic: str) -> set[UUID]:
