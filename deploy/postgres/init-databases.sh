@@ -12,7 +12,7 @@
 #
 # Without either, a role's password is its own name: fine for a local stack, never for
 # production, where the operator sets real secrets. Each database is closed to PUBLIC, so a
-# service can connect only to its own database (DESIGN.md §2: no service reads another's data).
+# service can connect only to its own database (no service reads another's data).
 # Safe to run again: existing roles get their password (re)set, existing databases are kept.
 
 innovnet_init_databases() (

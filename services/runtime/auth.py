@@ -1,6 +1,6 @@
 """Who is calling: signed bearer tokens and the FastAPI dependencies every service guards with.
 
-Roles (DESIGN.md §6): the public carries no token; a member is an active representative bound
+Roles: the public carries no token; a member is an active representative bound
 to a body; an admin belongs to the innovation unit. Services check roles on every write, so
 the gateway is never the only guard.
 """

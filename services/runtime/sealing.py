@@ -1,6 +1,6 @@
 """Personal data sealed with a key of its own per data subject, erased by destroying that key.
 
-This is crypto-shredding (DESIGN.md §4): events stay immutable, yet once a person's key is
+This is crypto-shredding: events stay immutable, yet once a person's key is
 gone every copy of their data, in any event store or on Kafka, is unreadable for good.
 
 Keys are never cached in the process. A cached key would keep unsealing after an erasure

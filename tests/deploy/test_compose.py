@@ -34,7 +34,7 @@ PROMETHEUS_ALERTS = REPO / "deploy" / "prometheus" / "alerts.yml"
 GRAFANA_DIR = REPO / "deploy" / "grafana"
 
 SERVICES_WITHOUT_DATABASE = frozenset({"gateway"})
-"""Catalog entries without an event store: the gateway only calls the services' APIs (DESIGN §2)."""
+"""Catalog entries without an event store: the gateway only calls the services' APIs."""
 
 DATA_SERVICES = sorted(name for name in SERVICE_PORTS if name not in SERVICES_WITHOUT_DATABASE)
 ALL_SERVICES = sorted(SERVICE_PORTS)
