@@ -29,6 +29,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composable, Composed, Identifier
 
 from services.runtime.deliveries import AlreadyTracked, Delivery, RawMessage
+from services.runtime.metrics import DEAD_LETTERS
 
 DEAD: Final = "dead"
 HELD: Final = "held"
@@ -229,6 +230,27 @@ def record(
     ).fetchone()
     assert row is not None
     return int(row["id"]), state
+
+
+def keep(
+    curs: Cursor[DictRow],
+    table: Composable,
+    tracking_table: Composable,
+    processor: str,
+    raw: RawMessage,
+    reason: str,
+    error: str,
+) -> str:
+    """Write `raw` as a dead letter with its tracking record, so its partition moves past it
+    once; its state (AlreadyTracked and NotHeld as `write_tracking` and `record` raise them)."""
+    _, state = record(curs, table, processor, raw, reason, error)
+    write_tracking(curs, tracking_table, [raw.tracking])
+    return state
+
+
+def count(processor: str, reason: str, state: str) -> None:
+    """Count a dead letter written: by its reason, or as held."""
+    DEAD_LETTERS.labels(processor, reason if state == DEAD else HELD).inc()
 
 
 def select(

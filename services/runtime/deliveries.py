@@ -26,11 +26,6 @@ def tracking_name(topic: str, partition: int) -> str:
     return f"{topic}:{partition}"
 
 
-def tracking_at(topic: str, partition: int, offset: int) -> Tracking:
-    """The tracking record of the message at (topic, partition, offset)."""
-    return Tracking(tracking_name(topic, partition), offset)
-
-
 class AlreadyTracked(IntegrityError):
     """A position was stored already: the message was applied before (by this consumer or
     another member of its group). Distinct from an IntegrityError of the processor's own
@@ -48,8 +43,21 @@ def event_types_of(topic_names: Iterable[str], also: Sequence[Topic] = ()) -> Ev
     }
 
 
+class AtPosition:
+    """Something consumed at a (topic, partition, offset): its tracking record."""
+
+    topic: str
+    partition: int
+    offset: int
+
+    @property
+    def tracking(self) -> Tracking:
+        """The tracking record to store in the same transaction as this message's effect."""
+        return Tracking(tracking_name(self.topic, self.partition), self.offset)
+
+
 @dataclass(frozen=True)
-class RawMessage:
+class RawMessage(AtPosition):
     """A consumed message as the broker gave it: what a dead letter keeps."""
 
     topic: str
@@ -85,11 +93,6 @@ class RawMessage:
         # Kept as text in the dead-letter table, which holds no NUL.
         return self.key.decode("utf-8", errors="backslashreplace").replace("\x00", "\\x00")
 
-    @property
-    def tracking(self) -> Tracking:
-        """The tracking record of this message's position."""
-        return tracking_at(self.topic, self.partition, self.offset)
-
 
 class UnknownEventType(MalformedMessage):
     """A well-formed CloudEvent of a type no topic the processor consumes declares."""
@@ -100,7 +103,7 @@ class InvalidEventData(MalformedMessage):
 
 
 @dataclass(frozen=True)
-class Delivery:
+class Delivery(AtPosition):
     """A message at its (topic, partition, offset), with the event it carries."""
 
     topic: str
@@ -111,11 +114,6 @@ class Delivery:
     """The validated contract event, set by `parse_delivery`."""
     raw: RawMessage | None = field(default=None, compare=False, repr=False)
     """The message as consumed, kept for a dead letter."""
-
-    @property
-    def tracking(self) -> Tracking:
-        """The tracking record to store in the same transaction as this message's effect."""
-        return tracking_at(self.topic, self.partition, self.offset)
 
     @property
     def message(self) -> RawMessage:

@@ -21,7 +21,6 @@ from services.runtime.deliveries import (
     event_types_of,
     tracking_name,
 )
-from services.runtime.metrics import DEAD_LETTERS
 
 
 class PolicyProcessor:
@@ -93,9 +92,9 @@ class PolicyProcessor:
     def dead_letter(self, raw: RawMessage, reason: str, error: str) -> None:
         """Keep `raw` as a dead letter and move its partition past it, in one transaction."""
         with self.dead_letter_cursor() as (curs, table):
-            _, state = deadletters.record(curs, table, self.name, raw, reason, error)
-            deadletters.write_tracking(curs, self._recorder.tracking_table, [raw.tracking])
-        DEAD_LETTERS.labels(self.name, reason if state == deadletters.DEAD else "held").inc()
+            tracking_table = self._recorder.tracking_table
+            state = deadletters.keep(curs, table, tracking_table, self.name, raw, reason, error)
+        deadletters.count(self.name, reason, state)
 
     @contextmanager
     def dead_letter_cursor(self) -> Iterator[tuple[Cursor[DictRow], Identifier]]:

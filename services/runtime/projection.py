@@ -36,6 +36,7 @@ from psycopg.sql import SQL, Identifier
 from services.runtime import deadletters
 from services.runtime.connections import TimedDatastore, connection_options
 from services.runtime.consumer import PositionsMoved
+from services.runtime.deadletters import HELD
 from services.runtime.deliveries import (
     Delivery,
     EventTypes,
@@ -44,7 +45,7 @@ from services.runtime.deliveries import (
     tracking_name,
 )
 from services.runtime.leadership import exclusively
-from services.runtime.metrics import DEAD_LETTERS, DUPLICATES_SKIPPED
+from services.runtime.metrics import DUPLICATES_SKIPPED
 from services.runtime.sealing import Sealer
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,9 @@ class Projection(ABC):
             # Checked and written in one transaction: the held rows stay locked meanwhile.
             held = deadletters.held(curs, self._dead_letters, self.name, batch)
             for delivery in held:
-                self._record_dead(curs, delivery.message, deadletters.HELD, "its key is held")
+                deadletters.record(
+                    curs, self._dead_letters, self.name, delivery.message, HELD, "its key is held"
+                )
             to_apply = [d for d in batch if d not in held]
             new = self._claim_versions(curs, to_apply)
             skipped = len(to_apply) - len(new)
@@ -179,13 +182,17 @@ class Projection(ABC):
                 self.apply_all(curs, new)
             # Raises AlreadyTracked, rolling everything back, if an offset is not new.
             deadletters.write_tracking(curs, self._tracking_table, (d.tracking for d in batch))
+        for _ in held:
+            deadletters.count(self.name, HELD, HELD)
 
     def dead_letter(self, raw: RawMessage, reason: str, error: str) -> None:
         """Keep `raw` as a dead letter and move its partition past it, in one transaction."""
         self._raise_if_switched()
         with self._transaction() as curs:
-            self._record_dead(curs, raw, reason, error)
-            deadletters.write_tracking(curs, self._tracking_table, [raw.tracking])
+            state = deadletters.keep(
+                curs, self._dead_letters, self._tracking_table, self.name, raw, reason, error
+            )
+        deadletters.count(self.name, reason, state)
 
     # Dead letters, for `innovnet deadletters`: the active generation's.
 
@@ -295,10 +302,6 @@ class Projection(ABC):
         self._tracking = tracking
         self._tracking_table = Identifier(schema, tracking.tracking_table_name)
         self._dead_letters = Identifier(schema, deadletters.TABLE)
-
-    def _record_dead(self, curs: Cursor[DictRow], raw: RawMessage, reason: str, error: str) -> None:
-        _, state = deadletters.record(curs, self._dead_letters, self.name, raw, reason, error)
-        DEAD_LETTERS.labels(self.name, reason if state == deadletters.DEAD else "held").inc()
 
     def _raise_if_switched(self) -> None:
         if self._follow_switch():
