@@ -14,7 +14,6 @@ import copy
 import io
 import re
 import socket
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,12 +26,10 @@ import pikepdf
 import pytest
 
 from services.runtime.body_limit import MIB
-from services.runtime.topics import create_topics
 from tests.registration.conftest import ADMIN, TAX_IDS, form, token
-from tests.support.kafka import delete_topics
 from tests.support.polling import eventually
-from tests.support.processes import RunningService, free_port, service_process
-from tests.support.servers import fresh_database, kafka_bootstrap_servers
+from tests.support.processes import RunningService, free_port
+from tests.support.stacks import service_stack
 
 BAD_CHARACTERS = {"NUL": "\x00", "control (ESC)": "\x1b", "bidi override (RLO)": "\u202e"}
 NOT_TEXT_FORMATS = {"uuid", "date", "date-time", "binary"}
@@ -231,37 +228,9 @@ class Stack:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp_path: Path = tmp_path_factory.mktemp("hostile")
-    prefix = f"test-{uuid.uuid4().hex[:10]}."
-    with (
-        fresh_database("registration") as registration_url,
-        fresh_database("membership") as membership_url,
-        fresh_database("notifications") as notifications_url,
-    ):
-        env = {
-            "REGISTRATION_DATABASE_URL": registration_url,
-            "MEMBERSHIP_DATABASE_URL": membership_url,
-            "NOTIFICATIONS_DATABASE_URL": notifications_url,
-            "KAFKA_TOPIC_PREFIX": prefix,
-            "KAFKA_CONSUMER_GROUP_PREFIX": prefix,
-            # Nothing listens there: emails wait for their retries, which this test ignores.
-            "NOTIFICATIONS_SMTP_PORT": str(free_port()),
-        }
-        create_topics(kafka_bootstrap_servers(), prefix=prefix)
-        try:
-            with (
-                service_process("registration", env, tmp_path) as registration,
-                service_process("membership", env, tmp_path) as membership,
-                service_process("notifications", env, tmp_path) as notifications,
-            ):
-                yield Stack(
-                    {
-                        "registration": registration,
-                        "membership": membership,
-                        "notifications": notifications,
-                    }
-                )
-        finally:
-            delete_topics(prefix)
+    # Nothing listens there: emails wait for their retries, which this test ignores.
+    with service_stack(tmp_path, {"NOTIFICATIONS_SMTP_PORT": str(free_port())}) as running:
+        yield Stack(running.services)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ the roster, every event is on Kafka and the emails are sent.
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,13 +19,12 @@ import httpx
 import pytest
 
 from contracts.topics import topic_of
-from services.runtime.topics import create_topics
 from tests.notifications.conftest import SmtpServer, smtp_server  # noqa: F401
 from tests.registration.conftest import ADMIN, PDF, TAX_IDS, form, token
-from tests.support.kafka import delete_topics, read_topic
+from tests.support.kafka import read_topic
 from tests.support.polling import eventually
-from tests.support.processes import RunningService, service_process
-from tests.support.servers import fresh_database, kafka_bootstrap_servers
+from tests.support.processes import RunningService
+from tests.support.stacks import service_stack
 
 MAIN = "m.papadopoulou@example.gov.gr"
 ALTERNATE = "g.nikolaou@example.gov.gr"
@@ -67,33 +65,15 @@ class Journey:
 
 @pytest.fixture
 def journey(tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Journey]:  # noqa: F811
-    prefix = f"test-{uuid.uuid4().hex[:10]}."
-    with (
-        fresh_database("registration") as registration_url,
-        fresh_database("membership") as membership_url,
-        fresh_database("notifications") as notifications_url,
-    ):
-        env = {
-            "REGISTRATION_DATABASE_URL": registration_url,
-            "MEMBERSHIP_DATABASE_URL": membership_url,
-            "NOTIFICATIONS_DATABASE_URL": notifications_url,
-            "KAFKA_TOPIC_PREFIX": prefix,
-            "KAFKA_CONSUMER_GROUP_PREFIX": prefix,
-            "NOTIFICATIONS_SMTP_PORT": str(smtp_server.port),
-            "NOTIFICATIONS_SMTP_TIMEOUT_SECONDS": "5",
-            "NOTIFICATIONS_RETRY_BASE_SECONDS": "1",
-            "NOTIFICATIONS_DELIVER_EVERY_SECONDS": "0.2",
-        }
-        create_topics(kafka_bootstrap_servers(), prefix=prefix)
-        try:
-            with (
-                service_process("registration", env, tmp_path) as registration,
-                service_process("membership", env, tmp_path) as membership,
-                service_process("notifications", env, tmp_path),
-            ):
-                yield Journey(registration, membership, smtp_server, prefix)
-        finally:
-            delete_topics(prefix)
+    env = {
+        "NOTIFICATIONS_SMTP_PORT": str(smtp_server.port),
+        "NOTIFICATIONS_SMTP_TIMEOUT_SECONDS": "5",
+        "NOTIFICATIONS_RETRY_BASE_SECONDS": "1",
+        "NOTIFICATIONS_DELIVER_EVERY_SECONDS": "0.2",
+    }
+    with service_stack(tmp_path, env) as stack:
+        services = stack.services
+        yield Journey(services["registration"], services["membership"], smtp_server, stack.prefix)
 
 
 def submitted(client: httpx.Client, tax_id: str) -> tuple[str, str, str]:
