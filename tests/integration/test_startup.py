@@ -8,17 +8,13 @@ every service as a process the way the Procfile runs it (`python -m services.<na
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import psycopg
 import pytest
 from psycopg import sql
@@ -31,7 +27,7 @@ from services.runtime.startup import retrying
 from services.runtime.topics import create_topics
 from tests.support.kafka import delete_topics
 from tests.support.polling import until
-from tests.support.processes import REPO_ROOT, free_port
+from tests.support.processes import service_process
 from tests.support.servers import drop_database, fresh_database, kafka_bootstrap_servers
 
 SERVICES = sorted(SERVICE_PORTS)
@@ -41,51 +37,6 @@ ROUNDS = 5
 READY_SECONDS = 90.0
 COULD_NOT_START = "could not start"
 """What a service logs when an attempt at start-up failed and it will try again."""
-
-
-@dataclass
-class Started:
-    """A service process started by a test, its URL and its log."""
-
-    name: str
-    process: subprocess.Popen[bytes]
-    base_url: str
-    log_path: Path
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def ready(self) -> bool:
-        assert self.process.poll() is None, f"{self.name} exited:\n{self.log()}"
-        try:
-            return httpx.get(f"{self.base_url}/ready", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-
-@contextmanager
-def started(name: str, env: dict[str, str], log_dir: Path) -> Iterator[Started]:
-    """Start a service without waiting for it (so several start at once); stop it afterwards."""
-    port = free_port()
-    log_path = log_dir / f"{name}-{port}.log"
-    full_env = {**os.environ, **env, f"{name.upper()}_PORT": str(port), "INNOVNET_ENV": "test"}
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", f"services.{name}", "--role", "all"],
-            cwd=REPO_ROOT,
-            env=full_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        yield Started(name, process, f"http://127.0.0.1:{port}", log_path)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @contextmanager
@@ -115,7 +66,10 @@ def test_every_service_starting_at_once_on_fresh_databases_comes_up_every_time(
             for name in SERVICES:
                 env[f"{name.upper()}_DATABASE_URL"] = stack.enter_context(fresh_database(name))
             # Every process is started before any is waited for, as honcho does.
-            services = [stack.enter_context(started(name, env, log_dir)) for name in SERVICES]
+            services = [
+                stack.enter_context(service_process(name, env, log_dir, wait=False))
+                for name in SERVICES
+            ]
             for service in services:
                 until(
                     service.ready,
@@ -166,7 +120,7 @@ def test_a_service_whose_database_is_not_there_yet_says_why_and_comes_up_once_it
             "KAFKA_CONSUMER_GROUP_PREFIX": prefix,
         }
         stack.callback(drop_database, url)
-        service = stack.enter_context(started("registration", env, tmp_path))
+        service = stack.enter_context(service_process("registration", env, tmp_path, wait=False))
         until(
             lambda: COULD_NOT_START in service.log() and "does not exist" in service.log(),
             timeout=READY_SECONDS,

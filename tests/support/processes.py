@@ -38,6 +38,14 @@ class RunningService:
         """What the process printed so far."""
         return self.log_path.read_text(errors="replace")
 
+    def ready(self) -> bool:
+        """Whether `/ready` answers 200 now; the process must still be running."""
+        assert self.process.poll() is None, f"{self.name} exited:\n{self.log()}"
+        try:
+            return httpx.get(f"{self.base_url}/ready", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a crash."""
         self.process.kill()
@@ -46,11 +54,18 @@ class RunningService:
 
 @contextmanager
 def service_process(
-    name: str, env: dict[str, str], tmp_path: Path, role: str = "all", module: str = ""
+    name: str,
+    env: dict[str, str],
+    tmp_path: Path,
+    role: str = "all",
+    module: str = "",
+    *,
+    wait: bool = True,
 ) -> Iterator[RunningService]:
     """Start `python -m services.<name> --role <role>` (or `module`); SIGTERM it afterwards.
 
-    With an HTTP role it listens on a free port and is yielded once `/health` answers.
+    With an HTTP role it listens on a free port and is yielded once `/health` answers, or at
+    once when not `wait` (to start several processes together, as `make up` does).
     """
     port = free_port()
     prefix = name.upper()
@@ -71,7 +86,7 @@ def service_process(
             assert process.poll() is None, f"{name} exited early:\n{running.log()}"
             httpx.get(f"{running.base_url}/health", timeout=1).raise_for_status()
 
-        if role in ("api", "all"):
+        if wait and role in ("api", "all"):
             eventually(answers, timeout=30)
         yield running
     finally:
