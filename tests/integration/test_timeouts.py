@@ -7,7 +7,6 @@ or a stuck session elsewhere would hold it; the service is a real process on the
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,12 +35,15 @@ from services.runtime.relay import OUTAGES
 from services.runtime.sealing import MASTER_KEY_BYTES, KeyVault
 from services.runtime.settings import ServiceSettings
 from services.runtime.startup import PASSING_FAILURES
-from services.runtime.topics import create_topics
-from tests.registration.conftest import ADMIN, TAX_IDS, RegistrationStack, form, registration_env
-from tests.support.kafka import delete_topics
+from tests.registration.conftest import (
+    ADMIN,
+    TAX_IDS,
+    RegistrationStack,
+    form,
+    running_registration,
+)
 from tests.support.polling import eventually
-from tests.support.processes import service_process
-from tests.support.servers import fresh_database, kafka_bootstrap_servers
+from tests.support.servers import fresh_database
 
 LOCK_TIMEOUT_SECONDS = 1
 STATEMENT_TIMEOUT_SECONDS = 2
@@ -54,20 +56,12 @@ EVENTS_TABLE = f"{RegistrationApplication.name.lower()}_events"
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[RegistrationStack]:
     """The registration service with short statement and lock time-outs."""
-    run_id = uuid.uuid4().hex[:10]
-    with fresh_database("registration") as url:
-        env = {
-            **registration_env(url, run_id),
-            "POSTGRES_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
-            "POSTGRES_STATEMENT_TIMEOUT": str(STATEMENT_TIMEOUT_SECONDS),
-        }
-        prefix = env["KAFKA_TOPIC_PREFIX"]
-        create_topics(kafka_bootstrap_servers(), prefix=prefix)
-        try:
-            with service_process("registration", env, tmp_path) as service:
-                yield RegistrationStack(service, url, prefix)
-        finally:
-            delete_topics(prefix)
+    timeouts = {
+        "POSTGRES_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
+        "POSTGRES_STATEMENT_TIMEOUT": str(STATEMENT_TIMEOUT_SECONDS),
+    }
+    with running_registration(tmp_path, timeouts) as running:
+        yield running
 
 
 def client(stack: RegistrationStack) -> httpx.Client:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,15 +123,24 @@ def registration_env(database_url: str, run_id: str) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def registration_stack(tmp_path: Path) -> Iterator[RegistrationStack]:
+@contextmanager
+def running_registration(
+    tmp_path: Path, env: dict[str, str] | None = None
+) -> Iterator[RegistrationStack]:
+    """The registration service as a process on fresh topics and a fresh database, `env` added."""
     run_id = uuid.uuid4().hex[:10]
     with fresh_database("registration") as url:
-        env = registration_env(url, run_id)
-        prefix = env["KAFKA_TOPIC_PREFIX"]
+        full_env = {**registration_env(url, run_id), **(env or {})}
+        prefix = full_env["KAFKA_TOPIC_PREFIX"]
         create_topics(kafka_bootstrap_servers(), prefix=prefix)
         try:
-            with service_process("registration", env, tmp_path) as service:
+            with service_process("registration", full_env, tmp_path) as service:
                 yield RegistrationStack(service, url, prefix)
         finally:
             delete_topics(prefix)
+
+
+@pytest.fixture
+def registration_stack(tmp_path: Path) -> Iterator[RegistrationStack]:
+    with running_registration(tmp_path) as stack:
+        yield stack
