@@ -6,8 +6,11 @@ import logging
 from typing import Final
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from pydantic_core import PydanticCustomError
 
+from contracts.errors import ErrorCode
 from services.runtime.connections import TRANSIENT_ERRORS
 from services.runtime.failures import describe
 
@@ -20,36 +23,53 @@ RETRY_AFTER_SECONDS: Final = 5
 
 
 class DomainError(Exception):
-    """A rule of the network refused a command; the message is for the person who sent it."""
+    """A rule of the network refused a command: a stable code, its parameters, a message.
+
+    The code (one of `contracts.errors.ErrorCode`) is what clients act on and translate; the
+    message is English for whoever reads the answer or the log.
+    """
 
     status_code = 422
-    code = "rule_broken"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, code: ErrorCode, message: str, *, field: str | None = None, **params: object
+    ) -> None:
         super().__init__(message)
+        self.code = code
         self.message = message
         self.field = field
+        self.params = params
+
+
+class RuleBroken(DomainError):
+    """A rule of the network refused the command (422)."""
 
 
 class NotFound(DomainError):
     """The thing asked for does not exist (or is not visible to the caller)."""
 
     status_code = 404
-    code = "not_found"
 
 
 class Conflict(DomainError):
     """The command clashes with the current state, e.g. a second open registration."""
 
     status_code = 409
-    code = "conflict"
 
 
 class NotAllowed(DomainError):
     """The caller's role or body does not allow this command."""
 
     status_code = 403
-    code = "forbidden"
+
+
+def refusal(code: ErrorCode, message: str, **params: object) -> PydanticCustomError:
+    """What a request model's validator raises: pydantic's 422 with the stable code as `type`.
+
+    `message` is a template: `{name}` is filled from `params`, so text a user typed goes in
+    `params`, never into the template itself.
+    """
+    return PydanticCustomError(code.value, message, params or None)
 
 
 def answer_domain_errors(app: FastAPI) -> None:
@@ -57,9 +77,11 @@ def answer_domain_errors(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
-        detail: dict[str, object] = {"msg": error.message, "type": error.code}
+        detail: dict[str, object] = {"type": error.code.value, "msg": error.message}
         if error.field:
             detail["loc"] = ["body", *error.field.split(".")]
+        if error.params:
+            detail["ctx"] = jsonable_encoder(error.params)
         return JSONResponse({"detail": [detail]}, status_code=error.status_code)
 
 
@@ -77,7 +99,10 @@ def answer_database_unavailable(app: FastAPI) -> None:
             request.url.path,
             describe(error, first_line=True),
         )
-        detail = {"msg": "The service is busy; try again shortly.", "type": "unavailable"}
+        detail = {
+            "type": ErrorCode.UNAVAILABLE.value,
+            "msg": "The service is busy; try again shortly.",
+        }
         return JSONResponse(
             {"detail": [detail]},
             status_code=503,
