@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Recording
 from eventsourcing.projection import EventSourcedProjection
+from eventsourcing.utils import EnvType
 
-from services.runtime.deliveries import Delivery
+from contracts.errors import ErrorCode
 from services.runtime.erasure import PersonalDataErasure, erasure_id
+from services.runtime.errors import NotFound
 from services.runtime.metrics import EVENTS_APPENDED
+from services.runtime.reactions import Reactions
 from services.runtime.sealing import Sealer
 from services.runtime.settings import ServiceSettings
 from services.runtime.transcodings import register_innovnet_transcodings
+
+A = TypeVar("A", bound=Aggregate)
 
 
 class ServiceApplication(EventSourcedProjection[UUID]):
@@ -29,8 +33,24 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     """
 
     service_name: ClassVar[str] = "service"
-    sealer: Sealer
-    """Seals personal data with its subject's key; set when the service starts."""
+
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        sealer: Sealer | None = None,
+        reactions: Reactions[Any] | None = None,
+    ) -> None:
+        super().__init__(env)
+        self._sealer = sealer
+        self._reactions = reactions
+
+    @property
+    def sealer(self) -> Sealer:
+        """Seals personal data with its subject's key."""
+        if self._sealer is None:
+            raise RuntimeError(f"{type(self).__name__} was built without a sealer")
+        return self._sealer
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """eventsourcing's transcodings, and the project's (sealed values, dates)."""
@@ -38,15 +58,27 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         register_innovnet_transcodings(transcoder)
 
     def policy(self, domain_event: Any, processing_event: ProcessingEvent[UUID]) -> None:
-        """Collect what `react` decides for a consumed delivery."""
-        processing_event.collect_events(*self.react(domain_event))
+        """Collect what the service's reactions change for a consumed delivery."""
+        if self._reactions is not None:
+            processing_event.collect_events(*self._reactions(self, domain_event))
 
     def on_start(self, settings: ServiceSettings) -> None:
         """Open what the service needs besides its event store; nothing by default."""
 
-    def react(self, delivery: Delivery) -> Sequence[Aggregate]:
-        """The aggregates changed in reaction to `delivery`; none unless a service says so."""
-        return ()
+    def get(self, aggregate_id: UUID, kind: type[A], missing: str, code: ErrorCode) -> A:
+        """The `kind` aggregate with that id, or NotFound(code, missing): the one find-or-404."""
+        found = self.find(aggregate_id, kind)
+        if found is None:
+            raise NotFound(code, missing)
+        return found
+
+    def find(self, aggregate_id: UUID, kind: type[A]) -> A | None:
+        """The `kind` aggregate with that id; None when there is none, or it is of another kind."""
+        try:
+            found: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, kind) else None
 
     def erase_personal_data(self, subject_id: UUID) -> bool:
         """Destroy the subject's key and record the erasure once; False if already erased."""

@@ -16,7 +16,8 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-Role = Literal["admin", "member"]
+Access = Literal["admin", "member"]
+"""What a principal may do: an admin (the innovation unit) or a member (of one body)."""
 
 ISSUER: Final = "innovnet"
 AUDIENCE: Final = "innovnet"
@@ -37,7 +38,7 @@ class Principal(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     subject: str
-    role: Role
+    role: Access
     email: str | None = None
     body_id: str | None = None
 
@@ -50,12 +51,21 @@ class Principal(BaseModel):
             raise ValueError("an admin belongs to no body (no body_id)")
         return self
 
+    @property
+    def is_admin(self) -> bool:
+        """Staff of the innovation unit."""
+        return self.role == "admin"
+
+    def acts_for(self, body_id: str) -> bool:
+        """May act for (and see the personal data of) the body: an admin, or its member."""
+        return self.is_admin or self.body_id == body_id
+
 
 def mint_token(
     secret: str,
     *,
     subject: str,
-    role: Role,
+    role: Access,
     email: str | None = None,
     body_id: str | None = None,
     ttl: timedelta = DEFAULT_TOKEN_TTL,
@@ -148,7 +158,7 @@ async def require_principal(principal: OptionalPrincipal) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(require_principal)]
 
 
-def require_role(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+def require_role(*roles: Access) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency giving the caller when their role is one of `roles`, else a 403."""
     if not roles:
         raise ValueError("name at least one role")

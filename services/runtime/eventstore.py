@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 from typing import Any, TypeVar
 
-from eventsourcing.application import Application
 from eventsourcing.postgres import PostgresFactory
 from eventsourcing.utils import EnvType, get_topic
 
+from services.runtime.application import ServiceApplication
 from services.runtime.connections import LOCK_TIMEOUT_VARIABLE, TimedDatastore, Timeouts
+from services.runtime.reactions import Reactions
+from services.runtime.sealing import Sealer
 from services.runtime.settings import ServiceSettings
 
-TApplication = TypeVar("TApplication", bound=Application[Any])
+TApplication = TypeVar("TApplication", bound=ServiceApplication)
 
 TRUTHY = {"y", "yes", "t", "true", "on", "1"}
 
@@ -46,7 +48,13 @@ class TimedPostgresFactory(PostgresFactory):
         self.datastore = TimedDatastore.adopt(self.datastore)
 
 
-def open_application(app_class: type[TApplication], settings: ServiceSettings) -> TApplication:
+def open_application(
+    app_class: type[TApplication],
+    settings: ServiceSettings,
+    *,
+    sealer: Sealer | None = None,
+    reactions: Reactions[Any] | None = None,
+) -> TApplication:
     """Construct `app_class` on the service's own database, creating its tables if needed."""
     refuse_database_functions()
     env = settings.eventsourcing_env()
@@ -63,4 +71,4 @@ def open_application(app_class: type[TApplication], settings: ServiceSettings) -
     # events only (fast-forward), instead of being replayed from version 1 at every command.
     env["AGGREGATE_CACHE_MAXSIZE"] = "10000"
     env["AGGREGATE_CACHE_FASTFORWARD"] = "true"
-    return app_class(env=env)
+    return app_class(env=env, sealer=sealer, reactions=reactions)

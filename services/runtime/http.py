@@ -15,7 +15,7 @@ from services.runtime.body_limit import BodyLimitMiddleware
 from services.runtime.errors import answer_database_unavailable, answer_domain_errors
 from services.runtime.metrics import HttpMetricsMiddleware
 from services.runtime.request_id import RequestIdMiddleware
-from services.runtime.roles import start_service
+from services.runtime.running import start_service
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
 

@@ -30,10 +30,11 @@ class PeriodicJob:
     name: str
     every_seconds: float
     work: Callable[[Any], object]
-    """Called with the RunningService; it must be safe to run again after a crash."""
+    """Called with the service's `Stores` (its application and projections); it must be safe
+    to run again after a crash."""
 
 
-def run_job(job: PeriodicJob, running: Any, database_url: str, stop: threading.Event) -> None:
+def run_job(job: PeriodicJob, stores: Any, database_url: str, stop: threading.Event) -> None:
     """Hold the job's lock and run it on schedule until `stop`; survive database outages."""
     outages = 0
     while not stop.is_set():
@@ -42,7 +43,7 @@ def run_job(job: PeriodicJob, running: Any, database_url: str, stop: threading.E
                 outages = 0
                 while conn is not None and not stop.is_set():
                     try:
-                        job.work(running)
+                        job.work(stores)
                     except Exception:
                         log.exception(
                             "job %s failed; it runs again in %ss", job.name, job.every_seconds

@@ -3,37 +3,57 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
+
+from eventsourcing.domain import DomainEvent
 
 from contracts.events import ContractEvent
 
-Mapping = Callable[[Any], ContractEvent]
+D = TypeVar("D", bound=DomainEvent)
+C = TypeVar("C", bound=ContractEvent)
+
+Mapping = Callable[[D], ContractEvent]
 
 
 class ContractMappings:
-    """Domain event class, by its qualified name (`Registration.Submitted`), → contract event.
+    """Domain event class (`Registration.Submitted`, declared explicitly) → contract event.
 
-    Keyed by name because eventsourcing makes an aggregate's event classes at run time, out of
-    sight of the type checker. Events without a mapping stay inside the service.
+    Events without a mapping stay inside the service.
     """
 
     def __init__(self) -> None:
-        self._by_name: dict[str, Mapping] = {}
+        self._by_class: dict[type[DomainEvent], Callable[[Any], ContractEvent]] = {}
 
-    def maps(self, event_name: str) -> Callable[[Mapping], Mapping]:
-        """Register the mapping of the domain event class named `event_name`."""
+    def maps(self, event_class: type[D]) -> Callable[[Mapping[D]], Mapping[D]]:
+        """Register the mapping of `event_class` (one per class)."""
 
-        def register(mapping: Mapping) -> Mapping:
-            self._by_name[event_name] = mapping
+        def register(mapping: Mapping[D]) -> Mapping[D]:
+            if event_class in self._by_class:
+                raise ValueError(f"a second mapping of {event_class.__qualname__}")
+            self._by_class[event_class] = mapping
             return mapping
 
         return register
 
-    def __call__(self, domain_event: Any) -> ContractEvent | None:
+    def __call__(self, domain_event: DomainEvent) -> ContractEvent | None:
         """The contract event of `domain_event`, or None when it is not published."""
-        mapping = self._by_name.get(type(domain_event).__qualname__)
+        mapping = self._by_class.get(type(domain_event))
         return mapping(domain_event) if mapping else None
 
     def event_names(self) -> frozenset[str]:
-        """The domain event classes that are published."""
-        return frozenset(self._by_name)
+        """The qualified names (`Registration.Submitted`) of the published domain events."""
+        return frozenset(c.__qualname__ for c in self._by_class)
+
+
+def copy_fields(contract_class: type[C], source: object, **given: Any) -> C:
+    """`contract_class` from `source`'s attributes of the same names, and what is `given`.
+
+    The contract model validates the result, so a field the domain event lacks fails loudly
+    here (the relay then parks the aggregate) instead of being published empty.
+    """
+    values = {
+        name: getattr(source, name)
+        for name in contract_class.model_fields
+        if name not in given and hasattr(source, name)
+    }
+    return contract_class(**values, **given)

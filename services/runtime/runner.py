@@ -11,7 +11,7 @@ import uvicorn
 
 from services.runtime.http import create_app
 from services.runtime.request_id import RequestIdLogFilter
-from services.runtime.roles import ROLES, start_service
+from services.runtime.running import PROCESS_ROLES, start_service
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings, SettingsRefused
 
@@ -21,7 +21,7 @@ def run(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog=f"python -m services.{definition.name}")
     parser.add_argument(
         "--role",
-        choices=ROLES,
+        choices=PROCESS_ROLES,
         default="all",
         help="api: HTTP; relay: event store to Kafka; worker: Kafka consumers; all: every one",
     )

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from fastapi import APIRouter
 
 from contracts.personal import PersonalDataErased
-from contracts.topics import Topic, topic_of
+from contracts.topics import TOPICS, Topic, topic_of
 from services.runtime.application import ServiceApplication
 from services.runtime.deliveries import event_types_of
 from services.runtime.jobs import PeriodicJob
 from services.runtime.policy import PolicyProcessor
 from services.runtime.projection import Projection
+from services.runtime.reactions import Reactions
 from services.runtime.relay import OutboxRelay, ToContract
 
 
@@ -27,8 +29,8 @@ class ServiceDefinition:
     """Maps the service's domain events to contract events; None when it publishes nothing."""
     routers: Sequence[APIRouter] = field(default_factory=tuple)
     projections: Sequence[type[Projection]] = field(default_factory=tuple)
-    reacts_to: Sequence[str] = field(default_factory=tuple)
-    """Topics whose events the application's `react` handles (its policies)."""
+    reactions: Reactions[Any] | None = None
+    """What the application does on consumed events (its policies); None when nothing."""
     topic: Topic | None = None
     """Where it publishes: its topic in the registry unless given (tests give their own)."""
     relay_class: type[OutboxRelay] = OutboxRelay
@@ -42,12 +44,21 @@ class ServiceDefinition:
         topic = self.topic or topic_of(self.name)
         return replace(topic, name=f"{prefix}{topic.name}")
 
-    def policy_processor(self, application: ServiceApplication) -> PolicyProcessor | None:
-        """The processor of the service's policies, or None when it reacts to nothing.
+    def reacted_topics(self) -> tuple[str, ...]:
+        """The topics carrying the events the service reacts to (its own topic among them).
 
-        Its own topic's types are accepted too: a service may react to its own events.
+        A service may react to its own events, so its own topic counts beside the registry's.
         """
-        if not self.reacts_to:
+        if self.reactions is None:
+            return ()
+        wanted = self.reactions.event_classes()
+        topics = (*TOPICS, self.published_topic())
+        return tuple(sorted({t.name for t in topics if wanted.intersection(t.events)}))
+
+    def policy_processor(self, application: ServiceApplication) -> PolicyProcessor | None:
+        """The processor of the service's policies, or None when it reacts to nothing."""
+        topics = self.reacted_topics()
+        if not topics:
             return None
-        event_types = event_types_of(self.reacts_to, also=(self.published_topic(),))
-        return PolicyProcessor(application, self.reacts_to, event_types)
+        event_types = event_types_of(topics, also=(self.published_topic(),))
+        return PolicyProcessor(application, topics, event_types)

@@ -111,9 +111,13 @@ def _open_stores_once(definition: ServiceDefinition, settings: ServiceSettings) 
         sealer = Sealer(vault)
         # Tables are created at start: processes of one service starting together take turns.
         with exclusively(settings.database_url, "schema"):
-            application = open_application(definition.application_class, settings)
+            application = open_application(
+                definition.application_class,
+                settings,
+                sealer=sealer,
+                reactions=definition.reactions,
+            )
             opened.append(application.close)
-            application.sealer = sealer
             application.on_start(settings)
             projections: dict[str, Projection] = {}
             for p in definition.projections:

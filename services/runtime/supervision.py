@@ -138,7 +138,8 @@ class Supervisor:
         max_backoff: float = MAX_BACKOFF_SECONDS,
     ) -> None:
         self._service = service
-        self._stop = stop
+        self.stop_event = stop
+        """Set to stop every part (and whatever else runs beside them)."""
         self._first_backoff = first_backoff
         self._max_backoff = max_backoff
         self.parts: list[Part] = []
@@ -163,12 +164,12 @@ class Supervisor:
 
     def _supervise(self, part: Part) -> None:
         consecutive = 0
-        while not self._stop.is_set():
+        while not self.stop_event.is_set():
             started = time.monotonic()
             part.running = True
             try:
-                part.target(self._stop)
-                if self._stop.is_set():
+                part.target(self.stop_event)
+                if self.stop_event.is_set():
                     return
                 error: Exception = PartReturned(f"{part.name} returned")
             except Exception as raised:
@@ -181,7 +182,7 @@ class Supervisor:
             part.health.trouble(error)
             wait = backoff_seconds(consecutive, self._first_backoff, self._max_backoff)
             log.error("%s failed; restarting it in %.1f s", part.name, wait, exc_info=error)
-            if self._stop.wait(wait):
+            if self.stop_event.wait(wait):
                 return
             part.restarts += 1
             PART_RESTARTS.labels(self._service, part.name).inc()

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from services.runtime.auth import Role, mint_token
+from services.runtime.auth import Access, mint_token
 from services.runtime.settings import DEVELOPMENT_JWT_SECRET
 from tests.fuzz.bodies import designation_upload, fresh_tax_id, valid_activity
 from tests.registration.conftest import form
@@ -21,7 +21,7 @@ class Caller:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def bearer(subject: str, role: Role, body_id: str | None = None) -> dict[str, str]:
+def bearer(subject: str, role: Access, body_id: str | None = None) -> dict[str, str]:
     """The Authorization header of a token the services trust."""
     minted = mint_token(
         DEVELOPMENT_JWT_SECRET,

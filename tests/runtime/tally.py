@@ -31,6 +31,7 @@ from contracts.topics import Topic
 from services.runtime.application import ServiceApplication
 from services.runtime.deliveries import Delivery, EventTypes, RawMessage, event_types_of
 from services.runtime.projection import Projection
+from services.runtime.reactions import Reactions
 from services.runtime.relay import OutboxRelay
 from services.runtime.runner import run
 from services.runtime.service import ServiceDefinition
@@ -85,15 +86,6 @@ class TallyApplication(ServiceApplication):
 
     service_name = "tally"
 
-    def react(self, delivery: Delivery) -> Sequence[Aggregate]:
-        if delivery.event.type == TallyOpened.ce_type():
-            if os.environ.get("TALLY_POISON_OPENED"):
-                raise PoisonIncrement("tally refuses to issue a receipt")
-            return [Receipt(delivery.event.aggregate_id)]
-        if delivery.event.type == TallyIncremented.ce_type():
-            refuse_if_poison(delivery.event.data["by"])
-        return []
-
     def open(self, owner: Sealed) -> UUID:
         tally = Tally(owner)
         self.save(tally)
@@ -120,6 +112,26 @@ def to_contract(domain_event: Any) -> ContractEvent | None:
             by = "unlucky"  # fails the contract's validation, as a mapping bug would
         return TallyIncremented(tally_id=domain_event.originator_id, by=by)
     return None
+
+
+REACTIONS = Reactions[TallyApplication]()
+
+
+@REACTIONS.to(TallyOpened)
+def issue_a_receipt(
+    app: TallyApplication, e: TallyOpened, delivery: Delivery
+) -> Sequence[Aggregate]:
+    if os.environ.get("TALLY_POISON_OPENED"):
+        raise PoisonIncrement("tally refuses to issue a receipt")
+    return [Receipt(e.tally_id)]
+
+
+@REACTIONS.to(TallyIncremented)
+def refuse_poison(
+    app: TallyApplication, e: TallyIncremented, delivery: Delivery
+) -> Sequence[Aggregate]:
+    refuse_if_poison(e.by)
+    return []
 
 
 class PoisonIncrement(ValueError):
@@ -251,7 +263,7 @@ def definition() -> ServiceDefinition:
         topic=tally_topic(),
         relay_class=PausingRelay,
         erased_event=TallyOwnerErased,
-        reacts_to=(tally_topic().name,),
+        reactions=REACTIONS,
     )
 
 
