@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO))
 from contracts.topics import Topic
 from services.runtime.consumer import ConsumerLoop
 from services.runtime.relay import OutboxRelay, producer_config
-from services.runtime.roles import start_service
+from services.runtime.running import start_service
 from services.runtime.settings import ServiceSettings
 from services.runtime.topics import create_topics
 from tests.support.servers import fresh_database, kafka_bootstrap_servers

@@ -24,7 +24,7 @@ from services.runtime.deliveries import Delivery
 from services.runtime.erasure import erasure_id
 from services.runtime.policy import PolicyProcessor
 from services.runtime.rebuild import rebuild_projection
-from services.runtime.roles import RunningService, start_service
+from services.runtime.running import RunningService, start_service
 from services.runtime.sealing import KeyVault, master_key_from_setting
 from tests.membership.conftest import ADMIN, MembershipStack, roster, token
 from tests.registration.conftest import PDF, TAX_IDS, form

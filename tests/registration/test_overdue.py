@@ -15,7 +15,7 @@ from services.registration.jobs import record_overdue_designations
 from services.registration.models import RegistrationCreate
 from services.registration.service import SERVICE
 from services.runtime.errors import Conflict
-from services.runtime.roles import RunningService, start_service
+from services.runtime.running import RunningService, start_service
 from services.runtime.settings import ServiceSettings
 from services.runtime.topics import create_topics
 from tests.registration.conftest import form, registration_env

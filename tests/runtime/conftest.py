@@ -16,7 +16,7 @@ import pytest
 from confluent_kafka.admin import AdminClient
 from psycopg.rows import dict_row
 
-from services.runtime.roles import RunningService, start_service
+from services.runtime.running import RunningService, start_service
 from services.runtime.settings import ServiceSettings
 from services.runtime.topics import create_topics
 from tests.runtime import tally

@@ -19,7 +19,7 @@ from services.runtime.consumer import BatchApplier, ConsumerLoop
 from services.runtime.deliveries import AlreadyTracked, Delivery, RawMessage, parse_delivery
 from services.runtime.policy import PolicyProcessor
 from services.runtime.projection import GenerationSwitched
-from services.runtime.roles import RunningService
+from services.runtime.running import RunningService
 from services.runtime.supervision import Health
 from tests.runtime import tally
 from tests.runtime.conftest import TallyStack

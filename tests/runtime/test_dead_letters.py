@@ -25,7 +25,7 @@ from services.runtime import deadletters
 from services.runtime.dead_letter_commands import discard, letters_of, replay
 from services.runtime.deliveries import parse_delivery
 from services.runtime.rebuild import rebuild_projection
-from services.runtime.roles import RunningService
+from services.runtime.running import RunningService
 from tests.runtime import tally
 from tests.runtime.conftest import TallyStack
 from tests.support.polling import eventually, until
