@@ -16,6 +16,7 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 from schemathesis.schemas import APIOperation, BaseSchema
 
+from contracts.errors import ErrorCode
 from tests.fuzz.seed import PUBLIC, Caller
 from tests.fuzz.tally import Tally
 
@@ -52,6 +53,9 @@ def send(case: Case, caller: Caller, tally: Tally, prepare: Prepare, **kwargs: A
     # Coverage cases also try methods a path does not have: each counts as an operation of its own.
     sent_as = f"{case.method.upper()} {case.operation.path}"
     tally.record(sent_as, sender, response.status_code)
+    for code in refusal_codes(response):
+        if code not in LISTED_CODES:
+            tally.unlisted_code(f"{sent_as} as {sender}: {code}")
     if response.status_code in DESIGNED_5XX.get(case.operation.label, ()):
         return response
     try:
@@ -59,6 +63,22 @@ def send(case: Case, caller: Caller, tally: Tally, prepare: Prepare, **kwargs: A
     except FailureGroup as failures:
         tally.server_error(f"as {sender}: {failures.message}")
     return response
+
+
+LISTED_CODES = frozenset(code.value for code in ErrorCode)
+
+
+def refusal_codes(response: Response) -> list[str]:
+    """The `type` of each refusal in a 4xx answer's `detail` list (none for other answers)."""
+    if not 400 <= response.status_code < 500:
+        return []
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        return []
+    if not isinstance(detail, list):
+        return []  # a plain-text detail (401, 405, 413): not a refusal of the request's data
+    return [str(item.get("type")) for item in detail if isinstance(item, dict)]
 
 
 def cases_of(operation: APIOperation, path_ids: dict[str, str]) -> st.SearchStrategy[Case]:

@@ -21,6 +21,8 @@ class Tally:
     links: defaultdict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
     """Statuses of requests whose ids an OpenAPI link took from an earlier response, by link."""
     server_errors: list[str] = field(default_factory=list)
+    unlisted_codes: list[str] = field(default_factory=list)
+    """Refusals whose `type` is not in contracts/errors.py, with the request that got each."""
     cut_short: int = 0
     """Linked runs that ended early because a replayed scenario met a service that moved on."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -40,6 +42,10 @@ class Tally:
     def server_error(self, report: str) -> None:
         with self._lock:
             self.server_errors.append(report)
+
+    def unlisted_code(self, report: str) -> None:
+        with self._lock:
+            self.unlisted_codes.append(report)
 
     def let_in(self, operation: str, caller: str) -> int:
         """How many of `caller`'s requests to `operation` got past authentication."""

@@ -1,8 +1,9 @@
 """Schemathesis against every service's OpenAPI, as the public, a member and an admin.
 
-No request may get a 5xx. Every operation must get past authentication for each caller it is
-meant for, so the fuzzing reaches the handlers; no caller gets a 2xx from an operation not meant
-for them. Ids in paths are real: the seeded ones, and those OpenAPI links carry from responses.
+No request may get a 5xx, and every refusal's code is one of the listed stable codes. Every
+operation must get past authentication for each caller it is meant for, so the fuzzing reaches
+the handlers; no caller gets a 2xx from an operation not meant for them. Ids in paths are real:
+the seeded ones, and those OpenAPI links carry from responses.
 """
 
 from __future__ import annotations
@@ -108,6 +109,8 @@ def test_no_caller_gets_a_server_error_and_each_reaches_its_handlers(
 
     assert metrics.status_code == 200
     assert not tally.server_errors, "\n".join(tally.server_errors[:5])
+    unlisted = sorted(set(tally.unlisted_codes))
+    assert not unlisted, f"refusal codes missing from contracts/errors.py: {unlisted[:10]}"
     never_let_in = [
         f"{operation} as {caller}"
         for operation, allowed in meant_for.items()

@@ -8,7 +8,8 @@ import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
-from services.runtime.errors import Conflict, DomainError, NotAllowed, NotFound
+from contracts.errors import ErrorCode
+from services.runtime.errors import Conflict, DomainError, NotAllowed, NotFound, RuleBroken
 from services.runtime.http import create_app
 from services.runtime.service import ServiceDefinition
 from services.runtime.settings import ServiceSettings
@@ -17,10 +18,17 @@ from tests.runtime.tally import tally_topic
 
 router = APIRouter()
 ERRORS = {
-    "rule": DomainError("An alternate exists already.", field="alternate"),
-    "missing": NotFound("No registration with that id."),
-    "conflict": Conflict("This body has an open registration.", field="body.tax_id"),
-    "forbidden": NotAllowed("Only the innovation unit verifies designations."),
+    "rule": RuleBroken(
+        ErrorCode.SECOND_ALTERNATE, "An alternate exists already.", field="alternate"
+    ),
+    "missing": NotFound(ErrorCode.REGISTRATION_NOT_FOUND, "No registration with that id."),
+    "conflict": Conflict(
+        ErrorCode.TAX_ID_REGISTERED, "This body has an open registration.", field="body.tax_id"
+    ),
+    "forbidden": NotAllowed(ErrorCode.NOT_THE_BODYS, "Only the innovation unit verifies."),
+    "with_params": DomainError(
+        ErrorCode.WEBMAIL_NOT_ALLOWED, "Not a free webmail.", field="email", domain="gmail.com"
+    ),
 }
 
 
@@ -54,6 +62,18 @@ def test_a_domain_error_is_answered_with_its_status_and_names_the_field(
     detail = response.json()["detail"][0]
     assert detail["msg"] == ERRORS[kind].message
     assert detail.get("loc") == location
+    assert detail["type"] == ERRORS[kind].code.value
+    assert "ctx" not in detail  # no parameters, no ctx
+
+
+def test_a_refusal_carries_its_stable_code_and_its_parameters(client: TestClient) -> None:
+    detail = client.post("/fail/with_params").json()["detail"][0]
+    assert detail == {
+        "type": "webmail_not_allowed",
+        "msg": "Not a free webmail.",
+        "loc": ["body", "email"],
+        "ctx": {"domain": "gmail.com"},
+    }
 
 
 def test_every_answer_carries_the_callers_request_id_or_a_new_one(client: TestClient) -> None:
