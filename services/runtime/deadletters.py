@@ -8,7 +8,8 @@ tracking records) instead of being applied, so one aggregate's events still appl
 
 This module is their storage (the table, its rows, the tracking records written beside them)
 and the event-store recorder that settles a replayed letter with a policy's reaction; the
-operators' commands are in `dead_letter_commands`.
+operators' commands are in `dead_letter_commands`. It is longer than most modules because
+the table's statements and the recorder that writes them must change together.
 
 Projections keep the table in their generation's schema (a rebuild starts clean and meets the
 same poison again); a service's policies keep it in the application's database, beside its

@@ -13,7 +13,8 @@ generation's own `dead_letters` table (see `deadletters`).
 
 Rebuilding fills the next generation from offset 0 while the current one keeps serving, then
 switches a pointer in one transaction; the running worker sees the switch at its next batch and
-continues on the new generation from its tracking records.
+continues on the new generation from its tracking records. (Over 300 lines: generations,
+version claims and tracking are one transaction's parts, and read together.)
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from services.runtime import deadletters
+from services.runtime.batches import PositionsMoved
 from services.runtime.connections import TimedDatastore, connection_options
-from services.runtime.consumer import PositionsMoved
 from services.runtime.deadletters import HELD
 from services.runtime.deliveries import (
     Delivery,

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
-from services.runtime.consumer import BatchApplier
+from services.runtime.batches import BatchApplier
 from services.runtime.deliveries import RawMessage
 from services.runtime.projection import Projection
 from services.runtime.service import ServiceDefinition

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from services.runtime.application import ServiceApplication
-from services.runtime.consumer import ConsumerLoop, Processor
+from services.runtime.batches import Processor
+from services.runtime.consumer import ConsumerLoop
 from services.runtime.erasure import publishing_erasures
 from services.runtime.jobs import run_job
 from services.runtime.projection import Projection

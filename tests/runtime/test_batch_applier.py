@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from services.runtime.consumer import BatchApplier, PositionsMoved, Stopped
+from services.runtime.batches import BatchApplier, PositionsMoved, Stopped
 from services.runtime.deliveries import (
     AlreadyTracked,
     Delivery,

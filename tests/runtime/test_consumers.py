@@ -15,7 +15,8 @@ import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from services.runtime.consumer import BatchApplier, ConsumerLoop
+from services.runtime.batches import BatchApplier
+from services.runtime.consumer import ConsumerLoop
 from services.runtime.deliveries import AlreadyTracked, Delivery, RawMessage, parse_delivery
 from services.runtime.policy import PolicyProcessor
 from services.runtime.projection import GenerationSwitched
