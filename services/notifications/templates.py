@@ -1,4 +1,4 @@
-"""The emails' words: Jinja2 templates, Greek first and English below, HTML and plain text.
+"""Rendering the emails: Jinja2 over the texts of `texts.py`, HTML and plain text.
 
 HTML is rendered with autoescaping on, so nothing a person typed (a body's name, a rejection
 reason, an activity's title) can add markup. The plain-text part is rendered without escaping,
@@ -10,283 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from jinja2 import DictLoader, Environment, StrictUndefined
 
-ATHENS: Final = ZoneInfo("Europe/Athens")
-
-_HTML_BASE: Final = """<!DOCTYPE html>
-<html lang="el"><head><meta charset="utf-8"><title>{{ subject }}</title></head>
-<body style="font-family: sans-serif; line-height: 1.5; max-width: 40em">
-<div lang="el">
-{% if name %}<p>Αγαπητή/Αγαπητέ {{ name }},</p>{% else %}<p>Καλησπέρα σας,</p>{% endif %}
-{% block el %}{% endblock %}
-<p>Με εκτίμηση,<br>Τμήμα Καινοτομίας και Βέλτιστων Πρακτικών<br>Υπουργείο Εσωτερικών</p>
-</div>
-<hr>
-<div lang="en">
-{% if name %}<p>Dear {{ name }},</p>{% else %}<p>Hello,</p>{% endif %}
-{% block en %}{% endblock %}
-<p>Kind regards,<br>Department of Innovation and Best Practices<br>Ministry of Interior</p>
-</div>
-</body></html>
-"""
-
-_TEXT_BASE: Final = """{% if name %}Αγαπητή/Αγαπητέ {{ name }},{% else %}Καλησπέρα σας,{% endif %}
-
-{% block el %}{% endblock %}
-
-Με εκτίμηση,
-Τμήμα Καινοτομίας και Βέλτιστων Πρακτικών, Υπουργείο Εσωτερικών
-
-----------------------------------------------------------------------
-
-{% if name %}Dear {{ name }},{% else %}Hello,{% endif %}
-
-{% block en %}{% endblock %}
-
-Kind regards,
-Department of Innovation and Best Practices, Ministry of Interior
-"""
-
-_SIGNER_EL: Final = (
-    "υπογεγραμμένο από στέλεχος ανώτατης διοίκησης (Γενικό Γραμματέα, Υπηρεσιακό Γραμματέα "
-    "ή αντίστοιχο)"
+from services.notifications.texts import (
+    HTML_BASE,
+    MEMBER_TASKS_EL,
+    MEMBER_TASKS_EN,
+    TEMPLATES,
+    TEXT_BASE,
 )
-_SIGNER_EN: Final = (
-    "signed by a senior management executive (General Secretary, Service Secretary or equivalent)"
-)
-
-_ROLE_EL: Final = (
-    """{% if role == "main" %}τακτικό μέλος{% else %}αναπληρωματικό μέλος{% endif %}"""
-)
-_ROLE_EN: Final = """{% if role == "main" %}main member{% else %}alternate member{% endif %}"""
-
-_MEMBER_TASKS_EL: Final = (
-    "συγκεντρώνουν τις καλές πρακτικές του φορέα τους και τις υποβάλλουν στο Παρατηρητήριο "
-    "Καινοτομίας του Δημοσίου Τομέα",
-    "συμμετέχουν στα εργαστήρια καινοτομίας Innovation GOV.LAB του Υπουργείου Εσωτερικών",
-    "συμμετέχουν σε εκδηλώσεις, εργαστήρια και συνέδρια του Υπουργείου Εσωτερικών",
-    "προσκαλούνται σε διεθνή συνέδρια και διαδικτυακά σεμινάρια για την καινοτομία",
-    "συμμετέχουν σε κοινές δράσεις για τον σχεδιασμό έργων καινοτομίας",
-    "είναι το σημείο επαφής για τη διάχυση της πολιτικής καινοτομίας στον φορέα τους",
-    "λαμβάνουν τακτικά το ενημερωτικό δελτίο του Τμήματος Καινοτομίας και Βέλτιστων Πρακτικών",
-)
-_MEMBER_TASKS_EN: Final = (
-    "collect the good practices of their body and submit them to the Public Sector Innovation "
-    "Observatory",
-    "take part in the Innovation GOV.LAB workshops of the Ministry of Interior",
-    "take part in events, workshops and conferences of the Ministry of Interior",
-    "are invited to international conferences and webinars on innovation",
-    "take part in joint actions for the design of innovation projects",
-    "are the contact point that spreads the Ministry's innovation policy in their body",
-    "receive the newsletter of the Department of Innovation and Best Practices",
-)
-
-
-@dataclass(frozen=True)
-class Template:
-    """One email: its subject in both languages and its Greek and English paragraphs."""
-
-    subject_el: str
-    subject_en: str
-    html_el: str
-    html_en: str
-    text_el: str
-    text_en: str
-
-
-TEMPLATES: Final[dict[str, Template]] = {
-    "acknowledgement": Template(
-        subject_el="Λάβαμε την αίτηση εγγραφής του φορέα {{ body_name }}",
-        subject_en="We received the registration of {{ body_name }}",
-        html_el=f"""<p>Λάβαμε τη φόρμα εγγραφής του φορέα <strong>{{{{ body_name }}}}</strong>
-στο Δίκτυο Καινοτομίας του Δημοσίου Τομέα, όπου ορίζεστε {_ROLE_EL}.</p>
-<p>Έως και την <strong>{{{{ due | date_el }}}}</strong> χρειάζεται να στείλετε το έγγραφο
-ορισμού σας στο Δίκτυο, {_SIGNER_EL}, σε μορφή PDF.</p>
-<p>Ανεβάστε το εδώ: <a href="{{{{ upload_url }}}}">{{{{ upload_url }}}}</a></p>""",
-        html_en=f"""<p>We received the registration form of <strong>{{{{ body_name }}}}</strong>
-for the Public Sector Innovation Network, naming you as its {_ROLE_EN}.</p>
-<p>By <strong>{{{{ due | date_en }}}}</strong>, please send the document designating you to the
-Network, {_SIGNER_EN}, as a PDF.</p>
-<p>Upload it here: <a href="{{{{ upload_url }}}}">{{{{ upload_url }}}}</a></p>""",
-        text_el=f"""Λάβαμε τη φόρμα εγγραφής του φορέα «{{{{ body_name }}}}» στο Δίκτυο Καινοτομίας
-του Δημοσίου Τομέα, όπου ορίζεστε {_ROLE_EL}.
-
-Έως και την {{{{ due | date_el }}}} χρειάζεται να στείλετε το έγγραφο ορισμού σας
-στο Δίκτυο, {_SIGNER_EL}, σε μορφή PDF.
-
-Ανεβάστε το εδώ: {{{{ upload_url }}}}""",
-        text_en=f"""We received the registration form of "{{{{ body_name }}}}" for the Public
-Sector Innovation Network, naming you as its {_ROLE_EN}.
-
-By {{{{ due | date_en }}}}, please send the document designating you to the Network,
-{_SIGNER_EN}, as a PDF.
-
-Upload it here: {{{{ upload_url }}}}""",
-    ),
-    "reminder": Template(
-        subject_el="Υπενθύμιση: σήμερα λήγει η προθεσμία για το έγγραφο ορισμού",
-        subject_en="Reminder: your designation is due today",
-        html_el=f"""<p>Σήμερα, <strong>{{{{ due | date_el }}}}</strong>, λήγει η προθεσμία για το
-έγγραφο ορισμού σας ως εκπροσώπου του φορέα <strong>{{{{ body_name }}}}</strong>, {_SIGNER_EL}.
-Δεν το έχουμε λάβει ακόμη.</p>
-<p>Ανεβάστε το εδώ: <a href="{{{{ upload_url }}}}">{{{{ upload_url }}}}</a></p>""",
-        html_en=f"""<p>Today, <strong>{{{{ due | date_en }}}}</strong>, is the last day to send the
-document designating you as representative of <strong>{{{{ body_name }}}}</strong>,
-{_SIGNER_EN}. We have not received it yet.</p>
-<p>Upload it here: <a href="{{{{ upload_url }}}}">{{{{ upload_url }}}}</a></p>""",
-        text_el=f"""Σήμερα, {{{{ due | date_el }}}}, λήγει η προθεσμία για το έγγραφο ορισμού σας
-ως εκπροσώπου του φορέα «{{{{ body_name }}}}», {_SIGNER_EL}. Δεν το έχουμε λάβει ακόμη.
-
-Ανεβάστε το εδώ: {{{{ upload_url }}}}""",
-        text_en=f"""Today, {{{{ due | date_en }}}}, is the last day to send the document designating
-you as representative of "{{{{ body_name }}}}", {_SIGNER_EN}. We have not received it yet.
-
-Upload it here: {{{{ upload_url }}}}""",
-    ),
-    "overdue": Template(
-        subject_el="Η προθεσμία για το έγγραφο ορισμού έληξε",
-        subject_en="The designation deadline has passed",
-        html_el=f"""<p>Η προθεσμία της <strong>{{{{ due | date_el }}}}</strong> για το έγγραφο
-ορισμού σας ως εκπροσώπου του φορέα <strong>{{{{ body_name }}}}</strong> έληξε χωρίς να το
-λάβουμε. Μπορείτε ακόμη να το στείλετε, {_SIGNER_EL}:
-<a href="{{{{ upload_url }}}}">{{{{ upload_url }}}}</a></p>""",
-        html_en=f"""<p>The deadline of <strong>{{{{ due | date_en }}}}</strong> for the document
-designating you as representative of <strong>{{{{ body_name }}}}</strong> has passed and we have
-not received it. You can still send it, {_SIGNER_EN}:
-<a href="{{{{ upload_url }}}}">{{{{ upload_url }}}}</a></p>""",
-        text_el=f"""Η προθεσμία της {{{{ due | date_el }}}} για το έγγραφο ορισμού σας ως
-εκπροσώπου του φορέα «{{{{ body_name }}}}» έληξε χωρίς να το λάβουμε. Μπορείτε ακόμη
-να το στείλετε, {_SIGNER_EL}: {{{{ upload_url }}}}""",
-        text_en=f"""The deadline of {{{{ due | date_en }}}} for the document designating you as
-representative of "{{{{ body_name }}}}" has passed and we have not received it. You can still
-send it, {_SIGNER_EN}: {{{{ upload_url }}}}""",
-    ),
-    "overdue_unit": Template(
-        subject_el="Εκπρόθεσμος ορισμός: {{ body_name }}",
-        subject_en="Designation overdue: {{ body_name }}",
-        html_el="""<p>Ο φορέας <strong>{{ body_name }}</strong> δεν έστειλε έγγραφο ορισμού για
-{{ count }} εκπρόσωπο/ους έως την <strong>{{ due | date_el }}</strong>.</p>
-<p><a href="{{ registration_url }}">{{ registration_url }}</a></p>""",
-        html_en="""<p><strong>{{ body_name }}</strong> sent no designation for {{ count }}
-representative(s) by <strong>{{ due | date_en }}</strong>.</p>
-<p><a href="{{ registration_url }}">{{ registration_url }}</a></p>""",
-        text_el="""Ο φορέας «{{ body_name }}» δεν έστειλε έγγραφο ορισμού για {{ count }}
-εκπρόσωπο/ους έως την {{ due | date_el }}.
-
-{{ registration_url }}""",
-        text_en=""""{{ body_name }}" sent no designation for {{ count }} representative(s)
-by {{ due | date_en }}.
-
-{{ registration_url }}""",
-    ),
-    "verified": Template(
-        subject_el="Ο ορισμός σας επαληθεύτηκε",
-        subject_en="Your designation is verified",
-        html_el="""<p>Το Τμήμα Καινοτομίας επαλήθευσε το έγγραφο ορισμού σας ως εκπροσώπου του
-φορέα <strong>{{ body_name }}</strong>. Είστε πλέον μέλος του Δικτύου Καινοτομίας.</p>""",
-        html_en="""<p>The innovation unit verified the document designating you as representative
-of <strong>{{ body_name }}</strong>. You are now a member of the Innovation Network.</p>""",
-        text_el="""Το Τμήμα Καινοτομίας επαλήθευσε το έγγραφο ορισμού σας ως εκπροσώπου του φορέα
-«{{ body_name }}». Είστε πλέον μέλος του Δικτύου Καινοτομίας.""",
-        text_en="""The innovation unit verified the document designating you as representative of
-"{{ body_name }}". You are now a member of the Innovation Network.""",
-    ),
-    "rejected": Template(
-        subject_el="Ο ορισμός σας δεν έγινε δεκτός",
-        subject_en="Your designation was not accepted",
-        html_el=f"""<p>Το Τμήμα Καινοτομίας δεν αποδέχθηκε το έγγραφο ορισμού σας ως εκπροσώπου
-του φορέα <strong>{{{{ body_name }}}}</strong>. Αιτιολογία:</p>
-<blockquote>{{{{ reason }}}}</blockquote>
-<p>Μπορείτε να στείλετε νέο έγγραφο, {_SIGNER_EL}:
-<a href="{{{{ upload_url }}}}">{{{{ upload_url }}}}</a></p>""",
-        html_en=f"""<p>The innovation unit did not accept the document designating you as
-representative of <strong>{{{{ body_name }}}}</strong>. The reason given:</p>
-<blockquote>{{{{ reason }}}}</blockquote>
-<p>You can send a new one, {_SIGNER_EN}:
-<a href="{{{{ upload_url }}}}">{{{{ upload_url }}}}</a></p>""",
-        text_el=f"""Το Τμήμα Καινοτομίας δεν αποδέχθηκε το έγγραφο ορισμού σας ως εκπροσώπου του
-φορέα «{{{{ body_name }}}}». Αιτιολογία:
-
-    {{{{ reason }}}}
-
-Μπορείτε να στείλετε νέο έγγραφο, {_SIGNER_EL}: {{{{ upload_url }}}}""",
-        text_en=f"""The innovation unit did not accept the document designating you as
-representative of "{{{{ body_name }}}}". The reason given:
-
-    {{{{ reason }}}}
-
-You can send a new one, {_SIGNER_EN}: {{{{ upload_url }}}}""",
-    ),
-    "welcome": Template(
-        subject_el="Καλώς ήρθατε στο Δίκτυο Καινοτομίας του Δημοσίου Τομέα",
-        subject_en="Welcome to the Public Sector Innovation Network",
-        html_el="""<p>Καλώς ήρθατε στο Δίκτυο Καινοτομίας ως εκπρόσωπος του φορέα
-<strong>{{ body_name }}</strong>. Τα μέλη του Δικτύου:</p>
-<ul>{% for task in tasks_el %}<li>{{ task }}</li>{% endfor %}</ul>""",
-        html_en="""<p>Welcome to the Innovation Network as representative of
-<strong>{{ body_name }}</strong>. Members of the Network:</p>
-<ul>{% for task in tasks_en %}<li>{{ task }}</li>{% endfor %}</ul>""",
-        text_el="""Καλώς ήρθατε στο Δίκτυο Καινοτομίας ως εκπρόσωπος του φορέα «{{ body_name }}».
-Τα μέλη του Δικτύου:
-{% for task in tasks_el %}
-  * {{ task }}{% endfor %}""",
-        text_en="""Welcome to the Innovation Network as representative of "{{ body_name }}".
-Members of the Network:
-{% for task in tasks_en %}
-  * {{ task }}{% endfor %}""",
-    ),
-    "invitation": Template(
-        subject_el="Πρόσκληση: {{ title }}",
-        subject_en="Invitation: {{ title }}",
-        html_el="""<p>Σας προσκαλούμε στη δράση <strong>{{ title }}</strong>,
-{{ starts_at | datetime_el }}{% if location %}, {{ location }}{% endif %}.</p>
-<p><a href="{{ accept_url }}">Αποδέχομαι</a> · <a href="{{ decline_url }}">Δεν θα
-συμμετάσχω</a> (οι σύνδεσμοι ισχύουν έως {{ links_expire | datetime_el }})</p>""",
-        html_en="""<p>You are invited to <strong>{{ title }}</strong>,
-{{ starts_at | datetime_en }}{% if location %}, {{ location }}{% endif %}.</p>
-<p><a href="{{ accept_url }}">Accept</a> · <a href="{{ decline_url }}">Decline</a>
-(the links are valid until {{ links_expire | datetime_en }})</p>""",
-        text_el="""Σας προσκαλούμε στη δράση «{{ title }}», {{ starts_at | datetime_el }}
-{%- if location %}, {{ location }}{% endif %}.
-
-Αποδέχομαι: {{ accept_url }}
-Δεν θα συμμετάσχω: {{ decline_url }}
-(οι σύνδεσμοι ισχύουν έως {{ links_expire | datetime_el }})""",
-        text_en="""You are invited to "{{ title }}", {{ starts_at | datetime_en }}
-{%- if location %}, {{ location }}{% endif %}.
-
-Accept: {{ accept_url }}
-Decline: {{ decline_url }}
-(the links are valid until {{ links_expire | datetime_en }})""",
-    ),
-    "activity_rescheduled": Template(
-        subject_el="Αλλαγή ημερομηνίας: {{ title }}",
-        subject_en="New date: {{ title }}",
-        html_el="""<p>Η δράση <strong>{{ title }}</strong> μεταφέρεται:
-{{ starts_at | datetime_el }}{% if location %}, {{ location }}{% endif %}.</p>""",
-        html_en="""<p><strong>{{ title }}</strong> has a new date:
-{{ starts_at | datetime_en }}{% if location %}, {{ location }}{% endif %}.</p>""",
-        text_el="""Η δράση «{{ title }}» μεταφέρεται: {{ starts_at | datetime_el }}
-{%- if location %}, {{ location }}{% endif %}.""",
-        text_en=""""{{ title }}" has a new date: {{ starts_at | datetime_en }}
-{%- if location %}, {{ location }}{% endif %}.""",
-    ),
-    "activity_cancelled": Template(
-        subject_el="Ακύρωση: {{ title }}",
-        subject_en="Cancelled: {{ title }}",
-        html_el="""<p>Η δράση <strong>{{ title }}</strong> ακυρώνεται.
-{% if reason %}Αιτιολογία: {{ reason }}{% endif %}</p>""",
-        html_en="""<p><strong>{{ title }}</strong> is cancelled.
-{% if reason %}Reason: {{ reason }}{% endif %}</p>""",
-        text_el="""Η δράση «{{ title }}» ακυρώνεται.
-{%- if reason %} Αιτιολογία: {{ reason }}{% endif %}""",
-        text_en=""""{{ title }}" is cancelled.{% if reason %} Reason: {{ reason }}{% endif %}""",
-    ),
-}
+from services.runtime.timezone import ATHENS
 
 
 @dataclass(frozen=True)
@@ -328,7 +63,7 @@ def _as_datetime(value: str | datetime) -> datetime:
 
 
 def _environment(autoescape: bool) -> Environment:
-    sources: dict[str, str] = {"base": _HTML_BASE if autoescape else _TEXT_BASE}
+    sources: dict[str, str] = {"base": HTML_BASE if autoescape else TEXT_BASE}
     for name, template in TEMPLATES.items():
         el, en = (
             (template.html_el, template.html_en)
@@ -364,8 +99,8 @@ def render(template: str, context: dict[str, Any]) -> RenderedEmail:
     """The email `template` for `context` (which must give every value the template uses)."""
     values = {
         "name": None,
-        "tasks_el": _MEMBER_TASKS_EL,
-        "tasks_en": _MEMBER_TASKS_EN,
+        "tasks_el": MEMBER_TASKS_EL,
+        "tasks_en": MEMBER_TASKS_EN,
         **context,
     }
     subject_el = _TEXT.get_template(f"{template}.subject_el").render(values)
