@@ -2,48 +2,85 @@
 
 A representative becomes a member when the innovation unit verifies their designation and stops
 being one when withdrawn or replaced, or when the body withdraws its registration; the history
-is kept. The innovation unit schedules activities (GOV.LAB workshops, events, conferences,
-webinars, joint actions) and invites active members; each invitee accepts or declines. An
-acceptance takes a confirmed seat while any is left, else a place on the waiting list, in the
-order the answers are committed; a confirmed invitee who declines frees a seat for the first
-one waiting. Attendance is recorded once the activity has started.
-"""
+is kept. Only active members are invited and take part (`check_active_member`). The innovation
+unit schedules activities (GOV.LAB workshops, events, conferences, webinars, joint actions),
+each held somewhere, with a seat and a language (`plans.ActivityPlan.check`). Each invitee
+accepts or declines before the activity ends (`Activity.check_not_over`). The waiting list
+(`Activity.seat_or_waiting_list`): an acceptance takes a confirmed seat while any is left, else
+a place on the waiting list, in the order the answers are committed; a confirmed invitee who
+declines frees a seat for the first one waiting (`Activity.move_up_the_first_waiting`).
+Attendance is recorded once the activity has started (`Activity.check_started`).
+
+Over 300 lines because eventsourcing finds stored events by module and class name
+(`services.membership.domain:Activity.Scheduled`): the aggregates stay in this one module."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from contracts.errors import ErrorCode
 from contracts.membership import ActivityKind, Answer, Seat
 from contracts.personal import Sealed
 from contracts.registration import Level, Role
-from services.runtime.errors import Conflict, DomainError, NotFound
+from services.membership.plans import ActivityPlan, check_ends_after_starts, check_held_somewhere
+from services.runtime.errors import Conflict, NotAllowed, NotFound
 
 
-class RuleBroken(DomainError):
-    """A rule of the network refused the command (422)."""
+class MemberState(StrEnum):
+    """Where a representative stands: nominated, a member, no longer one, or never one."""
+
+    NOMINATED = "nominated"
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    WITHDRAWN = "withdrawn"
+    """Withdrawn before their designation was verified: never a member."""
+
+
+class BodyStatus(StrEnum):
+    """A body is a member while one of its main representatives is."""
+
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+class ActivityState(StrEnum):
+    """Whether an activity still takes place."""
+
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
 
 
 class BodyRegistration(Aggregate):
     """A body's registration as membership knows it: the body and its representatives."""
 
+    class Submitted(Aggregate.Created):
+        registration_id: UUID
+        body_id: str
+        body_name: str
+        level: str
+
+    class RepresentativeAdded(Aggregate.Event):
+        representative_id: UUID
+
     @staticmethod
     def create_id(registration_id: UUID) -> UUID:
         return registration_id
 
-    @event("Submitted")
+    @event(Submitted)
     def __init__(self, registration_id: UUID, body_id: str, body_name: str, level: str) -> None:
         self.body_id = body_id
         self.body_name = body_name
         self.level = Level(level)
         self.representative_ids: list[UUID] = []
 
-    @event("RepresentativeAdded")
+    @event(RepresentativeAdded)
     def add_representative(self, representative_id: UUID) -> None:
         self.representative_ids.append(representative_id)
 
@@ -51,11 +88,37 @@ class BodyRegistration(Aggregate):
 class Member(Aggregate):
     """A representative: nominated, a member once verified, no longer one once withdrawn."""
 
+    class Nominated(Aggregate.Created):
+        representative_id: UUID
+        registration_id: UUID
+        body_id: str
+        body_name: str
+        level: str
+        role: str
+        full_name: Sealed
+        email: Sealed
+        position_title: str
+
+    class Activated(Aggregate.Event):
+        designation_id: UUID
+        activated_at: datetime
+        member: dict[str, Any]
+        """The member's facts (`published_facts`), repeated for subscribers."""
+
+    class Deactivated(Aggregate.Event):
+        reason: str | None
+        deactivated_at: datetime
+        member: dict[str, Any]
+
+    class WithdrawnBeforeActivation(Aggregate.Event):
+        reason: str | None
+        withdrawn_at: datetime
+
     @staticmethod
     def create_id(representative_id: UUID) -> UUID:
         return representative_id
 
-    @event("Nominated")
+    @event(Nominated)
     def __init__(
         self,
         representative_id: UUID,
@@ -76,31 +139,31 @@ class Member(Aggregate):
         self.full_name = full_name
         self.email = email
         self.position_title = position_title
-        self.state = "nominated"
+        self.state = MemberState.NOMINATED
         self.activated_at: datetime | None = None
         self.deactivated_at: datetime | None = None
 
     @property
     def is_active(self) -> bool:
-        return self.state == "active"
+        return self.state is MemberState.ACTIVE
 
     def activate(self, designation_id: UUID, at: datetime) -> None:
         """Become a member; a second verification (or one after withdrawal) changes nothing."""
-        if self.state == "nominated":
+        if self.state is MemberState.NOMINATED:
             self.activated(designation_id, at, self.published_facts())
 
-    @event("Activated")
+    @event(Activated)
     def activated(
         self, designation_id: UUID, activated_at: datetime, member: dict[str, Any]
     ) -> None:
-        self.state = "active"
+        self.state = MemberState.ACTIVE
         self.activated_at = activated_at
 
     def deactivate(self, reason: str | None, at: datetime) -> None:
         """Stop being a member; one never activated leaves without having been a member."""
-        if self.state == "active":
+        if self.state is MemberState.ACTIVE:
             self.deactivated(reason, at, self.published_facts())
-        elif self.state == "nominated":
+        elif self.state is MemberState.NOMINATED:
             self.withdrawn_before_activation(reason, at)
 
     def published_facts(self) -> dict[str, Any]:
@@ -116,16 +179,26 @@ class Member(Aggregate):
             "position_title": self.position_title,
         }
 
-    @event("Deactivated")
+    @event(Deactivated)
     def deactivated(
         self, reason: str | None, deactivated_at: datetime, member: dict[str, Any]
     ) -> None:
-        self.state = "inactive"
+        self.state = MemberState.INACTIVE
         self.deactivated_at = deactivated_at
 
-    @event("WithdrawnBeforeActivation")
+    @event(WithdrawnBeforeActivation)
     def withdrawn_before_activation(self, reason: str | None, withdrawn_at: datetime) -> None:
-        self.state = "withdrawn"
+        self.state = MemberState.WITHDRAWN
+
+
+def check_active_member(member: Member | None) -> Member:
+    """Only active members take part: an acceptance from anyone else is refused."""
+    if member is None or not member.is_active:
+        raise NotAllowed(
+            ErrorCode.NOT_ACTIVE_MEMBER,
+            "Only active members take part; this representative is not one.",
+        )
+    return member
 
 
 @dataclass(frozen=True)
@@ -153,7 +226,56 @@ class Invitation:
 class Activity(Aggregate):
     """An activity of the network, its invitations, its seats and its waiting list."""
 
-    @event("Scheduled")
+    class Scheduled(Aggregate.Created):
+        kind: str
+        title: str
+        starts_at: datetime
+        ends_at: datetime
+        location: str | None
+        online_url: str | None
+        capacity: int
+        languages: list[str]
+        scheduled_at: datetime
+
+    class InvitationSent(Aggregate.Event):
+        representative_id: UUID
+        body_id: str
+        body_name: str
+        level: str
+        sent_at: datetime
+
+    class InvitationAnswered(Aggregate.Event):
+        representative_id: UUID
+        body_id: str
+        answer: str
+        seat: str | None
+        answered_at: datetime
+
+    class WaitingListMoved(Aggregate.Event):
+        representative_id: UUID
+        body_id: str
+        moved_at: datetime
+
+    class Rescheduled(Aggregate.Event):
+        starts_at: datetime
+        ends_at: datetime
+        location: str | None
+        online_url: str | None
+        invitee_ids: list[UUID]
+        rescheduled_at: datetime
+
+    class Cancelled(Aggregate.Event):
+        reason: str | None
+        invitee_ids: list[UUID]
+        cancelled_at: datetime
+
+    class AttendanceRecorded(Aggregate.Event):
+        representative_id: UUID
+        body_id: str
+        attended: bool
+        recorded_at: datetime
+
+    @event(Scheduled)
     def __init__(
         self,
         kind: str,
@@ -181,34 +303,18 @@ class Activity(Aggregate):
         self.cancellation_reason: str | None = None
 
     @classmethod
-    def schedule(
-        cls,
-        kind: ActivityKind,
-        title: str,
-        starts_at: datetime,
-        ends_at: datetime,
-        location: str | None,
-        online_url: str | None,
-        capacity: int,
-        languages: Sequence[str],
-        at: datetime,
-    ) -> Activity:
+    def schedule(cls, plan: ActivityPlan, at: datetime) -> Activity:
         """A new activity, held in a place, online, or both."""
-        check_times(starts_at, ends_at)
-        check_somewhere(location, online_url)
-        if capacity < 1:
-            raise RuleBroken("An activity has at least one seat.", field="capacity")
-        if not languages:
-            raise RuleBroken("Name the language(s) of the activity.", field="languages")
+        plan.check()
         return cls(
-            kind=kind.value,
-            title=title,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            location=location,
-            online_url=online_url,
-            capacity=capacity,
-            languages=list(languages),
+            kind=plan.kind.value,
+            title=plan.title,
+            starts_at=plan.starts_at,
+            ends_at=plan.ends_at,
+            location=plan.location,
+            online_url=plan.online_url,
+            capacity=plan.capacity,
+            languages=list(plan.languages),
             scheduled_at=at,
         )
 
@@ -224,8 +330,14 @@ class Activity(Aggregate):
         return list(self.invitations)
 
     @property
-    def status(self) -> str:
-        return "cancelled" if self.cancelled_at is not None else "scheduled"
+    def state(self) -> ActivityState:
+        return ActivityState.CANCELLED if self.cancelled_at is not None else ActivityState.SCHEDULED
+
+    def waiting_position(self, representative_id: UUID) -> int | None:
+        """1 for the first on the waiting list; None for one not waiting."""
+        if representative_id not in self.waiting_list:
+            return None
+        return self.waiting_list.index(representative_id) + 1
 
     # Commands.
 
@@ -245,7 +357,7 @@ class Activity(Aggregate):
                 invited.append(invitee.representative_id)
         return invited
 
-    @event("InvitationSent")
+    @event(InvitationSent)
     def invitation_sent(
         self,
         representative_id: UUID,
@@ -258,26 +370,35 @@ class Activity(Aggregate):
         self.invitations[representative_id] = Invitation(invitee, sent_at)
 
     def answer(self, representative_id: UUID, answer: Answer, at: datetime) -> Invitation:
-        """Accept (a confirmed seat while any is left, else the waiting list) or decline."""
+        """Accept (a seat or the waiting list, `seat_or_waiting_list`) or decline."""
         self.check_not_cancelled()
         invitation = self.check_invited(representative_id)
-        if at >= self.ends_at:
-            raise Conflict("This activity is over; its invitations can no longer be answered.")
+        self.check_not_over(at)
         if invitation.answer is answer:
             return invitation
+        body_id = invitation.invitee.body_id
         if answer is Answer.ACCEPTED:
-            seat = Seat.CONFIRMED if len(self.confirmed) < self.capacity else Seat.WAITING
-            body_id = invitation.invitee.body_id
+            seat = self.seat_or_waiting_list()
             self.answered(representative_id, body_id, answer.value, seat.value, at)
         else:
             freed = invitation.seat is Seat.CONFIRMED
-            self.answered(representative_id, invitation.invitee.body_id, answer.value, None, at)
-            if freed and self.waiting_list:
-                first = self.invitations[self.waiting_list[0]].invitee
-                self.waiting_list_moved(first.representative_id, first.body_id, at)
+            self.answered(representative_id, body_id, answer.value, None, at)
+            if freed:
+                self.move_up_the_first_waiting(at)
         return invitation
 
-    @event("InvitationAnswered")
+    def seat_or_waiting_list(self) -> Seat:
+        """The waiting list: an acceptance takes a confirmed seat while any is left, else it
+        waits; answers are decided in commit order, so the list keeps that order."""
+        return Seat.CONFIRMED if len(self.confirmed) < self.capacity else Seat.WAITING
+
+    def move_up_the_first_waiting(self, at: datetime) -> None:
+        """A freed seat goes to the first one on the waiting list, if anyone waits."""
+        if self.waiting_list:
+            first = self.invitations[self.waiting_list[0]].invitee
+            self.waiting_list_moved(first.representative_id, first.body_id, at)
+
+    @event(InvitationAnswered)
     def answered(
         self,
         representative_id: UUID,
@@ -295,7 +416,7 @@ class Activity(Aggregate):
         if invitation.seat is Seat.WAITING:
             self.waiting_list.append(representative_id)
 
-    @event("WaitingListMoved")
+    @event(WaitingListMoved)
     def waiting_list_moved(self, representative_id: UUID, body_id: str, moved_at: datetime) -> None:
         self.waiting_list.remove(representative_id)
         self.invitations[representative_id].seat = Seat.CONFIRMED
@@ -310,11 +431,11 @@ class Activity(Aggregate):
     ) -> None:
         """Move the activity in time or place; the invitees are told through the event."""
         self.check_not_cancelled()
-        check_times(starts_at, ends_at)
-        check_somewhere(location, online_url)
+        check_ends_after_starts(starts_at, ends_at)
+        check_held_somewhere(location, online_url)
         self.rescheduled(starts_at, ends_at, location, online_url, self.invitee_ids, at)
 
-    @event("Rescheduled")
+    @event(Rescheduled)
     def rescheduled(
         self,
         starts_at: datetime,
@@ -334,7 +455,7 @@ class Activity(Aggregate):
         self.check_not_cancelled()
         self.cancelled(reason, self.invitee_ids, at)
 
-    @event("Cancelled")
+    @event(Cancelled)
     def cancelled(
         self, reason: str | None, invitee_ids: list[UUID], cancelled_at: datetime
     ) -> None:
@@ -346,8 +467,7 @@ class Activity(Aggregate):
     ) -> None:
         """Record, once the activity has started, whether these invitees attended."""
         self.check_not_cancelled()
-        if at < self.starts_at:
-            raise Conflict("Attendance is recorded once the activity has started.")
+        self.check_started(at)
         for representative_id in representative_ids:
             self.check_invited(representative_id)
         for representative_id in dict.fromkeys(representative_ids):
@@ -357,33 +477,39 @@ class Activity(Aggregate):
                     representative_id, invitation.invitee.body_id, attended, at
                 )
 
-    @event("AttendanceRecorded")
+    @event(AttendanceRecorded)
     def attendance_recorded(
         self, representative_id: UUID, body_id: str, attended: bool, recorded_at: datetime
     ) -> None:
         self.invitations[representative_id].attended = attended
 
-    # Invariants.
+    # Rules.
 
     def check_not_cancelled(self) -> None:
         if self.cancelled_at is not None:
-            raise Conflict("This activity was cancelled.")
+            raise Conflict(ErrorCode.ACTIVITY_CANCELLED, "This activity was cancelled.")
 
     def check_invited(self, representative_id: UUID) -> Invitation:
         invitation = self.invitations.get(representative_id)
         if invitation is None:
-            raise NotFound("No invitation of this representative to this activity.")
+            raise NotFound(
+                ErrorCode.INVITATION_NOT_FOUND,
+                "No invitation of this representative to this activity.",
+            )
         return invitation
 
+    def check_not_over(self, at: datetime) -> None:
+        """Invitations are answered before the activity ends."""
+        if at >= self.ends_at:
+            raise Conflict(
+                ErrorCode.ACTIVITY_OVER,
+                "This activity is over; its invitations can no longer be answered.",
+            )
 
-def check_times(starts_at: datetime, ends_at: datetime) -> None:
-    if ends_at <= starts_at:
-        raise RuleBroken("An activity ends after it starts.", field="ends_at")
-
-
-def check_somewhere(location: str | None, online_url: str | None) -> None:
-    if not location and not online_url:
-        raise RuleBroken(
-            "Say where the activity is held: a location, an online link, or both.",
-            field="location",
-        )
+    def check_started(self, at: datetime) -> None:
+        """Attendance is recorded once the activity has started."""
+        if at < self.starts_at:
+            raise Conflict(
+                ErrorCode.ACTIVITY_NOT_STARTED,
+                "Attendance is recorded once the activity has started.",
+            )

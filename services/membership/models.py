@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StrictBool, StrictIn
 
 from contracts.membership import ActivityKind, Answer, Seat
 from contracts.registration import Level, Role, TaxId
+from services.membership.domain import ActivityState, BodyStatus, MemberState
+from services.membership.plans import ActivityPlan
 from services.runtime.text import CleanText
 from services.runtime.values import Moment
 
@@ -44,6 +46,19 @@ class ActivityCreate(Strict):
     capacity: StrictInt = Field(gt=0, le=100_000)
     languages: list[Language] = Field(min_length=1, max_length=10)
 
+    def plan(self) -> ActivityPlan:
+        """The activity as the domain plans it."""
+        return ActivityPlan(
+            kind=self.kind,
+            title=self.title,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            location=self.location,
+            online_url=str(self.online_url) if self.online_url else None,
+            capacity=self.capacity,
+            languages=self.languages,
+        )
+
 
 class ActivityUpdate(Strict):
     """A new time or place for an activity."""
@@ -52,6 +67,11 @@ class ActivityUpdate(Strict):
     ends_at: Moment
     location: Location | None = None
     online_url: OnlineUrl | None = None
+
+    @property
+    def link(self) -> str | None:
+        """The online link as text, if any."""
+        return str(self.online_url) if self.online_url else None
 
 
 class Cancellation(Strict):
@@ -117,7 +137,7 @@ class ActivityPublic(BaseModel):
     id: UUID
     kind: ActivityKind
     title: str
-    status: str
+    status: ActivityState
     starts_at: datetime
     ends_at: datetime
     location: str | None
@@ -135,7 +155,7 @@ class ActivitySummary(BaseModel):
     id: UUID
     kind: ActivityKind
     title: str
-    status: str
+    status: ActivityState
     starts_at: datetime
     ends_at: datetime
     capacity: int
@@ -155,7 +175,7 @@ class RepresentativeOnRoster(BaseModel):
 
     representative_id: UUID
     role: Role
-    status: str
+    status: MemberState
     since: datetime
     activated_at: datetime
     deactivated_at: datetime | None
@@ -170,7 +190,7 @@ class MemberBody(BaseModel):
     body_id: str
     name: str
     level: Level
-    status: str
+    status: BodyStatus
     since: datetime
     main: RepresentativeOnRoster | None
     alternate: RepresentativeOnRoster | None

@@ -1,8 +1,8 @@
 """How the runtime runs the membership service."""
 
-from contracts.topics import topic_of
 from services.membership.api import router
 from services.membership.application import MembershipApplication
+from services.membership.policies import REACTIONS
 from services.membership.projections import Participation, Roster
 from services.membership.publishing import to_contract
 from services.runtime.service import ServiceDefinition
@@ -13,5 +13,5 @@ SERVICE = ServiceDefinition(
     to_contract=to_contract,
     routers=(router,),
     projections=(Roster, Participation),
-    reacts_to=(topic_of("registration").name,),
+    reactions=REACTIONS,
 )

@@ -131,7 +131,7 @@ def test_redelivered_registration_events_and_a_rebuilt_roster_change_nothing(
         try:
             eventually(lambda: _assert_policy_consumed_everything(membership_stack, running))
             # And the policy is handed the same Kafka messages again, as after a crash.
-            policies = PolicyProcessor(running.application, SERVICE.reacts_to)
+            policies = PolicyProcessor(running.application, SERVICE.reacted_topics())
             topic = f"{membership_stack.topic_prefix}{topic_of('registration').name}"
             verifications = [
                 Delivery(topic, partition, offset, event)
@@ -400,5 +400,5 @@ def _assert_policy_consumed_everything(stack: MembershipStack, running: RunningS
     topic = f"{stack.topic_prefix}{topic_of('registration').name}"
     for partition, offset, _ in stack.registration_messages():
         last[(topic, partition)] = max(offset, last.get((topic, partition), -1))
-    policies = PolicyProcessor(running.application, SERVICE.reacts_to)
+    policies = PolicyProcessor(running.application, SERVICE.reacted_topics())
     assert policies.stored_offsets(list(last)) == last

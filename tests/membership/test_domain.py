@@ -19,10 +19,12 @@ from contracts.membership import ActivityKind, Answer, Seat
 from contracts.personal import Sealed
 from contracts.registration import Level, Role, Seniority
 from services.membership.application import MembershipApplication
-from services.membership.domain import Activity, Invitee, Member, RuleBroken
+from services.membership.domain import Activity, Invitee, Member
+from services.membership.plans import ActivityPlan
+from services.membership.policies import REACTIONS
 from services.membership.publishing import to_contract
 from services.runtime.deliveries import Delivery
-from services.runtime.errors import Conflict, NotAllowed, NotFound
+from services.runtime.errors import Conflict, NotAllowed, NotFound, RuleBroken
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 TAX_ID = "094014201"
@@ -120,7 +122,7 @@ def published_names(app: MembershipApplication) -> list[str]:
 
 @pytest.fixture
 def app() -> MembershipApplication:
-    return MembershipApplication()
+    return MembershipApplication(reactions=REACTIONS)
 
 
 # Members.
@@ -223,7 +225,7 @@ def test_events_of_a_body_never_seen_are_ignored(app: MembershipApplication) -> 
 
 
 def workshop(capacity: int = 2) -> Activity:
-    return Activity.schedule(
+    plan = ActivityPlan(
         ActivityKind.GOVLAB_WORKSHOP,
         "GOV.LAB: designing with citizens",
         NOW + timedelta(days=7),
@@ -232,8 +234,8 @@ def workshop(capacity: int = 2) -> Activity:
         None,
         capacity,
         ["el"],
-        NOW,
     )
+    return Activity.schedule(plan, NOW)
 
 
 def invitees(n: int) -> list[Invitee]:
@@ -383,10 +385,9 @@ def test_an_activity_needs_a_time_a_place_and_seats(changes: dict[str, Any], fie
         "online_url": None,
         "capacity": 10,
         "languages": ["el", "en"],
-        "at": NOW,
     }
     with pytest.raises(RuleBroken) as refused:
-        Activity.schedule(**(arguments | changes))
+        Activity.schedule(ActivityPlan(**(arguments | changes)), NOW)
     assert refused.value.field == field
 
 
@@ -394,14 +395,16 @@ def test_concurrent_acceptances_take_the_seats_in_commit_order(
     app: MembershipApplication,
 ) -> None:
     activity_id = app.schedule_activity(
-        ActivityKind.GOVLAB_WORKSHOP,
-        "GOV.LAB",
-        datetime.now(UTC) + timedelta(days=7),
-        datetime.now(UTC) + timedelta(days=7, hours=3),
-        "Athens",
-        None,
-        10,
-        ["el"],
+        ActivityPlan(
+            ActivityKind.GOVLAB_WORKSHOP,
+            "GOV.LAB",
+            datetime.now(UTC) + timedelta(days=7),
+            datetime.now(UTC) + timedelta(days=7, hours=3),
+            "Athens",
+            None,
+            10,
+            ["el"],
+        )
     )
     people = []
     for i in range(20):
@@ -440,14 +443,16 @@ def test_a_representative_who_left_may_decline_but_not_accept(app: MembershipApp
     feed.submit_and_nominate()
     feed.deliver(feed.verified())
     activity_id = app.schedule_activity(
-        ActivityKind.WEBINAR,
-        "Webinar",
-        datetime.now(UTC) + timedelta(days=1),
-        datetime.now(UTC) + timedelta(days=1, hours=1),
-        None,
-        "https://meet.example.gov.gr/webinar",
-        10,
-        ["el"],
+        ActivityPlan(
+            ActivityKind.WEBINAR,
+            "Webinar",
+            datetime.now(UTC) + timedelta(days=1),
+            datetime.now(UTC) + timedelta(days=1, hours=1),
+            None,
+            "https://meet.example.gov.gr/webinar",
+            10,
+            ["el"],
+        )
     )
     invitee = Invitee(feed.main, TAX_ID, "Δήμος Παραδείγματος", Level.LOCAL)
     assert app.invite(activity_id, [invitee]) == [feed.main]
@@ -457,5 +462,6 @@ def test_a_representative_who_left_may_decline_but_not_accept(app: MembershipApp
 
     with pytest.raises(NotAllowed):
         app.answer(activity_id, feed.main, Answer.ACCEPTED)
-    assert app.answer(activity_id, feed.main, Answer.DECLINED).answer is Answer.DECLINED
+    app.answer(activity_id, feed.main, Answer.DECLINED)
+    assert app.invitation(activity_id, feed.main).answer is Answer.DECLINED
     assert app.invite(activity_id, [invitee]) == [], "only active members are invited"
