@@ -7,6 +7,7 @@ import itertools
 import os
 import threading
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -14,12 +15,13 @@ import pytest
 
 from contracts import membership, registration
 from contracts.envelope import read_kafka_message, to_kafka_message
+from contracts.errors import ErrorCode
 from contracts.events import ContractEvent
 from contracts.membership import ActivityKind, Answer, Seat
 from contracts.personal import Sealed
 from contracts.registration import Level, Role, Seniority
 from services.membership.application import MembershipApplication
-from services.membership.domain import Activity, Invitee, Member
+from services.membership.domain import Activity, Invitee, Member, check_active_member
 from services.membership.plans import ActivityPlan
 from services.membership.policies import REACTIONS
 from services.membership.publishing import to_contract
@@ -465,3 +467,126 @@ def test_a_representative_who_left_may_decline_but_not_accept(app: MembershipApp
     app.answer(activity_id, feed.main, Answer.DECLINED)
     assert app.invitation(activity_id, feed.main).answer is Answer.DECLINED
     assert app.invite(activity_id, [invitee]) == [], "only active members are invited"
+
+
+# The rules by name, with their stable codes.
+
+
+def test_an_activity_is_held_in_some_language() -> None:
+    plan = ActivityPlan(
+        ActivityKind.WEBINAR,
+        "Webinar",
+        NOW + timedelta(days=1),
+        NOW + timedelta(days=1, hours=1),
+        None,
+        "https://meet.example.gov.gr/webinar",
+        10,
+        [],
+    )
+    with pytest.raises(RuleBroken) as refused:
+        Activity.schedule(plan, NOW)
+    assert refused.value.code is ErrorCode.LANGUAGES_REQUIRED
+    assert refused.value.field == "languages"
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"ends_at": NOW + timedelta(days=1)}, ErrorCode.ENDS_BEFORE_START),
+        ({"location": None, "online_url": None}, ErrorCode.ACTIVITY_NOWHERE),
+        ({"capacity": 0}, ErrorCode.CAPACITY_TOO_SMALL),
+    ],
+)
+def test_each_rule_of_a_plan_refuses_with_its_own_code(
+    changes: dict[str, Any], code: ErrorCode
+) -> None:
+    plan = ActivityPlan(
+        ActivityKind.CONFERENCE,
+        "Conference",
+        NOW + timedelta(days=1),
+        NOW + timedelta(days=1, hours=8),
+        "Athens",
+        None,
+        100,
+        ["el"],
+    )
+    with pytest.raises(RuleBroken) as refused:
+        replace(plan, **changes).check()
+    assert refused.value.code is code
+
+
+def test_rescheduling_keeps_the_rules_of_time_and_place() -> None:
+    activity = workshop()
+    with pytest.raises(RuleBroken) as refused:
+        activity.reschedule(activity.ends_at, activity.starts_at, "Athens", None, NOW)
+    assert refused.value.code is ErrorCode.ENDS_BEFORE_START
+    with pytest.raises(RuleBroken) as refused:
+        activity.reschedule(activity.starts_at, activity.ends_at, None, None, NOW)
+    assert refused.value.code is ErrorCode.ACTIVITY_NOWHERE
+
+
+def test_invitations_are_answered_before_the_activity_ends() -> None:
+    activity = workshop()
+    (a,) = invited(activity, 1)
+    with pytest.raises(Conflict) as refused:
+        activity.answer(a, Answer.ACCEPTED, activity.ends_at)
+    assert refused.value.code is ErrorCode.ACTIVITY_OVER
+    activity.answer(a, Answer.ACCEPTED, activity.ends_at - timedelta(seconds=1))
+    assert activity.invitations[a].answer is Answer.ACCEPTED
+
+
+def test_the_refusals_of_an_activity_s_state_have_their_codes() -> None:
+    activity = workshop()
+    (a,) = invited(activity, 1)
+    with pytest.raises(Conflict) as refused:
+        activity.check_started(activity.starts_at - timedelta(seconds=1))
+    assert refused.value.code is ErrorCode.ACTIVITY_NOT_STARTED
+    activity.check_started(activity.starts_at)
+    activity.cancel(None, NOW)
+    with pytest.raises(Conflict) as refused:
+        activity.answer(a, Answer.ACCEPTED, NOW)
+    assert refused.value.code is ErrorCode.ACTIVITY_CANCELLED
+    with pytest.raises(NotFound) as missing:
+        activity.check_invited(uuid.uuid4())
+    assert missing.value.code is ErrorCode.INVITATION_NOT_FOUND
+
+
+def test_the_waiting_list_gives_a_seat_while_any_is_left_then_a_place_in_line() -> None:
+    activity = workshop(capacity=1)
+    a, b, c = invited(activity, 3)
+    assert activity.seat_or_waiting_list() is Seat.CONFIRMED
+    activity.answer(a, Answer.ACCEPTED, NOW)
+    assert activity.seat_or_waiting_list() is Seat.WAITING
+    activity.answer(b, Answer.ACCEPTED, NOW)
+    activity.answer(c, Answer.ACCEPTED, NOW)
+    assert [activity.waiting_position(i) for i in (a, b, c)] == [None, 1, 2]
+
+
+def test_only_active_members_take_part() -> None:
+    with pytest.raises(NotAllowed) as refused:
+        check_active_member(None)
+    assert refused.value.code is ErrorCode.NOT_ACTIVE_MEMBER
+    member = Member(
+        representative_id=uuid.uuid4(),
+        registration_id=uuid.uuid4(),
+        body_id=TAX_ID,
+        body_name="Δήμος Παραδείγματος",
+        level=Level.LOCAL.value,
+        role=Role.MAIN.value,
+        full_name=sealed(uuid.uuid4()),
+        email=sealed(uuid.uuid4()),
+        position_title="Προϊσταμένη Διεύθυνσης",
+    )
+    with pytest.raises(NotAllowed):
+        check_active_member(member)
+    member.activate(uuid.uuid4(), NOW)
+    assert check_active_member(member) is member
+    member.deactivate("withdrawn", NOW)
+    with pytest.raises(NotAllowed):
+        check_active_member(member)
+
+
+def test_an_activity_that_is_not_there_is_a_404_with_its_code(app: MembershipApplication) -> None:
+    with pytest.raises(NotFound) as missing:
+        app.activity(uuid.uuid4())
+    assert missing.value.code is ErrorCode.ACTIVITY_NOT_FOUND

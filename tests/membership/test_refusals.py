@@ -1,0 +1,78 @@
+"""A refusal of the membership API answers its stable code, in memory (no servers)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from services.membership.api import router
+from services.membership.application import MembershipApplication
+from services.membership.policies import REACTIONS
+from services.runtime.errors import answer_domain_errors
+from services.runtime.settings import DEVELOPMENT_JWT_SECRET
+from tests.membership.conftest import ADMIN
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    """The membership routes on an in-memory application, with the runtime's error answers."""
+    app = FastAPI()
+    app.state.settings = SimpleNamespace(jwt_secret=DEVELOPMENT_JWT_SECRET)
+    app.state.application = MembershipApplication(reactions=REACTIONS)
+    answer_domain_errors(app)
+    app.include_router(router)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def workshop(**changes: Any) -> dict[str, Any]:
+    starts = datetime.now(UTC) + timedelta(days=7)
+    return {
+        "kind": "govlab_workshop",
+        "title": "GOV.LAB: σχεδιάζοντας με τους πολίτες",
+        "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(hours=3)).isoformat(),
+        "location": "Υπουργείο Εσωτερικών, Αθήνα",
+        "capacity": 10,
+        "languages": ["el"],
+        **changes,
+    }
+
+
+def test_an_activity_that_ends_before_it_starts_is_a_422_naming_the_rule_and_the_field(
+    client: TestClient,
+) -> None:
+    plan = workshop()
+    refused = client.post("/activities", json=workshop(ends_at=plan["starts_at"]), headers=ADMIN)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["detail"] == [
+        {
+            "type": "ends_before_start",
+            "msg": "An activity ends after it starts.",
+            "loc": ["body", "ends_at"],
+        }
+    ]
+
+
+def test_cancelling_a_cancelled_activity_is_a_409_with_its_code(client: TestClient) -> None:
+    created = client.post("/activities", json=workshop(), headers=ADMIN)
+    assert created.status_code == 201, created.text
+    path = f"/activities/{created.json()['id']}/cancel"
+    assert client.post(path, json={}, headers=ADMIN).status_code == 200
+    refused = client.post(path, json={}, headers=ADMIN)
+    assert refused.status_code == 409, refused.text
+    assert [d["type"] for d in refused.json()["detail"]] == ["activity_cancelled"]
+
+
+def test_an_activity_never_scheduled_is_a_404_with_its_code(client: TestClient) -> None:
+    missing = client.post(
+        "/activities/00000000-0000-4000-8000-000000000000/cancel", json={}, headers=ADMIN
+    )
+    assert missing.status_code == 404, missing.text
+    assert [d["type"] for d in missing.json()["detail"]] == ["activity_not_found"]
