@@ -6,26 +6,25 @@ import uuid
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
+from contracts.errors import ErrorCode
 from contracts.registration import Role
 from services.registration.calendar import WorkingCalendar
 from services.registration.designations import DesignationFiles, check_designation_file
 from services.registration.domain import (
     OFFICE_CLOSURES_ID,
-    BodyDetails,
-    Nomination,
     OfficeClosures,
     Registration,
-    RuleBroken,
     TaxIdClaim,
     tax_id_claim_id,
+    tax_id_registered,
 )
 from services.registration.models import RegistrationCreate, RepresentativeCreate
+from services.registration.nominations import BodyDetails, Nomination, check_different_emails
 from services.runtime.application import ServiceApplication
-from services.runtime.errors import Conflict, NotFound
+from services.runtime.errors import Conflict, NotFound, RuleBroken
 from services.runtime.settings import ServiceSettings
 
 
@@ -72,16 +71,17 @@ class RegistrationApplication(ServiceApplication):
 
     # Commands.
 
-    def submit(self, form: RegistrationCreate, now: datetime | None = None) -> Registration:
+    def submit(self, form: RegistrationCreate, now: datetime | None = None) -> UUID:
         """Register a body: one open or active registration per tax number (else 409)."""
         now = now or datetime.now(UTC)
-        self.check_different_emails(form.main, form.alternate)
+        if form.alternate is not None:
+            check_different_emails(form.alternate.email, [form.main.email], field="alternate.email")
         if form.submitted_by is Role.ALTERNATE and form.alternate is None:
             raise RuleBroken(
+                ErrorCode.ALTERNATE_DETAILS_REQUIRED,
                 "The form was filled by the alternate, so the alternate's details are needed.",
                 field="alternate",
             )
-        due = self.calendar().designation_due(WorkingCalendar.submission_day(now))
         body = BodyDetails(
             name=form.body.name,
             tax_id=form.body.tax_id,
@@ -95,17 +95,15 @@ class RegistrationApplication(ServiceApplication):
             self.nomination(form.alternate, Role.ALTERNATE) if form.alternate else None,
             form.submitted_by,
             now,
-            due,
+            self.designation_due(now),
         )
         claim = self.claim_tax_id(body.tax_id, registration.id)
         try:
             self.save(registration, claim)
         except IntegrityError:
             # Another form for this body committed first.
-            raise Conflict(
-                "This body has an open or active registration already.", field="body.tax_id"
-            ) from None
-        return registration
+            raise tax_id_registered() from None
+        return registration.id
 
     def send_designation(
         self,
@@ -133,19 +131,21 @@ class RegistrationApplication(ServiceApplication):
         self.save_or_conflict(registration)
         return designation_id
 
-    def verify_designation(self, registration_id: UUID, now: datetime | None = None) -> None:
-        """The innovation unit verifies the pending designation."""
+    def verify_designation(self, registration_id: UUID, now: datetime | None = None) -> UUID:
+        """The innovation unit verifies the pending designation; the designation's id."""
         registration = self.registration(registration_id)
-        registration.verify_designation(now or datetime.now(UTC))
+        verified = registration.verify_designation(now or datetime.now(UTC))
         self.save_or_conflict(registration)
+        return verified.designation_id
 
     def reject_designation(
         self, registration_id: UUID, reason: str, now: datetime | None = None
-    ) -> None:
-        """The innovation unit rejects the pending designation with a reason."""
+    ) -> UUID:
+        """The innovation unit rejects the pending designation with a reason; its id."""
         registration = self.registration(registration_id)
-        registration.reject_designation(reason, now or datetime.now(UTC))
+        rejected = registration.reject_designation(reason, now or datetime.now(UTC))
         self.save_or_conflict(registration)
+        return rejected.designation_id
 
     def add_alternate(
         self, registration_id: UUID, details: RepresentativeCreate, now: datetime | None = None
@@ -153,10 +153,9 @@ class RegistrationApplication(ServiceApplication):
         """Add the alternate later, with a due day counted from today."""
         now = now or datetime.now(UTC)
         registration = self.registration(registration_id)
-        self.check_email_differs_from_current(registration, details)
+        self.check_email_of_their_own(registration, details)
         nomination = self.nomination(details, Role.ALTERNATE)
-        due = self.calendar().designation_due(WorkingCalendar.submission_day(now))
-        registration.add_alternate(nomination, due, now)
+        registration.add_alternate(nomination, self.designation_due(now), now)
         self.save_or_conflict(registration)
         return nomination.representative_id
 
@@ -172,23 +171,26 @@ class RegistrationApplication(ServiceApplication):
         registration = self.registration(registration_id)
         replaced = registration.representatives.get(replaced_id)
         if replaced is None:
-            raise NotFound("No representative with that id in this registration.")
-        self.check_email_differs_from_current(registration, details, except_id=replaced_id)
+            raise NotFound(
+                ErrorCode.REPRESENTATIVE_NOT_FOUND,
+                "No representative with that id in this registration.",
+            )
+        self.check_email_of_their_own(registration, details, except_id=replaced_id)
         nomination = self.nomination(details, replaced.role)
-        due = self.calendar().designation_due(WorkingCalendar.submission_day(now))
-        registration.replace_representative(replaced_id, nomination, due, now)
+        registration.replace_representative(replaced_id, nomination, self.designation_due(now), now)
         self.save_or_conflict(registration)
         return nomination.representative_id
 
     def withdraw(
         self, registration_id: UUID, reason: str | None, now: datetime | None = None
-    ) -> None:
+    ) -> UUID:
         """Withdraw the registration; the tax number is free for a new one."""
         registration = self.registration(registration_id)
         registration.withdraw(reason, now or datetime.now(UTC))
         claim: TaxIdClaim = self.repository.get(tax_id_claim_id(registration.body.tax_id))
         claim.release()
         self.save_or_conflict(registration, claim)
+        return registration.id
 
     def record_overdue(self, registration_id: UUID, now: datetime | None = None) -> bool:
         """Record the due days that ended with no designation; False when none did."""
@@ -199,37 +201,39 @@ class RegistrationApplication(ServiceApplication):
         self.save_or_conflict(registration)
         return True
 
-    def add_closure(self, day: date, reason: str) -> None:
+    def add_closure(self, day: date, reason: str) -> UUID:
         """Add a day the innovation unit is closed to the working-day calendar."""
-        closures = self.office_closures() or OfficeClosures()
+        closures = self.find(OFFICE_CLOSURES_ID, OfficeClosures) or OfficeClosures()
         if day in closures.closures:
-            raise Conflict(f"{day.isoformat()} is a closure already.", field="date")
+            raise Conflict(
+                ErrorCode.CLOSURE_EXISTS,
+                f"{day.isoformat()} is a closure already.",
+                field="date",
+                day=day,
+            )
         closures.add(day, reason)
         self.save_or_conflict(closures)
+        return closures.id
 
     # Queries.
 
     def registration(self, registration_id: UUID) -> Registration:
-        """The registration, or NotFound."""
-        try:
-            found: Aggregate = self.repository.get(registration_id)
-        except AggregateNotFoundError:
-            raise NotFound("No registration with that id.") from None
-        if not isinstance(found, Registration):
-            raise NotFound("No registration with that id.")
-        return found
+        """The registration, or a 404."""
+        return self.get(
+            registration_id,
+            Registration,
+            "No registration with that id.",
+            ErrorCode.REGISTRATION_NOT_FOUND,
+        )
 
     def calendar(self) -> WorkingCalendar:
         """Greek working days, less the innovation unit's closures."""
-        closures = self.office_closures()
+        closures = self.find(OFFICE_CLOSURES_ID, OfficeClosures)
         return WorkingCalendar(frozenset(closures.closures) if closures else frozenset())
 
-    def office_closures(self) -> OfficeClosures | None:
-        try:
-            found: OfficeClosures = self.repository.get(OFFICE_CLOSURES_ID)
-        except AggregateNotFoundError:
-            return None
-        return found
+    def designation_due(self, now: datetime) -> date:
+        """The due day of a designation for representatives nominated at `now`."""
+        return self.calendar().designation_due(WorkingCalendar.submission_day(now))
 
     # Helpers.
 
@@ -250,38 +254,31 @@ class RegistrationApplication(ServiceApplication):
         )
 
     def claim_tax_id(self, tax_id: str, registration_id: UUID) -> TaxIdClaim:
-        try:
-            claim: TaxIdClaim = self.repository.get(tax_id_claim_id(tax_id))
-        except AggregateNotFoundError:
+        claim = self.find(tax_id_claim_id(tax_id), TaxIdClaim)
+        if claim is None:
             return TaxIdClaim(tax_id, registration_id)
         claim.claim_again(registration_id)
         return claim
 
-    @staticmethod
-    def check_different_emails(
-        main: RepresentativeCreate, alternate: RepresentativeCreate | None
-    ) -> None:
-        if alternate is not None and alternate.email == main.email:
-            raise RuleBroken(
-                "The main and the alternate representative need different emails.",
-                field="alternate.email",
-            )
-
-    def check_email_differs_from_current(
+    def check_email_of_their_own(
         self,
         registration: Registration,
         details: RepresentativeCreate,
         except_id: UUID | None = None,
     ) -> None:
-        for representative in registration.current():
-            if representative.id == except_id:
-                continue
-            if self.sealer.unseal(representative.nomination.email) == details.email:
-                raise RuleBroken("Each representative needs an email of their own.", field="email")
+        """A new representative's email differs from those of the current ones."""
+        others = (
+            self.sealer.unseal(r.nomination.email)
+            for r in registration.current()
+            if r.id != except_id
+        )
+        check_different_emails(details.email, others, field="email")
 
     def save_or_conflict(self, *aggregates: Aggregate) -> None:
         """Save; a concurrent change of the same aggregate is a 409, not a 500."""
         try:
             self.save(*aggregates)
         except IntegrityError:
-            raise Conflict("The registration changed meanwhile; try again.") from None
+            raise Conflict(
+                ErrorCode.CONCURRENT_CHANGE, "The registration changed meanwhile; try again."
+            ) from None

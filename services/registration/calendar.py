@@ -1,9 +1,9 @@
 """Greek working days, and the day a designation is due.
 
-A designation is due at the end of the 2nd working day after the day the form was submitted,
-in Europe/Athens. Weekends, Greek public holidays (the Orthodox Easter based ones included) and
-the closures the innovation unit adds are not working days. The closures come from the caller:
-this module does no I/O.
+A designation is due at the end of the `DESIGNATION_WORKING_DAYS`th working day after the day
+the form was submitted, in Europe/Athens. Weekends, Greek public holidays (the Orthodox Easter
+based ones included) and the closures the innovation unit adds are not working days. The
+closures come from the caller: this module does no I/O.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
-ATHENS = ZoneInfo("Europe/Athens")
-DESIGNATION_WORKING_DAYS = 2
+from services.registration.domain import DESIGNATION_WORKING_DAYS
+from services.runtime.timezone import ATHENS
+
 _SATURDAY = 5
 _ONE_DAY = timedelta(days=1)
 
@@ -42,7 +42,11 @@ class WorkingCalendar:
         )
 
     def designation_due(self, submitted_on: date) -> date:
-        """The 2nd working day after the submission day (a non-working one counts from itself)."""
+        """The day a designation is due: the one place it is computed.
+
+        The `DESIGNATION_WORKING_DAYS`th working day after the submission day (a submission on
+        a non-working day counts from that day too).
+        """
         day = submitted_on
         remaining = DESIGNATION_WORKING_DAYS
         while remaining:

@@ -9,31 +9,24 @@ from dataclasses import dataclass
 import pikepdf
 from psycopg_pool import ConnectionPool
 
+from contracts.errors import ErrorCode
 from services.runtime.connections import connection_options
-from services.runtime.errors import DomainError
+from services.runtime.errors import DomainError, RuleBroken
 
 MAX_DESIGNATION_BYTES = 10 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
 
 
 class NotAPdf(DomainError):
-    """The file is not a PDF, whatever its name or declared type says."""
+    """The file is not a PDF, whatever its name or declared type says (415)."""
 
     status_code = 415
-    code = "unsupported_media_type"
-
-
-class EncryptedPdf(DomainError):
-    """The file is a PDF locked with a password or encryption, which the unit cannot check."""
-
-    code = "encrypted_pdf"
 
 
 class TooLarge(DomainError):
-    """The file is larger than a designation may be."""
+    """The file is larger than a designation may be (413)."""
 
     status_code = 413
-    code = "too_large"
 
 
 @dataclass(frozen=True)
@@ -51,9 +44,16 @@ class CheckedFile:
 def check_designation_file(content: bytes) -> CheckedFile:
     """Accept a PDF of at most 10 MB that a PDF library opens, unencrypted, with a page or more."""
     if len(content) > MAX_DESIGNATION_BYTES:
-        raise TooLarge("The designation may be at most 10 MB.", field="file")
+        raise TooLarge(
+            ErrorCode.DESIGNATION_TOO_LARGE,
+            "The designation may be at most 10 MB.",
+            field="file",
+            max_bytes=MAX_DESIGNATION_BYTES,
+        )
     if not content.startswith(PDF_MAGIC):
-        raise NotAPdf("The designation must be a PDF document.", field="file")
+        raise NotAPdf(
+            ErrorCode.DESIGNATION_NOT_PDF, "The designation must be a PDF document.", field="file"
+        )
     try:
         with pikepdf.open(io.BytesIO(content)) as pdf:
             encrypted = pdf.is_encrypted
@@ -64,17 +64,22 @@ def check_designation_file(content: bytes) -> CheckedFile:
         # qpdf raises PdfError for most damage, but a broken page tree can surface as other
         # errors: whatever stops the library from reading it stops the innovation unit too.
         raise NotAPdf(
+            ErrorCode.DESIGNATION_NOT_PDF,
             "The designation must be a PDF document; this file could not be read as one.",
             field="file",
         ) from None
     if encrypted:
-        raise EncryptedPdf(
+        # An encrypted PDF is a PDF (not a 415): the body is asked for it without a password.
+        raise RuleBroken(
+            ErrorCode.DESIGNATION_ENCRYPTED,
             "The designation is an encrypted or password-protected PDF; send it without a"
             " password or encryption so the innovation unit can check it.",
             field="file",
         )
     if pages < 1:
-        raise NotAPdf("The designation PDF has no pages.", field="file")
+        raise NotAPdf(
+            ErrorCode.DESIGNATION_NOT_PDF, "The designation PDF has no pages.", field="file"
+        )
     return CheckedFile(content, hashlib.sha256(content).hexdigest())
 
 

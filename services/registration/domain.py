@@ -1,110 +1,100 @@
 """The registration of a public body in the network: its representatives and their designation.
 
 A body sends one form for up to two representatives, one main and one alternate, senior
-executives of the body. Within two working days it sends a designation signed by a senior
-management executive; the innovation unit verifies it (the representatives become members) or
-rejects it with a reason (a new one can be sent). A due day that ends with no designation is
-recorded as overdue, once. An alternate may be added later, with a due day of its own; a
-representative may be replaced, the old one leaving when the new one is verified.
+executives of the body (`nominations.check_senior_enough`) with emails of their own
+(`nominations.check_different_emails`). A body has one open or active registration at a time
+(`TaxIdClaim`). Within `DESIGNATION_WORKING_DAYS` working days it sends a designation signed by
+a senior management executive; the innovation unit verifies it (the representatives become
+members) or rejects it with a reason (a new one can be sent). A due day that ends with no
+designation is recorded as overdue, once. An alternate may be added later, with a due day of
+its own (`check_at_most_one_alternate`); a representative may be replaced, the old one leaving
+when the new one is verified, so a designation is about one main and one alternate at most
+(`check_one_per_role`).
+
+Longer than 300 lines because stored events name their aggregate by this module
+(`services.registration.domain:Registration.Submitted`): the aggregates stay here, and the
+parts they hold live in `nominations`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from contracts.errors import ErrorCode
 from contracts.personal import Sealed
-from contracts.registration import Level, Role, Seniority
-from services.runtime.errors import Conflict, DomainError
+from contracts.registration import Role
+from services.registration.nominations import (
+    WAITING_FOR_DESIGNATION,
+    BodyDetails,
+    Designation,
+    DesignationState,
+    Nomination,
+    RegistrationStatus,
+    Representative,
+    RepresentativeState,
+)
+from services.runtime.errors import Conflict, RuleBroken
 
-OPEN_STATES = ("awaiting_designation", "designation_received", "overdue", "designation_rejected")
-
-
-class RuleBroken(DomainError):
-    """A rule of the network refused the command (422)."""
-
-
-@dataclass(frozen=True)
-class BodyDetails:
-    """The public body: name, Greek tax number, level of government, parent, website."""
-
-    name: str
-    tax_id: str
-    level: Level
-    parent: str | None
-    website: str | None
-
-    def __post_init__(self) -> None:
-        # Stored events give the enum back as its string value.
-        object.__setattr__(self, "level", Level(self.level))
-
-
-@dataclass(frozen=True)
-class Nomination:
-    """A representative as nominated: the sealed personal data and the position held."""
-
-    representative_id: UUID
-    role: Role
-    full_name: Sealed
-    email: Sealed
-    phone: Sealed | None
-    position_title: str
-    unit: str
-    seniority: Seniority
-    seniority_justification: str | None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "role", Role(self.role))
-        object.__setattr__(self, "seniority", Seniority(self.seniority))
-        object.__setattr__(self, "representative_id", UUID(str(self.representative_id)))
-
-
-@dataclass
-class Representative:
-    """A representative's state inside the registration."""
-
-    nomination: Nomination
-    designation_due: date
-    state: str = "awaiting_designation"
-    replaces: UUID | None = None
-
-    @property
-    def id(self) -> UUID:
-        return self.nomination.representative_id
-
-    @property
-    def role(self) -> Role:
-        return self.nomination.role
-
-    @property
-    def is_current(self) -> bool:
-        """Nominated and neither withdrawn nor replaced."""
-        return self.state != "withdrawn"
-
-
-@dataclass
-class Designation:
-    """A signed designation document and what the innovation unit decided about it."""
-
-    designation_id: UUID
-    representative_ids: tuple[UUID, ...]
-    signed_by_name: Sealed
-    signed_by_title: str
-    sha256: str
-    size_bytes: int
-    received_at: datetime
-    state: str = "received"
-    reason: str | None = None
+DESIGNATION_WORKING_DAYS: Final = 2
+"""A designation is due at the end of this many working days after the submission day."""
 
 
 class Registration(Aggregate):
     """One body's registration: open until withdrawn, active while its main is designated."""
 
-    @event("Submitted")
+    class Submitted(Aggregate.Created):
+        body: BodyDetails
+        submitted_by: Role
+        submitted_at: datetime
+        designation_due: date
+        representatives: list[dict[str, Any]]
+
+    class RepresentativeNominated(Aggregate.Event):
+        nomination: Nomination
+        designation_due: date
+        nominated_at: datetime
+        replaces: UUID | None
+
+    class DesignationReceived(Aggregate.Event):
+        designation_id: UUID
+        representative_ids: tuple[UUID, ...]
+        signed_by_name: Sealed
+        signed_by_title: str
+        sha256: str
+        size_bytes: int
+        received_at: datetime
+
+    class DesignationVerified(Aggregate.Event):
+        designation_id: UUID
+        representative_ids: tuple[UUID, ...]
+        verified_at: datetime
+
+    class DesignationRejected(Aggregate.Event):
+        designation_id: UUID
+        representative_ids: tuple[UUID, ...]
+        reason: str
+        rejected_at: datetime
+
+    class DesignationOverdue(Aggregate.Event):
+        representative_ids: tuple[UUID, ...]
+        designation_due: date
+        recorded_at: datetime
+
+    class RepresentativeWithdrawn(Aggregate.Event):
+        representative_id: UUID
+        role: Role
+        reason: str | None
+        withdrawn_at: datetime
+
+    class Withdrawn(Aggregate.Event):
+        reason: str | None
+        withdrawn_at: datetime
+
+    @event(Submitted)
     def __init__(
         self,
         body: BodyDetails,
@@ -134,10 +124,16 @@ class Registration(Aggregate):
     ) -> Registration:
         """A new registration with its main representative and, optionally, the alternate."""
         if main.role is not Role.MAIN:
-            raise RuleBroken("The main representative is required.", field="main")
+            raise RuleBroken(
+                ErrorCode.MAIN_REQUIRED, "The main representative is required.", field="main"
+            )
         nominations = [main] if alternate is None else [main, alternate]
         if alternate is not None and alternate.role is not Role.ALTERNATE:
-            raise RuleBroken("The second representative is the alternate.", field="alternate")
+            raise RuleBroken(
+                ErrorCode.SECOND_MUST_BE_ALTERNATE,
+                "The second representative is the alternate.",
+                field="alternate",
+            )
         registration = cls(
             body=body,
             submitted_by=submitted_by,
@@ -154,20 +150,23 @@ class Registration(Aggregate):
     # Status, derived from the representatives: one way to know it.
 
     @property
-    def status(self) -> str:
-        """awaiting_designation, designation_received, active, overdue, designation_rejected,
-        or withdrawn — as the main representative stands (a replacement pending keeps the
-        body active while its current main is designated)."""
+    def status(self) -> RegistrationStatus:
+        """As the main representative stands (a replacement pending keeps the body active
+        while its current main is designated); withdrawn once the body withdrew."""
         if self.withdrawn_at is not None:
-            return "withdrawn"
+            return RegistrationStatus.WITHDRAWN
         mains = [r for r in self.current() if r.role is Role.MAIN]
-        if any(r.state == "designated" for r in mains):
-            return "active"
+        if any(r.state is RepresentativeState.DESIGNATED for r in mains):
+            return RegistrationStatus.ACTIVE
         states = {r.state for r in mains}
-        for state in ("designation_received", "designation_rejected", "overdue"):
+        for state in (
+            RepresentativeState.DESIGNATION_RECEIVED,
+            RepresentativeState.DESIGNATION_REJECTED,
+            RepresentativeState.OVERDUE,
+        ):
             if state in states:
-                return state
-        return "awaiting_designation"
+                return RegistrationStatus(state.value)
+        return RegistrationStatus.AWAITING_DESIGNATION
 
     def current(self) -> list[Representative]:
         """The representatives not withdrawn, main first."""
@@ -186,11 +185,7 @@ class Registration(Aggregate):
 
     def awaiting_designation(self) -> list[Representative]:
         """The representatives in force a new designation would cover."""
-        return [
-            r
-            for r in self.in_force()
-            if r.state in ("awaiting_designation", "overdue", "designation_rejected")
-        ]
+        return [r for r in self.in_force() if r.state in WAITING_FOR_DESIGNATION]
 
     def predecessors(self, representative_id: UUID) -> list[Representative]:
         """The current representatives `representative_id` replaces, nearest first."""
@@ -203,12 +198,16 @@ class Registration(Aggregate):
 
     def pending_designation(self) -> Designation | None:
         """The designation the innovation unit has not decided on yet."""
-        pending = [d for d in self.designations.values() if d.state == "received"]
+        pending = [d for d in self.designations.values() if d.state is DesignationState.RECEIVED]
         return pending[0] if pending else None
+
+    def latest_designation(self) -> Designation | None:
+        """The designation received last, whatever was decided about it."""
+        return max(self.designations.values(), key=lambda d: d.received_at, default=None)
 
     # Commands.
 
-    @event("RepresentativeNominated")
+    @event(RepresentativeNominated)
     def nominate(
         self,
         nomination: Nomination,
@@ -224,8 +223,10 @@ class Registration(Aggregate):
         """Add the alternate a body did not name on its form (with a due day of its own)."""
         self.check_open()
         if nomination.role is not Role.ALTERNATE:
-            raise RuleBroken("Only an alternate can be added.", field="role")
-        self.check_no_current_alternate()
+            raise RuleBroken(
+                ErrorCode.ONLY_ALTERNATE_ADDED, "Only an alternate can be added.", field="role"
+            )
+        self.check_at_most_one_alternate()
         self.nominate(nomination, designation_due, at, replaces=None)
 
     def replace_representative(
@@ -235,18 +236,27 @@ class Registration(Aggregate):
         self.check_open()
         replaced = self.representatives.get(replaced_id)
         if replaced is None or not replaced.is_current:
-            raise RuleBroken("No current representative with that id.", field="representative_id")
+            raise RuleBroken(
+                ErrorCode.REPRESENTATIVE_NOT_FOUND,
+                "No current representative with that id.",
+                field="representative_id",
+            )
         if any(r.replaces == replaced_id and r.is_current for r in self.representatives.values()):
-            raise Conflict("A replacement for this representative is already nominated.")
+            raise Conflict(
+                ErrorCode.REPLACEMENT_PENDING,
+                "A replacement for this representative is already nominated.",
+            )
         if nomination.role is not replaced.role:
             raise RuleBroken(
+                ErrorCode.SAME_ROLE_SUCCESSOR,
                 f"The successor of the {replaced.role.value} representative is the "
                 f"{replaced.role.value} representative too.",
                 field="role",
+                role=replaced.role.value,
             )
         self.nominate(nomination, designation_due, at, replaces=replaced_id)
 
-    @event("DesignationReceived")
+    @event(DesignationReceived)
     def receive_designation(
         self,
         designation_id: UUID,
@@ -267,7 +277,7 @@ class Registration(Aggregate):
             received_at,
         )
         for representative_id in representative_ids:
-            self.representatives[representative_id].state = "designation_received"
+            self.representatives[representative_id].state = RepresentativeState.DESIGNATION_RECEIVED
 
     def send_designation(
         self,
@@ -281,10 +291,16 @@ class Registration(Aggregate):
         """Record a signed designation for every representative still waiting for one."""
         self.check_open()
         if self.pending_designation() is not None:
-            raise Conflict("A designation is waiting for the innovation unit's check already.")
+            raise Conflict(
+                ErrorCode.DESIGNATION_PENDING,
+                "A designation is waiting for the innovation unit's check already.",
+            )
         waiting = self.awaiting_designation()
         if not waiting:
-            raise Conflict("Every representative of this registration is designated already.")
+            raise Conflict(
+                ErrorCode.DESIGNATIONS_COMPLETE,
+                "Every representative of this registration is designated already.",
+            )
         check_one_per_role(waiting)
         self.receive_designation(
             designation_id,
@@ -307,24 +323,28 @@ class Registration(Aggregate):
                 self.representative_withdrawn(replaced.id, replaced.role, "replaced", at)
         return pending
 
-    @event("DesignationVerified")
+    @event(DesignationVerified)
     def designation_verified(
         self, designation_id: UUID, representative_ids: tuple[UUID, ...], verified_at: datetime
     ) -> None:
-        self.designations[designation_id].state = "verified"
+        self.designations[designation_id].state = DesignationState.VERIFIED
         for representative_id in representative_ids:
-            self.representatives[representative_id].state = "designated"
+            self.representatives[representative_id].state = RepresentativeState.DESIGNATED
 
     def reject_designation(self, reason: str, at: datetime) -> Designation:
         """The innovation unit refuses the pending designation; a new one can be sent."""
         self.check_open()
         pending = self.check_pending_designation()
         if not reason.strip():
-            raise RuleBroken("Say why the designation is rejected.", field="reason")
+            raise RuleBroken(
+                ErrorCode.REJECTION_REASON_REQUIRED,
+                "Say why the designation is rejected.",
+                field="reason",
+            )
         self.designation_rejected(pending.designation_id, pending.representative_ids, reason, at)
         return pending
 
-    @event("DesignationRejected")
+    @event(DesignationRejected)
     def designation_rejected(
         self,
         designation_id: UUID,
@@ -332,10 +352,10 @@ class Registration(Aggregate):
         reason: str,
         rejected_at: datetime,
     ) -> None:
-        self.designations[designation_id].state = "rejected"
+        self.designations[designation_id].state = DesignationState.REJECTED
         self.designations[designation_id].reason = reason
         for representative_id in representative_ids:
-            self.representatives[representative_id].state = "designation_rejected"
+            self.representatives[representative_id].state = RepresentativeState.DESIGNATION_REJECTED
 
     def overdue_representatives(self, today: date) -> list[Representative]:
         """Those whose due day ended before `today` (Athens) with no designation sent."""
@@ -344,8 +364,17 @@ class Registration(Aggregate):
         return [
             r
             for r in self.in_force()
-            if r.state == "awaiting_designation" and r.designation_due < today
+            if r.state is RepresentativeState.AWAITING_DESIGNATION and r.designation_due < today
         ]
+
+    def next_due(self) -> date | None:
+        """The earliest due day of a current representative still awaiting a designation."""
+        waiting = [
+            r.designation_due
+            for r in self.current()
+            if r.state is RepresentativeState.AWAITING_DESIGNATION
+        ]
+        return min(waiting, default=None)
 
     def record_overdue(self, today: date, at: datetime) -> bool:
         """Record, once per due day, that it ended without a designation; False if nothing is."""
@@ -356,25 +385,25 @@ class Registration(Aggregate):
             self.designation_overdue(ids, due, at)
         return bool(overdue)
 
-    @event("DesignationOverdue")
+    @event(DesignationOverdue)
     def designation_overdue(
         self, representative_ids: tuple[UUID, ...], designation_due: date, recorded_at: datetime
     ) -> None:
         for representative_id in representative_ids:
-            self.representatives[representative_id].state = "overdue"
+            self.representatives[representative_id].state = RepresentativeState.OVERDUE
 
-    @event("RepresentativeWithdrawn")
+    @event(RepresentativeWithdrawn)
     def representative_withdrawn(
         self, representative_id: UUID, role: Role, reason: str | None, withdrawn_at: datetime
     ) -> None:
-        self.representatives[representative_id].state = "withdrawn"
+        self.representatives[representative_id].state = RepresentativeState.WITHDRAWN
 
     def withdraw(self, reason: str | None, at: datetime) -> None:
         """The body leaves the network (or takes back its form)."""
         self.check_open()
         self.withdrawn(reason, at)
 
-    @event("Withdrawn")
+    @event(Withdrawn)
     def withdrawn(self, reason: str | None, withdrawn_at: datetime) -> None:
         self.withdrawn_at = withdrawn_at
         self.withdrawal_reason = reason
@@ -383,16 +412,19 @@ class Registration(Aggregate):
 
     def check_open(self) -> None:
         if self.withdrawn_at is not None:
-            raise Conflict("This registration was withdrawn.")
+            raise Conflict(ErrorCode.REGISTRATION_WITHDRAWN, "This registration was withdrawn.")
 
-    def check_no_current_alternate(self) -> None:
+    def check_at_most_one_alternate(self) -> None:
+        """A body has one alternate representative at most."""
         if any(r.role is Role.ALTERNATE for r in self.current()):
-            raise Conflict("This body has an alternate representative already.")
+            raise Conflict(
+                ErrorCode.SECOND_ALTERNATE, "This body has an alternate representative already."
+            )
 
     def check_pending_designation(self) -> Designation:
         pending = self.pending_designation()
         if pending is None:
-            raise Conflict("No designation is waiting to be checked.")
+            raise Conflict(ErrorCode.NOTHING_TO_CHECK, "No designation is waiting to be checked.")
         return pending
 
 
@@ -400,11 +432,14 @@ def check_one_per_role(representatives: list[Representative]) -> None:
     """A designation or a due day is about at most one main and one alternate."""
     roles = [r.role for r in representatives]
     if len(roles) != len(set(roles)):
-        raise Conflict("A body has one main and one alternate representative in force, at most.")
+        raise Conflict(
+            ErrorCode.ONE_PER_ROLE,
+            "A body has one main and one alternate representative in force, at most.",
+        )
 
 
 class TaxIdClaim(Aggregate):
-    """Holds a tax number for the one open or active registration of its body.
+    """The rule of one open or active registration per tax number (ΑΦΜ), held by an aggregate.
 
     Its id is derived from the tax number, so two registrations of one body race for the same
     aggregate: the event store lets one commit and refuses the other (409).
@@ -424,15 +459,26 @@ class TaxIdClaim(Aggregate):
         self.registration_id = None
 
     def claim_again(self, registration_id: UUID) -> None:
-        if self.registration_id is not None:
-            raise Conflict(
-                "This body has an open or active registration already.", field="body.tax_id"
-            )
+        """Hold the tax number for a new registration of the body, if none holds it."""
+        self.check_one_open_registration_per_tax_id()
         self.reclaimed(registration_id)
+
+    def check_one_open_registration_per_tax_id(self) -> None:
+        if self.registration_id is not None:
+            raise tax_id_registered()
 
     @event("Reclaimed")
     def reclaimed(self, registration_id: UUID) -> None:
         self.registration_id = registration_id
+
+
+def tax_id_registered() -> Conflict:
+    """The refusal of a second open registration of one body (by claim, or by losing a race)."""
+    return Conflict(
+        ErrorCode.TAX_ID_REGISTERED,
+        "This body has an open or active registration already.",
+        field="body.tax_id",
+    )
 
 
 def tax_id_claim_id(tax_id: str) -> UUID:

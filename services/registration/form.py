@@ -1,8 +1,10 @@
 """The registration form's fields as data: the one source for the form page, its JSON and its PDF.
 
-The network's page promises that the fields can be viewed and downloaded before filling the
-form in. Names are the dotted paths of the registration API (`body.tax_id`, `main.email`), and
-closed sets take their values from the contract enums, so the form cannot drift from the API.
+Longer than 300 lines because most of it is a data table: every field's labels and help, in
+Greek and English, which read best as one list in the form's order. The network's page
+promises that the fields can be viewed and downloaded before filling the form in. Names are
+the dotted paths of the registration API (`body.tax_id`, `main.email`), and closed sets take
+their values from the contract enums, so the form cannot drift from the API.
 """
 
 from __future__ import annotations
@@ -12,6 +14,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from contracts.registration import Level, Role, Seniority
+from services.registration.domain import DESIGNATION_WORKING_DAYS
+
+_DAYS = DESIGNATION_WORKING_DAYS
+_DAYS_ORDINAL_EN = {1: "1st", 2: "2nd", 3: "3rd"}.get(_DAYS, f"{_DAYS}th")
 
 FieldType = Literal["text", "email", "tel", "url", "choice", "boolean"]
 SectionKey = Literal["body", "main", "alternate", "declaration"]
@@ -353,13 +359,13 @@ _DECLARATION_FIELDS = (
         label_el="Βεβαίωση και συγκατάθεση",
         label_en="Confirmation and consent",
         help_el=(
-            "Βεβαιώνω ότι τα στοιχεία είναι ακριβή και ότι το έγγραφο ορισμού θα σταλεί εντός 2"
-            " εργάσιμων ημερών, και συναινώ στην επεξεργασία των στοιχείων των εκπροσώπων από το"
-            " Υπουργείο Εσωτερικών για τη λειτουργία του Δικτύου Καινοτομίας."
+            "Βεβαιώνω ότι τα στοιχεία είναι ακριβή και ότι το έγγραφο ορισμού θα σταλεί εντός"
+            f" {_DAYS} εργάσιμων ημερών, και συναινώ στην επεξεργασία των στοιχείων των εκπροσώπων"
+            " από το Υπουργείο Εσωτερικών για τη λειτουργία του Δικτύου Καινοτομίας."
         ),
         help_en=(
             "I confirm that the details are accurate and that the designation will be sent within"
-            " 2 working days, and I agree that the Ministry of Interior processes the"
+            f" {_DAYS} working days, and I agree that the Ministry of Interior processes the"
             " representatives' details to run the Innovation Network."
         ),
     ),
@@ -417,26 +423,27 @@ _INSTRUCTIONS = (
     ),
     Instruction(
         text_el=(
-            "Εντός 2 εργάσιμων ημερών από την υποβολή της αίτησης στέλνεται έγγραφο ορισμού των"
-            " εκπροσώπων στο Δίκτυο Καινοτομίας, υπογεγραμμένο από στέλεχος της ανώτατης"
+            f"Εντός {_DAYS} εργάσιμων ημερών από την υποβολή της αίτησης στέλνεται έγγραφο ορισμού"
+            " των εκπροσώπων στο Δίκτυο Καινοτομίας, υπογεγραμμένο από στέλεχος της ανώτατης"
             " διοίκησης (Γενικό Γραμματέα, Γραμματέα Υπηρεσίας ή αντίστοιχο), ως αρχείο PDF έως"
             " 10 MB."
         ),
         text_en=(
-            "Within 2 working days of submitting the form, send the document designating the"
+            f"Within {_DAYS} working days of submitting the form, send the document designating the"
             " representatives to the Innovation Network, signed by a senior management executive"
             " (General Secretary, Service Secretary or equivalent), as a PDF file of up to 10 MB."
         ),
     ),
     Instruction(
         text_el=(
-            "Η προθεσμία λήγει στο τέλος της 2ης εργάσιμης ημέρας μετά την ημέρα υποβολής (ώρα"
-            " Ελλάδας). Δεν μετρούν τα Σαββατοκύριακα, οι επίσημες αργίες και οι ημέρες που η"
+            f"Η προθεσμία λήγει στο τέλος της {_DAYS}ης εργάσιμης ημέρας μετά την ημέρα υποβολής"
+            " (ώρα Ελλάδας). Δεν μετρούν τα Σαββατοκύριακα, οι επίσημες αργίες και οι ημέρες που η"
             " υπηρεσία είναι κλειστή."
         ),
         text_en=(
-            "The deadline is the end of the 2nd working day after the day of submission (Greek"
-            " time). Weekends, public holidays and days the office is closed do not count."
+            f"The deadline is the end of the {_DAYS_ORDINAL_EN} working day after the day of"
+            " submission (Greek time). Weekends, public holidays and days the office is closed do"
+            " not count."
         ),
     ),
     Instruction(

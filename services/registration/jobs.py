@@ -9,6 +9,7 @@ from typing import Any
 from prometheus_client import Counter
 
 from services.registration.calendar import WorkingCalendar
+from services.registration.projections import RegistrationIndex
 from services.runtime.jobs import PeriodicJob
 
 log = logging.getLogger(__name__)
@@ -25,23 +26,18 @@ OVERDUE_NOT_RECORDED = Counter(
 CHECK_EVERY_SECONDS = 60.0
 
 
-def record_overdue_designations(running: Any, now: datetime | None = None) -> int:
+def record_overdue_designations(stores: Any, now: datetime | None = None) -> int:
     """Record overdue designations for every registration whose due day has ended."""
     now = now or datetime.now(UTC)
-    today = WorkingCalendar.submission_day(now)
-    with running.projections["registrations"].reading() as curs:
-        rows = curs.execute(
-            "SELECT id FROM registrations WHERE next_due < %s AND status <> 'withdrawn'",
-            (today,),
-        ).fetchall()
+    index: RegistrationIndex = stores.projections[RegistrationIndex.name]
     recorded = 0
-    for row in rows:
+    for registration_id in index.overdue_candidates(WorkingCalendar.submission_day(now)):
         try:
-            recorded += running.application.record_overdue(row["id"], now)
+            recorded += stores.application.record_overdue(registration_id, now)
         except Exception:
             # One registration that conflicts or fails must not stop the check for the others.
             OVERDUE_NOT_RECORDED.inc()
-            log.exception("registration %s: overdue not recorded; the others are", row["id"])
+            log.exception("registration %s: overdue not recorded; the others are", registration_id)
     DESIGNATIONS_OVERDUE.inc(recorded)
     if recorded:
         log.info("recorded %s overdue designations", recorded)

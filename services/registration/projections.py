@@ -3,15 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import ClassVar
+from uuid import UUID
 
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
+from contracts.registration import Level
 from contracts.topics import topic_of
 from services.registration.domain import Registration
+from services.registration.nominations import RegistrationStatus
 from services.runtime.deliveries import Delivery
+from services.runtime.paging import Page
 from services.runtime.projection import Projection
+
+
+@dataclass(frozen=True)
+class RegistrationLine:
+    """One registration in the innovation unit's list."""
+
+    id: UUID
+    body_name: str
+    tax_id: str
+    level: Level
+    status: RegistrationStatus
+    designation_due: date
+    next_due: date | None
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class RegistrationLines:
+    """A page of the list and how many lines the whole list has."""
+
+    lines: list[RegistrationLine]
+    total: int
 
 
 class RegistrationIndex(Projection):
@@ -47,7 +75,6 @@ class RegistrationIndex(Projection):
         found: object = self.application.repository.get(delivery.event.aggregate_id)
         if not isinstance(found, Registration):
             return  # an erasure: this index keeps no personal data
-        waiting = [r.designation_due for r in found.current() if r.state == "awaiting_designation"]
         curs.execute(
             "INSERT INTO registrations VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (id) DO UPDATE SET body_name = EXCLUDED.body_name,"
@@ -57,9 +84,52 @@ class RegistrationIndex(Projection):
                 found.body.name,
                 found.body.tax_id,
                 found.body.level.value,
-                found.status,
+                found.status.value,
                 found.designation_due,
-                min(waiting) if waiting else None,
+                found.next_due(),
                 found.submitted_at,
             ),
         )
+
+    # Queries.
+
+    def registrations(self, status: RegistrationStatus | None, page: Page) -> RegistrationLines:
+        """The list, newest first, of one status or of all."""
+        # `%(s)s IS NULL OR status = %(s)s`: one statement whether a status is asked for or not.
+        wanted = {"s": status.value if status else None}
+        with self.reading() as curs:
+            counted = curs.execute(
+                "SELECT count(*) AS n FROM registrations"
+                " WHERE %(s)s::text IS NULL OR status = %(s)s",
+                wanted,
+            ).fetchone()
+            rows = curs.execute(
+                "SELECT * FROM registrations WHERE %(s)s::text IS NULL OR status = %(s)s"
+                " ORDER BY submitted_at DESC, id LIMIT %(limit)s OFFSET %(offset)s",
+                {**wanted, "limit": page.limit, "offset": page.offset},
+            ).fetchall()
+        return RegistrationLines(
+            lines=[
+                RegistrationLine(
+                    id=row["id"],
+                    body_name=row["body_name"],
+                    tax_id=row["tax_id"],
+                    level=Level(row["level"]),
+                    status=RegistrationStatus(row["status"]),
+                    designation_due=row["designation_due"],
+                    next_due=row["next_due"],
+                    submitted_at=row["submitted_at"],
+                )
+                for row in rows
+            ],
+            total=int(counted["n"]) if counted else 0,
+        )
+
+    def overdue_candidates(self, today: date) -> list[UUID]:
+        """The registrations not withdrawn with a representative's due day ended before `today`."""
+        with self.reading() as curs:
+            rows = curs.execute(
+                "SELECT id FROM registrations WHERE next_due < %s AND status <> %s",
+                (today, RegistrationStatus.WITHDRAWN.value),
+            ).fetchall()
+        return [row["id"] for row in rows]

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.registration.calendar import ATHENS, WorkingCalendar
+from services.registration.calendar import WorkingCalendar
+from services.runtime.timezone import ATHENS
 
 CALENDAR = WorkingCalendar(frozenset())
 

@@ -8,12 +8,9 @@ import httpx
 import pikepdf
 import pytest
 
-from services.registration.designations import (
-    EncryptedPdf,
-    NotAPdf,
-    TooLarge,
-    check_designation_file,
-)
+from contracts.errors import ErrorCode
+from services.registration.designations import NotAPdf, TooLarge, check_designation_file
+from services.runtime.errors import RuleBroken
 from tests.registration.conftest import ADMIN, PDF, RegistrationStack, form
 
 
@@ -64,9 +61,10 @@ def test_a_pdf_without_pages_is_refused() -> None:
 def test_an_encrypted_pdf_is_refused_whether_or_not_it_asks_for_a_password(
     user_password: str,
 ) -> None:
-    with pytest.raises(EncryptedPdf, match="without a password or encryption") as refused:
+    with pytest.raises(RuleBroken, match="without a password or encryption") as refused:
         check_designation_file(encrypted_pdf(user_password))
     assert refused.value.field == "file"
+    assert refused.value.code is ErrorCode.DESIGNATION_ENCRYPTED
 
 
 def test_a_file_past_10_mib_is_refused_before_it_is_parsed() -> None:
@@ -100,7 +98,7 @@ def test_the_upload_refuses_encrypted_and_fake_pdfs_naming_the_field_and_keeps_a
             assert locked.status_code == 422, locked.text
             (detail,) = locked.json()["detail"]
             assert detail["loc"] == ["body", "file"]
-            assert detail["type"] == "encrypted_pdf"
+            assert detail["type"] == "designation_encrypted"
             assert "password" in detail["msg"]
 
         real = upload(client, registration_id, PDF)

@@ -12,14 +12,9 @@ import pytest
 from contracts.personal import Sealed
 from contracts.registration import Level, Role, Seniority
 from services.registration.application import RegistrationApplication
-from services.registration.domain import (
-    BodyDetails,
-    Nomination,
-    Registration,
-    RuleBroken,
-    TaxIdClaim,
-)
-from services.runtime.errors import Conflict
+from services.registration.domain import Registration, TaxIdClaim
+from services.registration.nominations import BodyDetails, Nomination
+from services.runtime.errors import Conflict, RuleBroken
 
 SUBMITTED = datetime(2026, 4, 9, 9, 30, tzinfo=UTC)
 DUE = date(2026, 4, 15)

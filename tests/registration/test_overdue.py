@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from contracts.errors import ErrorCode
 from services.registration.jobs import record_overdue_designations
 from services.registration.models import RegistrationCreate
 from services.registration.service import SERVICE
@@ -48,8 +48,8 @@ def test_the_overdue_check_records_the_day_after_the_due_day_once(
     registration: RunningService,
 ) -> None:
     app = registration.application
-    created = app.submit(RegistrationCreate.model_validate(form()), now=SUBMITTED)  # type: ignore[attr-defined]
-    assert created.designation_due == date(2026, 4, 15)
+    registration_id = app.submit(RegistrationCreate.model_validate(form()), now=SUBMITTED)  # type: ignore[attr-defined]
+    assert app.registration(registration_id).designation_due == date(2026, 4, 15)  # type: ignore[attr-defined]
 
     def indexed() -> None:
         with registration.projections["registrations"].reading() as curs:
@@ -60,7 +60,7 @@ def test_the_overdue_check_records_the_day_after_the_due_day_once(
     eventually(indexed, timeout=30)
     assert record_overdue_designations(registration, now=LAST_MINUTE_OF_DUE_DAY) == 0
     assert record_overdue_designations(registration, now=DUE_DAY_OVER) == 1
-    assert app.registration(created.id).status == "overdue"  # type: ignore[attr-defined]
+    assert app.registration(registration_id).status == "overdue"  # type: ignore[attr-defined]
 
     def index_caught_up() -> None:
         with registration.projections["registrations"].reading() as curs:
@@ -74,23 +74,11 @@ def test_the_overdue_check_records_the_day_after_the_due_day_once(
 
 
 @dataclass
-class _Rows:
-    ids: list[uuid.UUID]
-
-    def execute(self, *_: object) -> _Rows:
-        return self
-
-    def fetchall(self) -> list[dict[str, uuid.UUID]]:
-        return [{"id": i} for i in self.ids]
-
-
-@dataclass
 class _Index:
     ids: list[uuid.UUID]
 
-    @contextmanager
-    def reading(self) -> Iterator[_Rows]:
-        yield _Rows(self.ids)
+    def overdue_candidates(self, today: date) -> list[uuid.UUID]:
+        return self.ids
 
 
 @dataclass
@@ -100,7 +88,7 @@ class _Application:
 
     def record_overdue(self, registration_id: uuid.UUID, now: datetime) -> bool:
         if registration_id == self.conflicting:
-            raise Conflict("Two representatives of one role are overdue.")
+            raise Conflict(ErrorCode.ONE_PER_ROLE, "Two representatives of one role are overdue.")
         self.recorded.append(registration_id)
         return True
 

@@ -1,0 +1,106 @@
+"""A registration as the API shows it: personal data unsealed only for those who may see it."""
+
+from __future__ import annotations
+
+from contracts.registration import Role
+from services.registration.domain import Registration
+from services.registration.models import (
+    BodyPublic,
+    DesignationPublic,
+    RegistrationCreated,
+    RegistrationPage,
+    RegistrationPublic,
+    RegistrationSummary,
+    RepresentativePublic,
+    RepresentativeRef,
+)
+from services.registration.projections import RegistrationLines
+from services.runtime.paging import Page
+from services.runtime.sealing import Sealer
+
+
+def public_view(
+    sealer: Sealer, registration: Registration, with_personal_data: bool
+) -> RegistrationPublic:
+    """A registration as the caller may see it."""
+    unseal = sealer.unseal
+    representatives = []
+    for r in sorted(
+        registration.representatives.values(), key=lambda r: (r.role is not Role.MAIN, str(r.id))
+    ):
+        n = r.nomination
+        personal = (
+            {
+                "full_name": unseal(n.full_name),
+                "email": unseal(n.email),
+                "phone": unseal(n.phone) if n.phone else None,
+            }
+            if with_personal_data
+            else {}
+        )
+        representatives.append(
+            RepresentativePublic(
+                id=r.id,
+                role=r.role,
+                state=r.state,
+                designation_due=r.designation_due,
+                position_title=n.position_title,
+                unit=n.unit,
+                seniority=n.seniority,
+                seniority_justification=n.seniority_justification,
+                replaces=r.replaces,
+                **personal,
+            )
+        )
+    latest = registration.latest_designation()
+    designation = None
+    if latest is not None:
+        designation = DesignationPublic(
+            id=latest.designation_id,
+            state=latest.state,
+            received_at=latest.received_at,
+            signed_by_title=latest.signed_by_title,
+            signed_by_name=unseal(latest.signed_by_name) if with_personal_data else None,
+            sha256=latest.sha256,
+            size_bytes=latest.size_bytes,
+            reason=latest.reason,
+        )
+    body = registration.body
+    return RegistrationPublic(
+        id=registration.id,
+        status=registration.status,
+        designation_due=registration.designation_due,
+        submitted_at=registration.submitted_at,
+        body=BodyPublic(
+            name=body.name,
+            tax_id=body.tax_id,
+            level=body.level,
+            parent=body.parent,
+            website=body.website,
+        ),
+        representatives=representatives,
+        designation=designation,
+        withdrawn_at=registration.withdrawn_at,
+    )
+
+
+def created_view(registration: Registration) -> RegistrationCreated:
+    """The answer to a submitted form: the registration's id, status and representatives."""
+    return RegistrationCreated(
+        id=registration.id,
+        status=registration.status,
+        designation_due=registration.designation_due,
+        representatives=[RepresentativeRef(id=r.id, role=r.role) for r in registration.current()],
+    )
+
+
+def page_view(listed: RegistrationLines, page: Page) -> RegistrationPage:
+    """A page of the innovation unit's list."""
+    return RegistrationPage(
+        items=[
+            RegistrationSummary.model_validate(line, from_attributes=True) for line in listed.lines
+        ],
+        total=listed.total,
+        page=page.number,
+        page_size=page.size,
+    )
