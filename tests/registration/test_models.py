@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from contracts.errors import ErrorCode
 from services.registration.models import RegistrationCreate, RepresentativeCreate
 from tests.registration.conftest import form
 
@@ -86,3 +87,42 @@ def test_a_phone_is_kept_in_international_form() -> None:
 
 def test_a_misspelt_field_is_named_rather_than_ignored() -> None:
     assert ("main", "emial") in errors(with_main(emial="x@example.gov.gr"))
+
+
+def codes(data: dict[str, Any]) -> dict[tuple[str | int, ...], str]:
+    with pytest.raises(ValidationError) as raised:
+        RegistrationCreate.model_validate(data)
+    return {tuple(e["loc"]): e["type"] for e in raised.value.errors()}
+
+
+@pytest.mark.parametrize(
+    ("data", "loc", "code"),
+    [
+        (with_body(tax_id="094014202"), ("body", "tax_id"), "afm_check_digit"),
+        (with_body(tax_id="000000000"), ("body", "tax_id"), "afm_all_zeros"),
+        (with_body(tax_id="1234567"), ("body", "tax_id"), "afm_format"),
+        (with_main(email="someone@gmail.com"), ("main", "email"), "webmail_not_allowed"),
+        (with_main(phone="12"), ("main", "phone"), "phone_invalid"),
+        (with_main(seniority="section_head"), ("main", "seniority"), "seniority_too_low"),
+        (with_main(seniority="chief"), ("main", "seniority"), "enum"),
+        (
+            with_main(seniority="equivalent"),
+            ("main", "seniority_justification"),
+            "equivalent_not_justified",
+        ),
+        (form(consent=False), ("consent",), "consent_required"),
+    ],
+)
+def test_each_refusal_of_the_form_carries_its_stable_code(
+    data: dict[str, Any], loc: tuple[str, ...], code: str
+) -> None:
+    assert codes(data)[loc] == code
+    assert code in set(ErrorCode)
+
+
+def test_a_webmail_refusal_names_the_domain_in_its_parameters() -> None:
+    with pytest.raises(ValidationError) as raised:
+        RegistrationCreate.model_validate(with_main(email="someone@gmail.com"))
+    (error,) = raised.value.errors()
+    assert error["ctx"] == {"domain": "gmail.com"}
+    assert error["msg"].endswith("(gmail.com)")
