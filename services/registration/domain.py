@@ -42,6 +42,9 @@ from services.runtime.errors import Conflict, RuleBroken
 DESIGNATION_WORKING_DAYS: Final = 2
 """A designation is due at the end of this many working days after the submission day."""
 
+REPLACED: Final = "replaced"
+"""The reason a representative leaves when their successor's designation is verified."""
+
 
 class Registration(Aggregate):
     """One body's registration: open until withdrawn, active while its main is designated."""
@@ -320,7 +323,7 @@ class Registration(Aggregate):
         for successor_id in pending.representative_ids:
             # A successor of a successor not yet verified retires the whole chain it replaces.
             for replaced in self.predecessors(successor_id):
-                self.representative_withdrawn(replaced.id, replaced.role, "replaced", at)
+                self.representative_withdrawn(replaced.id, replaced.role, REPLACED, at)
         return pending
 
     @event(DesignationVerified)
