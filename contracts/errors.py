@@ -118,10 +118,6 @@ class ErrorCode(StrEnum):
         "seniority_too_low",
         "Representatives are senior executives: head of a department or higher, or equivalent.",
     )
-    SUBMITTER_NOT_NOMINATED = (
-        "submitter_not_nominated",
-        "The form is submitted by one of its two representatives, by their verified email.",
-    )
     TAX_ID_REGISTERED = (
         "tax_id_registered",
         "The body (by its tax number) has an open or active registration already.",

@@ -48,7 +48,8 @@ from services.notifications.application import NotificationsApplication
 from services.notifications.domain import Message
 from services.notifications.service import SERVICE as NOTIFICATIONS
 from services.registration.application import RegistrationApplication
-from services.registration.domain import BodyDetails, Nomination, Registration
+from services.registration.domain import Registration
+from services.registration.nominations import BodyDetails, Nomination
 from services.registration.service import SERVICE as REGISTRATION
 from services.runtime.application import ServiceApplication
 from services.runtime.erasure import publishing_erasures
@@ -111,6 +112,10 @@ class PublishedEvents:
             self.reached.add(received.type)
 
 
+ERASING_SEALER: Any = SimpleNamespace(vault=SimpleNamespace(erase=lambda _: True))
+"""Erasure destroys a key in the vault; in memory there is none to destroy."""
+
+
 class ServiceMachine(RuleBasedStateMachine):
     """Commands on aggregates of one service; every save is checked for what it publishes."""
 
@@ -120,7 +125,7 @@ class ServiceMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.app = self.application_class(env=IN_MEMORY)
+        self.app = self.application_class(env=IN_MEMORY, sealer=ERASING_SEALER)
         self.published = PublishedEvents(self.app, self.definition)
         self.clock = START
         self.ids = itertools.count(1)
@@ -257,7 +262,6 @@ class RegistrationMachine(ServiceMachine):
     def erase_a_representative(self, data: st.DataObject) -> None:
         known = sorted(self.registration().representatives, key=str)
         subject = data.draw(st.sampled_from(known))
-        self.app.sealer = SimpleNamespace(vault=SimpleNamespace(erase=lambda _: True))  # type: ignore[assignment]
         self.app.erase_personal_data(subject)
         self.published.check_new()
         type(self).reached |= self.published.reached
