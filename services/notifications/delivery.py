@@ -17,7 +17,7 @@ from eventsourcing.persistence import IntegrityError
 from prometheus_client import Counter, Gauge
 
 from services.notifications.application import NotificationsApplication
-from services.notifications.domain import SENDING, STATUSES
+from services.notifications.domain import EmailStatus
 from services.notifications.mail import DeliveryFailed, Mailer, compose
 from services.notifications.settings import MailSettings
 from services.notifications.templates import render
@@ -68,7 +68,7 @@ def deliver_due(running: Any, now: datetime | None = None) -> int:
             log.exception("email %s could not be handled; the others are sent", message)
     application.delivery_log.catch_up(application)
     counts = application.delivery_log.counts()
-    for status in STATUSES:
+    for status in EmailStatus:
         EMAILS_BY_STATUS.labels(status).set(counts.get(status, 0))
     return attempted
 
@@ -80,7 +80,7 @@ def deliver(
     message = application.message(message_id)
     if not message.is_due(now):
         return 0
-    if message.status == SENDING:
+    if message.status == EmailStatus.SENDING:
         EMAILS_RESENT_AFTER_CRASH.inc()
     sealed = message.sealed_address
     try:

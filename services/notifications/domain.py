@@ -11,27 +11,41 @@ and each crash in that window can cause at most one.
 `Recipient` and `RegisteredBody` keep what later emails need from the registration events:
 the sealed address and name of each representative and the body's name. Addresses stay sealed
 with the person's key and are unsealed only at send time, so an erased person gets nothing.
+
+Over 300 lines: the aggregates stay in the module their stored events' topics name.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Final
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from contracts.errors import ErrorCode
 from contracts.personal import Sealed
-from services.notifications.templates import ATHENS
 from services.runtime.errors import Conflict
+from services.runtime.timezone import ATHENS
 
-PENDING: Final = "pending"
-SENDING: Final = "sending"
-SENT: Final = "sent"
-FAILED: Final = "failed"
-DEAD: Final = "dead"
-CANCELLED: Final = "cancelled"
-STATUSES: Final = (PENDING, SENDING, SENT, FAILED, DEAD, CANCELLED)
+
+class EmailStatus(StrEnum):
+    """Where an email is on its way: recorded, being sent, sent, or given up."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    DEAD = "dead"
+    CANCELLED = "cancelled"
+
+
+DUE_STATUSES: Final = (EmailStatus.PENDING, EmailStatus.FAILED, EmailStatus.SENDING)
+"""Emails the delivery job looks at: waiting, failed once, or left `sending` by a crash."""
+
+RETRIABLE_STATUSES: Final = (EmailStatus.DEAD, EmailStatus.FAILED)
+"""Emails the innovation unit may send again."""
 
 INNOVATION_UNIT: Final = "innovation-unit"
 """The recipient key of emails to the innovation unit's office address."""
@@ -57,14 +71,60 @@ def registered_body_id(registration_id: UUID) -> UUID:
     return uuid5(NAMESPACE_URL, f"innovnet:notifications:body:{registration_id}")
 
 
+def activity_mirror_id(activity: UUID) -> UUID:
+    """The id of what notifications keeps about an activity."""
+    return uuid5(NAMESPACE_URL, f"innovnet:notifications:activity:{activity}")
+
+
 class Message(Aggregate):
     """An email to one recipient: pending until sent, retried with backoff, then dead-lettered."""
+
+    class Recorded(Aggregate.Created):
+        template: str
+        caused_by: UUID
+        recipient_id: UUID | None
+        address: Sealed | str
+        name: Sealed | None
+        context: dict[str, str]
+        not_before: datetime
+        expires_at: datetime | None
+        recorded_at: datetime
+
+    class SendingStarted(Aggregate.Event):
+        attempt: int
+        started_at: datetime
+
+    class Sent(Aggregate.Event):
+        template: str
+        caused_by: UUID
+        recipient_id: UUID | None
+        recipient: Sealed | None
+        attempts: int
+        sent_at: datetime
+
+    class Failed(Aggregate.Event):
+        template: str
+        caused_by: UUID
+        recipient_id: UUID | None
+        recipient: Sealed | None
+        attempts: int
+        error: str
+        dead: bool
+        next_attempt_at: datetime
+        failed_at: datetime
+
+    class Cancelled(Aggregate.Event):
+        reason: str
+        cancelled_at: datetime
+
+    class RetryRequested(Aggregate.Event):
+        requested_at: datetime
 
     @staticmethod
     def create_id(template: str, caused_by: UUID, recipient_id: UUID | None) -> UUID:
         return message_id(caused_by, recipient_id or INNOVATION_UNIT, template)
 
-    @event("Recorded")
+    @event(Recorded)
     def __init__(
         self,
         template: str,
@@ -88,7 +148,7 @@ class Message(Aggregate):
         self.expires_at = expires_at
         """After this the email is pointless (a reminder of a day that is over)."""
         self.recorded_at = recorded_at
-        self.status = PENDING
+        self.status = EmailStatus.PENDING
         self.attempts = 0
         self.attempts_before_retry = 0
         self.next_attempt_at = not_before
@@ -103,16 +163,16 @@ class Message(Aggregate):
 
     def is_due(self, now: datetime) -> bool:
         """Waiting to be sent (or left `sending` by a crash) and its time has come."""
-        return self.status in (PENDING, FAILED, SENDING) and self.next_attempt_at <= now
+        return self.status in DUE_STATUSES and self.next_attempt_at <= now
 
     def has_expired(self, now: datetime) -> bool:
         """Too late to be worth sending."""
         return self.expires_at is not None and now >= self.expires_at
 
-    @event("SendingStarted")
+    @event(SendingStarted)
     def start_sending(self, attempt: int, started_at: datetime) -> None:
         """Recorded before the relay is contacted: a crash after it means 'maybe sent'."""
-        self.status = SENDING
+        self.status = EmailStatus.SENDING
         self.attempts = attempt
         self.next_attempt_at = started_at
 
@@ -128,7 +188,7 @@ class Message(Aggregate):
             at,
         )
 
-    @event("Sent")
+    @event(Sent)
     def sent(
         self,
         template: str,
@@ -138,7 +198,7 @@ class Message(Aggregate):
         attempts: int,
         sent_at: datetime,
     ) -> None:
-        self.status = SENT
+        self.status = EmailStatus.SENT
         self.sent_at = sent_at
         self.last_error = None
 
@@ -160,7 +220,7 @@ class Message(Aggregate):
             at,
         )
 
-    @event("Failed")
+    @event(Failed)
     def failed(
         self,
         template: str,
@@ -173,49 +233,72 @@ class Message(Aggregate):
         next_attempt_at: datetime,
         failed_at: datetime,
     ) -> None:
-        self.status = DEAD if dead else FAILED
+        self.status = EmailStatus.DEAD if dead else EmailStatus.FAILED
         self.last_error = error
         self.next_attempt_at = next_attempt_at
 
     def cancel(self, reason: str, at: datetime) -> bool:
         """Give up on an unsent email (recipient erased, designation arrived); False if sent."""
-        if self.status in (SENT, CANCELLED):
+        if self.status in (EmailStatus.SENT, EmailStatus.CANCELLED):
             return False
         self.cancelled(reason, at)
         return True
 
-    @event("Cancelled")
+    @event(Cancelled)
     def cancelled(self, reason: str, cancelled_at: datetime) -> None:
-        self.status = CANCELLED
+        self.status = EmailStatus.CANCELLED
         self.cancel_reason = reason
 
     def retry(self, at: datetime) -> None:
         """The innovation unit sends a dead-lettered or failing email again, with fresh tries."""
-        if self.status not in (DEAD, FAILED):
-            raise Conflict(
-                f"Only a failed or dead email can be retried; this one is {self.status}."
-            )
+        self.check_retriable()
         self.retry_requested(at)
 
-    @event("RetryRequested")
+    @event(RetryRequested)
     def retry_requested(self, requested_at: datetime) -> None:
-        self.status = PENDING
+        self.status = EmailStatus.PENDING
         self.attempts_before_retry = self.attempts
         self.next_attempt_at = requested_at
 
+    def check_retriable(self) -> None:
+        """Only a failed or dead email is sent again: a pending or sent one needs nothing."""
+        if self.status not in RETRIABLE_STATUSES:
+            raise Conflict(
+                ErrorCode.EMAIL_NOT_RETRIABLE,
+                f"Only a failed or dead email can be retried; this one is {self.status}.",
+                status=self.status.value,
+            )
+
     def check_sending(self) -> None:
-        if self.status != SENDING:
-            raise Conflict(f"The email is {self.status}, not being sent.")
+        """An attempt's outcome is recorded only while the email is being sent."""
+        if self.status != EmailStatus.SENDING:
+            raise Conflict(
+                ErrorCode.EMAIL_NOT_SENDING,
+                f"The email is {self.status}, not being sent.",
+                status=self.status.value,
+            )
 
 
 class Recipient(Aggregate):
     """A representative as later emails need them: sealed address and name, body, due day."""
 
+    class Nominated(Aggregate.Created):
+        representative_id: UUID
+        registration_id: UUID
+        role: str
+        full_name: Sealed
+        email: Sealed
+        designation_due: date
+        reminder_id: UUID | None
+
+    class Withdrawn(Aggregate.Event):
+        pass
+
     @staticmethod
     def create_id(representative_id: UUID) -> UUID:
         return recipient_id(representative_id)
 
-    @event("Nominated")
+    @event(Nominated)
     def __init__(
         self,
         representative_id: UUID,
@@ -236,7 +319,7 @@ class Recipient(Aggregate):
         """The due-day reminder, cancelled once a designation arrives."""
         self.withdrawn = False
 
-    @event("Withdrawn")
+    @event(Withdrawn)
     def withdraw(self) -> None:
         self.withdrawn = True
 
@@ -244,11 +327,22 @@ class Recipient(Aggregate):
 class RegisteredBody(Aggregate):
     """A registration's body: its name for the emails, and whether it is withdrawn."""
 
+    class Registered(Aggregate.Created):
+        registration_id: UUID
+        body_name: str
+        designation_due: date
+
+    class RepresentativeAdded(Aggregate.Event):
+        representative_id: UUID
+
+    class Withdrawn(Aggregate.Event):
+        pass
+
     @staticmethod
     def create_id(registration_id: UUID) -> UUID:
         return registered_body_id(registration_id)
 
-    @event("Registered")
+    @event(Registered)
     def __init__(self, registration_id: UUID, body_name: str, designation_due: date) -> None:
         self.registration_id = registration_id
         self.body_name = body_name
@@ -256,28 +350,33 @@ class RegisteredBody(Aggregate):
         self.representative_ids: list[UUID] = []
         self.withdrawn = False
 
-    @event("RepresentativeAdded")
+    @event(RepresentativeAdded)
     def add_representative(self, representative_id: UUID) -> None:
         self.representative_ids.append(representative_id)
 
-    @event("Withdrawn")
+    @event(Withdrawn)
     def withdraw(self) -> None:
         self.withdrawn = True
-
-
-def activity_mirror_id(activity: UUID) -> UUID:
-    """The id of what notifications keeps about an activity."""
-    return uuid5(NAMESPACE_URL, f"innovnet:notifications:activity:{activity}")
 
 
 class Activity(Aggregate):
     """An activity as its invitations and changes need it: title, start, place."""
 
+    class Scheduled(Aggregate.Created):
+        activity_id: UUID
+        title: str
+        starts_at: datetime
+        location: str | None
+
+    class Rescheduled(Aggregate.Event):
+        starts_at: datetime
+        location: str | None
+
     @staticmethod
     def create_id(activity_id: UUID) -> UUID:
         return activity_mirror_id(activity_id)
 
-    @event("Scheduled")
+    @event(Scheduled)
     def __init__(
         self, activity_id: UUID, title: str, starts_at: datetime, location: str | None
     ) -> None:
@@ -286,7 +385,7 @@ class Activity(Aggregate):
         self.starts_at = starts_at
         self.location = location
 
-    @event("Rescheduled")
+    @event(Rescheduled)
     def reschedule(self, starts_at: datetime, location: str | None) -> None:
         self.starts_at = starts_at
         self.location = location

@@ -18,12 +18,18 @@ from uuid import UUID
 from eventsourcing.application import Application
 from psycopg import Connection
 from psycopg.rows import DictRow, dict_row
+from psycopg.sql import SQL, Literal
 from psycopg_pool import ConnectionPool
 
-from services.notifications.domain import FAILED, PENDING, SENDING, Message
+from services.notifications.domain import DUE_STATUSES, EmailStatus, Message
 from services.runtime.connections import connection_options
+from services.runtime.leadership import lock_key
+from services.runtime.paging import Page
 
 BATCH: Final = 500
+
+TABLE_LOCK: Final = "message-log-table"
+"""Held while the tables are created: processes starting together would race on the DDL."""
 
 _DDL: Final = (
     """CREATE TABLE IF NOT EXISTS message_log (
@@ -39,8 +45,10 @@ _DDL: Final = (
         recorded_at timestamptz NOT NULL,
         sent_at timestamptz NULL,
         version bigint NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS message_log_due ON message_log (next_attempt_at)"
-    " WHERE status IN ('pending', 'failed', 'sending')",
+    SQL(
+        "CREATE INDEX IF NOT EXISTS message_log_due ON message_log (next_attempt_at)"
+        " WHERE status IN ({})"
+    ).format(SQL(", ").join(Literal(status.value) for status in DUE_STATUSES)),
     "CREATE TABLE IF NOT EXISTS message_log_position"
     " (id integer PRIMARY KEY CHECK (id = 1), position bigint NOT NULL)",
     "INSERT INTO message_log_position VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
@@ -69,7 +77,7 @@ class MessageLog:
             check=ConnectionPool.check_connection,
         )
         with self._pool.connection() as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (0x6E071F,))
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(TABLE_LOCK),))
             for statement in _DDL:
                 conn.execute(statement)
 
@@ -103,17 +111,16 @@ class MessageLog:
             rows = conn.execute(
                 "SELECT id FROM message_log WHERE status = ANY(%s) AND next_attempt_at <= %s"
                 " ORDER BY next_attempt_at LIMIT %s",
-                ([PENDING, FAILED, SENDING], now, limit),
+                ([status.value for status in DUE_STATUSES], now, limit),
             ).fetchall()
         return [row["id"] for row in rows]
 
     def search(
         self,
+        page: Page,
         template: str | None = None,
-        status: str | None = None,
+        status: EmailStatus | None = None,
         recipient_id: UUID | None = None,
-        limit: int = 100,
-        offset: int = 0,
     ) -> list[dict[str, Any]]:
         """Rows, newest first, filtered by what is given."""
         query = (
@@ -125,19 +132,19 @@ class MessageLog:
         )
         values = {
             "template": template,
-            "status": status,
+            "status": status.value if status else None,
             "recipient": recipient_id,
-            "limit": limit,
-            "offset": offset,
+            "limit": page.limit,
+            "offset": page.offset,
         }
         with self._pool.connection() as conn:
             return list(conn.execute(query, values).fetchall())
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[EmailStatus, int]:
         """How many emails are in each status."""
         with self._pool.connection() as conn:
             rows = conn.execute("SELECT status, count(*) AS n FROM message_log GROUP BY status")
-            return {row["status"]: int(row["n"]) for row in rows.fetchall()}
+            return {EmailStatus(row["status"]): int(row["n"]) for row in rows.fetchall()}
 
     def close(self) -> None:
         self._pool.close()
@@ -152,7 +159,7 @@ def _row(message: Message) -> Sequence[Any]:
         message.caused_by,
         message.recipient_id,
         json.dumps(stored),
-        message.status,
+        message.status.value,
         message.attempts,
         message.next_attempt_at,
         message.last_error,

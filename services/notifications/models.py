@@ -8,10 +8,11 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
+from services.notifications.domain import EmailStatus
 from services.runtime.text import CleanText
 
 Filter = Annotated[str, CleanText(max_length=254)]
-"""A query parameter the log is searched by: an address, a template, a status."""
+"""A query parameter the log is searched by: an address or subject id, a template."""
 
 
 class MessagePublic(BaseModel):
@@ -23,7 +24,7 @@ class MessagePublic(BaseModel):
     recipient_id: UUID | None
     recipient: str | None
     recipient_erased: bool
-    status: str
+    status: EmailStatus
     attempts: int
     next_attempt_at: datetime
     last_error: str | None
@@ -43,4 +44,4 @@ class RetryAccepted(BaseModel):
     """The email is pending again and the delivery job will send it."""
 
     id: UUID
-    status: str
+    status: EmailStatus

@@ -10,7 +10,7 @@ from typing import Any
 from contracts.personal import Sealed
 from services.notifications.application import NotificationsApplication
 from services.notifications.delivery import deliver_due
-from services.notifications.domain import DEAD, SENT, Message
+from services.notifications.domain import EmailStatus, Message
 from tests.notifications.conftest import SmtpServer
 from tests.notifications.test_delivery_job import ADDRESS, running  # noqa: F401
 
@@ -58,12 +58,12 @@ def test_a_tampered_address_and_a_broken_template_are_dead_and_the_rest_is_sent(
     deliver_due(running)
 
     dead = app.message(unreadable.id)
-    assert dead.status == DEAD
+    assert dead.status == EmailStatus.DEAD
     assert dead.last_error == "address not readable: TamperedCiphertext"
     broken = app.message(no_such_template.id)
-    assert broken.status == DEAD
+    assert broken.status == EmailStatus.DEAD
     assert broken.last_error is not None
     assert broken.last_error.startswith("not rendered")
-    assert app.message(good.id).status == SENT
+    assert app.message(good.id).status == EmailStatus.SENT
     assert [e.to for e in smtp_server.emails()] == [[ADDRESS]]
     assert deliver_due(running) == 0, "dead emails are not tried again by themselves"
