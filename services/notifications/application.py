@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from contracts.errors import ErrorCode
 from contracts.personal import Sealed
 from services.notifications.domain import (
     INNOVATION_UNIT,
@@ -23,14 +23,10 @@ from services.notifications.domain import (
 )
 from services.notifications.links import invitation_links
 from services.notifications.log import MessageLog
-from services.notifications.policies import REACTIONS
 from services.notifications.settings import MailSettings
 from services.runtime.application import ServiceApplication
-from services.runtime.deliveries import Delivery
-from services.runtime.errors import Conflict, NotFound
+from services.runtime.errors import Conflict
 from services.runtime.settings import ServiceSettings
-
-TAggregate = TypeVar("TAggregate", bound=Aggregate)
 
 
 class NotificationsApplication(ServiceApplication):
@@ -58,18 +54,6 @@ class NotificationsApplication(ServiceApplication):
             self.delivery_log.close()
         super().close()
 
-    # Reactions: they only record; the delivery job sends.
-
-    def react(self, delivery: Delivery) -> Sequence[Aggregate]:
-        """Record the emails (and the facts later emails need) that a consumed event causes."""
-        model = delivery.model
-        reaction = REACTIONS.get(type(model)) if model is not None else None
-        if reaction is None:
-            return ()
-        # The event's own time, not the clock: a replay records exactly the same emails.
-        changed = reaction(self, model, delivery.event.id, delivery.event.time)
-        return list({id(a): a for a in changed}.values())
-
     # Commands.
 
     def retry(self, message: UUID, now: datetime | None = None) -> None:
@@ -79,16 +63,15 @@ class NotificationsApplication(ServiceApplication):
         try:
             self.save(found)
         except IntegrityError:
-            raise Conflict("The email changed meanwhile; try again.") from None
+            raise Conflict(
+                ErrorCode.CONCURRENT_CHANGE, "The email changed meanwhile; try again."
+            ) from None
 
     # Queries.
 
     def message(self, message: UUID) -> Message:
         """The email, or NotFound."""
-        found = self.find(message, Message)
-        if found is None:
-            raise NotFound("No email with that id.")
-        return found
+        return self.get(message, Message, "No email with that id.", ErrorCode.EMAIL_NOT_FOUND)
 
     def render_context(self, message: Message, address: str, now: datetime) -> dict[str, Any]:
         """What the template needs, personal values unsealed and links signed just now."""
@@ -110,7 +93,7 @@ class NotificationsApplication(ServiceApplication):
             context["links_expire"] = expires.isoformat()
         return context
 
-    # Helpers.
+    # Helpers of the reactions (`policies.py`): they record, the delivery job sends.
 
     def record(
         self,
@@ -186,10 +169,3 @@ class NotificationsApplication(ServiceApplication):
 
     def upload_url(self, registration_id: UUID) -> str:
         return f"{self.mail.portal_url}/registrations/{registration_id}/designation"
-
-    def find(self, aggregate_id: UUID, kind: type[TAggregate]) -> TAggregate | None:
-        try:
-            found: Aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return None
-        return found if isinstance(found, kind) else None

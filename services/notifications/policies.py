@@ -7,15 +7,13 @@ records exactly the same emails, and a redelivery records none.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import datetime, time
-from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from contracts import membership, registration
-from contracts.events import ContractEvent
+from services.notifications.application import NotificationsApplication
 from services.notifications.domain import (
     Activity,
     Recipient,
@@ -26,19 +24,19 @@ from services.notifications.domain import (
     recipient_id,
     registered_body_id,
 )
-from services.notifications.templates import ATHENS
+from services.runtime.deliveries import Delivery
+from services.runtime.reactions import Reactions
+from services.runtime.timezone import ATHENS
 
-if TYPE_CHECKING:
-    from services.notifications.application import NotificationsApplication
-
-Reaction = Callable[["NotificationsApplication", Any, UUID, datetime], list[Aggregate]]
+REACTIONS = Reactions[NotificationsApplication]()
+"""The reaction to each contract event; other events cause nothing (tolerant reader)."""
 
 
-def on_registration_submitted(
-    app: NotificationsApplication, e: registration.RegistrationSubmitted, cause: UUID, now: datetime
-) -> list[Aggregate]:
-    body_id = registered_body_id(e.registration_id)
-    if app.find(body_id, RegisteredBody) is not None:
+@REACTIONS.to(registration.RegistrationSubmitted)
+def remember_the_body(
+    app: NotificationsApplication, e: registration.RegistrationSubmitted, delivery: Delivery
+) -> Sequence[Aggregate]:
+    if app.find(registered_body_id(e.registration_id), RegisteredBody) is not None:
         return []
     return [
         RegisteredBody(
@@ -49,13 +47,12 @@ def on_registration_submitted(
     ]
 
 
-def on_representative_nominated(
-    app: NotificationsApplication,
-    e: registration.RepresentativeNominated,
-    cause: UUID,
-    now: datetime,
-) -> list[Aggregate]:
+@REACTIONS.to(registration.RepresentativeNominated)
+def acknowledge_the_nomination(
+    app: NotificationsApplication, e: registration.RepresentativeNominated, delivery: Delivery
+) -> Sequence[Aggregate]:
     """The acknowledgement now, and the reminder on the morning of the due day."""
+    cause, now = delivery.event.id, delivery.event.time
     changed: list[Aggregate] = []
     body = app.find(registered_body_id(e.registration_id), RegisteredBody)
     body_name = body.body_name if body else "—"
@@ -73,9 +70,8 @@ def on_representative_nominated(
     )
     morning = datetime.combine(e.designation_due, time(app.mail.reminder_hour), ATHENS)
     day_over = end_of_day(e.designation_due)
-    reminder = []
     if now < day_over:
-        reminder = app.record(
+        changed += app.record(
             "reminder",
             cause,
             e.representative_id,
@@ -86,7 +82,6 @@ def on_representative_nominated(
             not_before=morning,
             expires_at=day_over,
         )
-    changed += reminder
     if app.find(recipient_id(e.representative_id), Recipient) is None:
         changed.append(
             Recipient(
@@ -104,34 +99,44 @@ def on_representative_nominated(
     return changed
 
 
-def on_designation_received(
-    app: NotificationsApplication, e: registration.DesignationReceived, cause: UUID, now: datetime
-) -> list[Aggregate]:
-    return app.cancel_reminders(e.representative_ids, "a designation arrived", now)
+@REACTIONS.to(registration.DesignationReceived)
+def cancel_the_reminders(
+    app: NotificationsApplication, e: registration.DesignationReceived, delivery: Delivery
+) -> Sequence[Aggregate]:
+    return app.cancel_reminders(e.representative_ids, "a designation arrived", delivery.event.time)
 
 
-def on_designation_decided(
-    app: NotificationsApplication,
-    e: registration.DesignationVerified | registration.DesignationRejected,
-    cause: UUID,
-    now: datetime,
-) -> list[Aggregate]:
-    rejected = isinstance(e, registration.DesignationRejected)
+@REACTIONS.to(registration.DesignationVerified)
+def announce_the_verification(
+    app: NotificationsApplication, e: registration.DesignationVerified, delivery: Delivery
+) -> Sequence[Aggregate]:
     context = {
         "body_name": app.body_name(e.registration_id),
         "upload_url": app.upload_url(e.registration_id),
     }
-    if isinstance(e, registration.DesignationRejected):
-        context["reason"] = e.reason
-    return app.record_for_each(
-        "rejected" if rejected else "verified", cause, e.representative_ids, context, now
-    )
+    cause, now = delivery.event.id, delivery.event.time
+    return app.record_for_each("verified", cause, e.representative_ids, context, now)
 
 
-def on_designation_overdue(
-    app: NotificationsApplication, e: registration.DesignationOverdue, cause: UUID, now: datetime
-) -> list[Aggregate]:
+@REACTIONS.to(registration.DesignationRejected)
+def announce_the_rejection(
+    app: NotificationsApplication, e: registration.DesignationRejected, delivery: Delivery
+) -> Sequence[Aggregate]:
+    context = {
+        "body_name": app.body_name(e.registration_id),
+        "upload_url": app.upload_url(e.registration_id),
+        "reason": e.reason,
+    }
+    cause, now = delivery.event.id, delivery.event.time
+    return app.record_for_each("rejected", cause, e.representative_ids, context, now)
+
+
+@REACTIONS.to(registration.DesignationOverdue)
+def announce_the_overdue_designation(
+    app: NotificationsApplication, e: registration.DesignationOverdue, delivery: Delivery
+) -> Sequence[Aggregate]:
     """The overdue notice to the representatives and to the innovation unit."""
+    cause, now = delivery.event.id, delivery.event.time
     body_name = app.body_name(e.registration_id)
     context = {
         "body_name": body_name,
@@ -151,13 +156,12 @@ def on_designation_overdue(
     return changed
 
 
-def on_representative_withdrawn(
-    app: NotificationsApplication,
-    e: registration.RepresentativeWithdrawn,
-    cause: UUID,
-    now: datetime,
-) -> list[Aggregate]:
-    changed = app.cancel_reminders([e.representative_id], "the representative withdrew", now)
+@REACTIONS.to(registration.RepresentativeWithdrawn)
+def withdraw_the_representative(
+    app: NotificationsApplication, e: registration.RepresentativeWithdrawn, delivery: Delivery
+) -> Sequence[Aggregate]:
+    reason, now = "the representative withdrew", delivery.event.time
+    changed = app.cancel_reminders([e.representative_id], reason, now)
     representative = app.find(recipient_id(e.representative_id), Recipient)
     if representative is not None and not representative.withdrawn:
         representative.withdraw()
@@ -165,29 +169,32 @@ def on_representative_withdrawn(
     return changed
 
 
-def on_registration_withdrawn(
-    app: NotificationsApplication, e: registration.RegistrationWithdrawn, cause: UUID, now: datetime
-) -> list[Aggregate]:
+@REACTIONS.to(registration.RegistrationWithdrawn)
+def withdraw_the_body(
+    app: NotificationsApplication, e: registration.RegistrationWithdrawn, delivery: Delivery
+) -> Sequence[Aggregate]:
     body = app.find(registered_body_id(e.registration_id), RegisteredBody)
     if body is None or body.withdrawn:
         return []
     body.withdraw()
     reason = "the registration was withdrawn"
-    return [body, *app.cancel_reminders(body.representative_ids, reason, now)]
+    return [body, *app.cancel_reminders(body.representative_ids, reason, delivery.event.time)]
 
 
-def on_member_activated(
-    app: NotificationsApplication, e: membership.MemberActivated, cause: UUID, now: datetime
-) -> list[Aggregate]:
+@REACTIONS.to(membership.MemberActivated)
+def welcome_the_member(
+    app: NotificationsApplication, e: membership.MemberActivated, delivery: Delivery
+) -> Sequence[Aggregate]:
     context = {"body_name": e.body_name}
+    cause, now = delivery.event.id, delivery.event.time
     return app.record("welcome", cause, e.representative_id, e.email, e.full_name, context, now)
 
 
-def on_activity_scheduled(
-    app: NotificationsApplication, e: membership.ActivityScheduled, cause: UUID, now: datetime
-) -> list[Aggregate]:
-    activity = app.find(activity_mirror_id(e.activity_id), Activity)
-    if activity is not None:
+@REACTIONS.to(membership.ActivityScheduled)
+def remember_the_activity(
+    app: NotificationsApplication, e: membership.ActivityScheduled, delivery: Delivery
+) -> Sequence[Aggregate]:
+    if app.find(activity_mirror_id(e.activity_id), Activity) is not None:
         return []
     return [
         Activity(
@@ -199,9 +206,10 @@ def on_activity_scheduled(
     ]
 
 
-def on_invitation_sent(
-    app: NotificationsApplication, e: membership.InvitationSent, cause: UUID, now: datetime
-) -> list[Aggregate]:
+@REACTIONS.to(membership.InvitationSent)
+def record_the_invitation(
+    app: NotificationsApplication, e: membership.InvitationSent, delivery: Delivery
+) -> Sequence[Aggregate]:
     """The invitation; its signed accept/decline links are made at send time, never stored."""
     activity = app.find(activity_mirror_id(e.activity_id), Activity)
     representative = app.find(recipient_id(e.representative_id), Recipient)
@@ -216,52 +224,43 @@ def on_invitation_sent(
     }
     return app.record(
         "invitation",
-        cause,
+        delivery.event.id,
         e.representative_id,
         representative.email,
         representative.full_name,
         context,
-        now,
+        delivery.event.time,
         expires_at=activity.starts_at,
     )
 
 
-def on_activity_changed(
-    app: NotificationsApplication,
-    e: membership.ActivityRescheduled | membership.ActivityCancelled,
-    cause: UUID,
-    now: datetime,
-) -> list[Aggregate]:
+@REACTIONS.to(membership.ActivityRescheduled)
+def announce_the_new_date(
+    app: NotificationsApplication, e: membership.ActivityRescheduled, delivery: Delivery
+) -> Sequence[Aggregate]:
     activity = app.find(activity_mirror_id(e.activity_id), Activity)
     if activity is None:
         return []
-    changed: list[Aggregate] = []
-    if isinstance(e, membership.ActivityRescheduled):
-        activity.reschedule(e.starts_at, e.location)
-        changed.append(activity)
-        template = "activity_rescheduled"
-        context = {"title": activity.title, "starts_at": e.starts_at.isoformat()}
-        context["location"] = e.location or ""
-    else:
-        template = "activity_cancelled"
-        context = {"title": activity.title, "reason": e.reason or ""}
-    changed += app.record_for_each(template, cause, e.invitee_ids, context, now)
-    return changed
+    activity.reschedule(e.starts_at, e.location)
+    context = {
+        "title": activity.title,
+        "starts_at": e.starts_at.isoformat(),
+        "location": e.location or "",
+    }
+    cause, now = delivery.event.id, delivery.event.time
+    return [
+        activity,
+        *app.record_for_each("activity_rescheduled", cause, e.invitee_ids, context, now),
+    ]
 
 
-REACTIONS: dict[type[ContractEvent], Reaction] = {
-    registration.RegistrationSubmitted: on_registration_submitted,
-    registration.RepresentativeNominated: on_representative_nominated,
-    registration.DesignationReceived: on_designation_received,
-    registration.DesignationVerified: on_designation_decided,
-    registration.DesignationRejected: on_designation_decided,
-    registration.DesignationOverdue: on_designation_overdue,
-    registration.RepresentativeWithdrawn: on_representative_withdrawn,
-    registration.RegistrationWithdrawn: on_registration_withdrawn,
-    membership.MemberActivated: on_member_activated,
-    membership.ActivityScheduled: on_activity_scheduled,
-    membership.InvitationSent: on_invitation_sent,
-    membership.ActivityRescheduled: on_activity_changed,
-    membership.ActivityCancelled: on_activity_changed,
-}
-"""The reaction to each contract event; other events cause nothing (tolerant reader)."""
+@REACTIONS.to(membership.ActivityCancelled)
+def announce_the_cancellation(
+    app: NotificationsApplication, e: membership.ActivityCancelled, delivery: Delivery
+) -> Sequence[Aggregate]:
+    activity = app.find(activity_mirror_id(e.activity_id), Activity)
+    if activity is None:
+        return []
+    context = {"title": activity.title, "reason": e.reason or ""}
+    cause, now = delivery.event.id, delivery.event.time
+    return app.record_for_each("activity_cancelled", cause, e.invitee_ids, context, now)

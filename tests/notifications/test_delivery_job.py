@@ -12,12 +12,12 @@ import pytest
 
 from services.notifications.application import NotificationsApplication
 from services.notifications.delivery import deliver_due
-from services.notifications.domain import DEAD, PENDING, SENT, Message, end_of_day
+from services.notifications.domain import EmailStatus, Message, end_of_day
 from services.notifications.settings import MailSettings
-from services.notifications.templates import ATHENS
 from services.runtime.eventstore import open_application
 from services.runtime.sealing import KeyVault, Sealer, master_key_from_setting
 from services.runtime.settings import ServiceSettings
+from services.runtime.timezone import ATHENS
 from tests.notifications.conftest import SmtpServer
 from tests.support.servers import fresh_database
 
@@ -30,8 +30,7 @@ def running(smtp_server: SmtpServer) -> Iterator[Any]:
         settings = ServiceSettings(service="notifications", database_url=url)
         vault = KeyVault(settings.vault_database_url, master_key_from_setting(settings.master_key))
         vault.create_table()
-        app = open_application(NotificationsApplication, settings)
-        app.sealer = Sealer(vault)
+        app = open_application(NotificationsApplication, settings, sealer=Sealer(vault))
         app.on_start(settings)
         app.mail = MailSettings(smtp_port=smtp_server.port, retry_base_seconds=1)
         try:
@@ -77,7 +76,7 @@ def test_the_due_day_reminder_goes_out_once_on_the_morning_of_the_due_day(
     eight = datetime.combine(due_day.date(), time(8, 1), ATHENS)
     assert deliver_due(running, now=eight) == 1
     assert deliver_due(running, now=eight + timedelta(hours=1)) == 0
-    assert app.message(message.id).status == SENT
+    assert app.message(message.id).status == EmailStatus.SENT
     assert [(e.to, e.template) for e in smtp_server.emails()] == [([ADDRESS], "reminder")]
 
 
@@ -100,12 +99,12 @@ def test_a_refused_email_is_dead_lettered_and_sent_when_the_unit_retries_it(
     in_the_morning = datetime.combine(datetime.now(ATHENS).date(), time(8, 30), ATHENS)
     deliver_due(running, now=max(in_the_morning, datetime.now(UTC)))
     dead = app.message(message.id)
-    assert dead.status == DEAD
+    assert dead.status == EmailStatus.DEAD
     assert dead.last_error == "the relay answered 550"
     smtp_server.answer = "250 OK"
     app.retry(message.id)
-    assert app.message(message.id).status == PENDING
+    assert app.message(message.id).status == EmailStatus.PENDING
     deliver_due(running, now=max(in_the_morning, datetime.now(UTC)))
-    assert app.message(message.id).status == SENT
+    assert app.message(message.id).status == EmailStatus.SENT
     assert app.message(message.id).attempts == 2
     assert len(smtp_server.emails()) == 1

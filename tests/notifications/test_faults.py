@@ -168,9 +168,8 @@ def erase(stack: NotificationsStack, subject_id: str) -> None:
     """Erase a person the way the registration service does: key destroyed, erasure published."""
     settings = ServiceSettings(service="registration", database_url=stack.registration_database)
     vault = KeyVault(settings.vault_database_url, master_key_from_setting(settings.master_key))
-    app = open_application(RegistrationApplication, settings)
+    app = open_application(RegistrationApplication, settings, sealer=Sealer(vault))
     try:
-        app.sealer = Sealer(vault)
         assert app.erase_personal_data(UUID(subject_id)) is True
     finally:
         app.close()

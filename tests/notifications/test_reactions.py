@@ -16,8 +16,9 @@ from contracts.envelope import ReceivedEvent, event_id
 from contracts.events import ContractEvent
 from contracts.personal import Sealed
 from services.notifications.application import NotificationsApplication
-from services.notifications.domain import CANCELLED, PENDING, Message
+from services.notifications.domain import EmailStatus, Message
 from services.notifications.links import read_invitation_answer
+from services.notifications.policies import REACTIONS
 from services.notifications.templates import datetime_el, datetime_en, render
 from services.runtime.deliveries import Delivery
 
@@ -69,9 +70,8 @@ class Feed:
 
 
 def app_and_sealer() -> tuple[NotificationsApplication, FakeSealer]:
-    app = NotificationsApplication()
     sealer = FakeSealer()
-    app.sealer = sealer  # type: ignore[assignment]
+    app = NotificationsApplication(sealer=sealer, reactions=REACTIONS)  # type: ignore[arg-type]
     return app, sealer
 
 
@@ -107,7 +107,7 @@ def nominated(
 
 
 def process(app: NotificationsApplication, delivery: Delivery) -> list[Any]:
-    changed = list(app.react(delivery))
+    changed = list(REACTIONS(app, delivery))
     if changed:
         app.save(*changed)
     return changed
@@ -165,7 +165,7 @@ def test_a_designation_that_arrives_cancels_the_reminder() -> None:
         received_at=NOW,
     )
     process(app, feed.delivery(received))
-    assert app.message(reminder.id).status == CANCELLED
+    assert app.message(reminder.id).status == EmailStatus.CANCELLED
 
 
 def test_overdue_notices_go_to_each_representative_and_to_the_innovation_unit() -> None:
@@ -190,7 +190,7 @@ def test_overdue_notices_go_to_each_representative_and_to_the_innovation_unit() 
     )
     unit = next(m for m in recorded if m.recipient_id is None)
     assert unit.address == app.mail.innovation_unit_email
-    assert all(m.status == PENDING for m in recorded)
+    assert all(m.status == EmailStatus.PENDING for m in recorded)
 
 
 def test_a_rejection_email_carries_the_reason_escaped_in_html_and_plain_in_text() -> None:
