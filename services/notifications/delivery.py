@@ -17,7 +17,7 @@ from eventsourcing.persistence import IntegrityError
 from prometheus_client import Counter, Gauge
 
 from services.notifications.application import NotificationsApplication
-from services.notifications.domain import EmailStatus
+from services.notifications.domain import EmailStatus, Message
 from services.notifications.mail import DeliveryFailed, Mailer, compose
 from services.notifications.settings import MailSettings
 from services.notifications.templates import render
@@ -119,7 +119,7 @@ def deliver(
 
 
 def _give_up(
-    application: NotificationsApplication, message: Any, reason: str, now: datetime
+    application: NotificationsApplication, message: Message, reason: str, now: datetime
 ) -> int:
     """Dead-letter a message that fails before the relay is contacted; 0 (relay not contacted)."""
     message.start_sending(message.attempts + 1, now)
@@ -129,7 +129,7 @@ def _give_up(
 
 
 def _record_failure(
-    application: NotificationsApplication, message: Any, reason: str, permanent: bool
+    application: NotificationsApplication, message: Message, reason: str, permanent: bool
 ) -> None:
     settings = application.mail
     backoff = timedelta(seconds=settings.backoff_seconds(message.attempts))
@@ -139,7 +139,7 @@ def _record_failure(
     _save(application, message)
 
 
-def _save(application: NotificationsApplication, message: Any) -> int:
+def _save(application: NotificationsApplication, message: Message) -> int:
     try:
         application.save(message)
     except IntegrityError:
