@@ -166,6 +166,10 @@ class ErrorCode(StrEnum):
 
     # Pydantic's own codes that the APIs give (see pydantic's documentation of each).
     BOOL_TYPE = "bool_type", "A true or false is needed."
+    DATE_FROM_DATETIME_INEXACT = (
+        "date_from_datetime_inexact",
+        "A day is needed, not a moment within it.",
+    )
     DATE_FROM_DATETIME_PARSING = "date_from_datetime_parsing", "Not a date [error]."
     DATE_PARSING = "date_parsing", "Not a date [error]."
     DATE_TYPE = "date_type", "A date is needed."
@@ -196,5 +200,6 @@ class ErrorCode(StrEnum):
     URL_PARSING = "url_parsing", "Not a web address [error]."
     URL_SCHEME = "url_scheme", "A web address of another scheme [expected_schemes]."
     URL_TOO_LONG = "url_too_long", "A web address too long [max_length]."
+    URL_TYPE = "url_type", "A web address is needed, as text."
     UUID_PARSING = "uuid_parsing", "Not an id [error]."
     UUID_TYPE = "uuid_type", "An id is needed."
