@@ -1,4 +1,5 @@
-"""The committed JSON Schemas and asyncapi.yaml: current, and never broken within a version."""
+"""The committed JSON Schemas, asyncapi.yaml and error-codes.md: current, schemas never broken
+within a version."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from pathlib import Path
 import pytest
 
 from contracts import generate
-from contracts.generate import ASYNCAPI, CONTRACTS_DIR, SCHEMAS, IncompatibleChange, check, write
+from contracts.errors import ErrorCode
+from contracts.generate import (
+    ASYNCAPI,
+    CONTRACTS_DIR,
+    ERROR_CODES,
+    SCHEMAS,
+    IncompatibleChange,
+    check,
+    write,
+)
 
 NOMINATED = f"{SCHEMAS}/gr.innovnet.registration.RepresentativeNominated.v1.json"
 
@@ -19,6 +29,7 @@ def committed(tmp_path: Path) -> Path:
     """A copy of the committed generated files, to change without touching the real ones."""
     shutil.copytree(CONTRACTS_DIR / SCHEMAS, tmp_path / SCHEMAS)
     shutil.copy(CONTRACTS_DIR / ASYNCAPI, tmp_path / ASYNCAPI)
+    shutil.copy(CONTRACTS_DIR / ERROR_CODES, tmp_path / ERROR_CODES)
     return tmp_path
 
 
@@ -88,3 +99,19 @@ def test_schema_files_are_sorted_indented_and_end_with_a_newline() -> None:
     text = (CONTRACTS_DIR / NOMINATED).read_text(encoding="utf-8")
 
     assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_the_error_codes_document_lists_every_code_with_its_meaning(committed: Path) -> None:
+    document = (committed / ERROR_CODES).read_text(encoding="utf-8")
+    for code in ErrorCode:
+        assert f"| `{code.value}` | {code.meaning} |" in document
+    (committed / ERROR_CODES).write_text("# Error codes\n", encoding="utf-8")
+    (stale,) = check(committed)
+    assert stale.startswith(f"contracts/{ERROR_CODES} is stale.")
+
+
+def test_every_error_code_is_snake_case_and_means_something() -> None:
+    for code in ErrorCode:
+        assert code.value.replace("_", "").isalpha(), code
+        assert code.value.islower(), code
+        assert code.meaning.endswith("."), code

@@ -43,6 +43,7 @@ from contracts.registration import Level, Role, Seniority
 from contracts.topics import EVENT_TYPES, topic_of
 from services.membership.application import MembershipApplication
 from services.membership.domain import Activity, BodyRegistration, Invitee, Member
+from services.membership.plans import ActivityPlan
 from services.membership.service import SERVICE as MEMBERSHIP
 from services.notifications.application import NotificationsApplication
 from services.notifications.domain import Message
@@ -304,14 +305,16 @@ class MembershipMachine(ServiceMachine):
     def a_small_workshop(self, capacity: int) -> UUID:
         """And with a workshop of fewer seats than the members it invites, soon to start."""
         activity = Activity.schedule(
-            ActivityKind.GOVLAB_WORKSHOP,
-            "Εργαστήριο GOV.LAB",
-            self.clock + timedelta(hours=2),
-            self.clock + timedelta(hours=5),
-            "Αθήνα",
-            None,
-            capacity,
-            ["el"],
+            ActivityPlan(
+                ActivityKind.GOVLAB_WORKSHOP,
+                "Εργαστήριο GOV.LAB",
+                self.clock + timedelta(hours=2),
+                self.clock + timedelta(hours=5),
+                "Αθήνα",
+                None,
+                capacity,
+                ["el"],
+            ),
             self.now(),
         )
         invitees = []
@@ -382,14 +385,16 @@ class MembershipMachine(ServiceMachine):
             url = None
         try:
             activity = Activity.schedule(
-                kind,
-                title,
-                starts,
-                ends,
-                location,
-                url,
-                0 if broken == "capacity" else capacity,
-                [] if broken == "languages" else ["el", "en"][: 1 + capacity % 2],
+                ActivityPlan(
+                    kind,
+                    title,
+                    starts,
+                    ends,
+                    location,
+                    url,
+                    0 if broken == "capacity" else capacity,
+                    [] if broken == "languages" else ["el", "en"][: 1 + capacity % 2],
+                ),
                 self.now(),
             )
         except DomainError:
@@ -467,9 +472,12 @@ class MembershipMachine(ServiceMachine):
     def reschedule(self, activity: UUID, hours_ahead: int, length: int, online: bool) -> None:
         starts = self.clock + timedelta(hours=hours_ahead)
         url = "https://meet.example.gov.gr/y" if online else None
+        location = None if online else "Αθήνα"
         self.on_activity(
             activity,
-            lambda a: a.reschedule(starts, starts + timedelta(hours=length), None, url, self.now()),
+            lambda a: a.reschedule(
+                starts, starts + timedelta(hours=length), location, url, self.now()
+            ),
         )
 
     @rule(activity=consumes(activities), reason=st.none() | TEXT)
