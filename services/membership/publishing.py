@@ -35,26 +35,6 @@ def _(e: Activity.Scheduled) -> contract.ActivityScheduled:
     )
 
 
-@to_contract.maps(Activity.InvitationSent)
-def _(e: Activity.InvitationSent) -> contract.InvitationSent:
-    return copy_fields(contract.InvitationSent, e, activity_id=e.originator_id)
-
-
-@to_contract.maps(Activity.InvitationAnswered)
-def _(e: Activity.InvitationAnswered) -> contract.InvitationAnswered:
-    return copy_fields(contract.InvitationAnswered, e, activity_id=e.originator_id)
-
-
-@to_contract.maps(Activity.WaitingListMoved)
-def _(e: Activity.WaitingListMoved) -> contract.WaitingListMoved:
-    return copy_fields(contract.WaitingListMoved, e, activity_id=e.originator_id)
-
-
-@to_contract.maps(Activity.AttendanceRecorded)
-def _(e: Activity.AttendanceRecorded) -> contract.AttendanceRecorded:
-    return copy_fields(contract.AttendanceRecorded, e, activity_id=e.originator_id)
-
-
 @to_contract.maps(Activity.Rescheduled)
 def _(e: Activity.Rescheduled) -> contract.ActivityRescheduled:
     return copy_fields(
@@ -62,6 +42,12 @@ def _(e: Activity.Rescheduled) -> contract.ActivityRescheduled:
     )
 
 
-@to_contract.maps(Activity.Cancelled)
-def _(e: Activity.Cancelled) -> contract.ActivityCancelled:
-    return copy_fields(contract.ActivityCancelled, e, activity_id=e.originator_id)
+# Copied field by field, the activity's id as `activity_id`.
+for domain_event, contract_event in (
+    (Activity.InvitationSent, contract.InvitationSent),
+    (Activity.InvitationAnswered, contract.InvitationAnswered),
+    (Activity.WaitingListMoved, contract.WaitingListMoved),
+    (Activity.AttendanceRecorded, contract.AttendanceRecorded),
+    (Activity.Cancelled, contract.ActivityCancelled),
+):
+    to_contract.copies(domain_event, contract_event, id_as="activity_id")

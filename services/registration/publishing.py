@@ -33,31 +33,13 @@ def _(e: Registration.RepresentativeNominated) -> contract.RepresentativeNominat
     )
 
 
-@to_contract.maps(Registration.DesignationReceived)
-def _(e: Registration.DesignationReceived) -> contract.DesignationReceived:
-    return copy_fields(contract.DesignationReceived, e, registration_id=e.originator_id)
-
-
-@to_contract.maps(Registration.DesignationVerified)
-def _(e: Registration.DesignationVerified) -> contract.DesignationVerified:
-    return copy_fields(contract.DesignationVerified, e, registration_id=e.originator_id)
-
-
-@to_contract.maps(Registration.DesignationRejected)
-def _(e: Registration.DesignationRejected) -> contract.DesignationRejected:
-    return copy_fields(contract.DesignationRejected, e, registration_id=e.originator_id)
-
-
-@to_contract.maps(Registration.DesignationOverdue)
-def _(e: Registration.DesignationOverdue) -> contract.DesignationOverdue:
-    return copy_fields(contract.DesignationOverdue, e, registration_id=e.originator_id)
-
-
-@to_contract.maps(Registration.RepresentativeWithdrawn)
-def _(e: Registration.RepresentativeWithdrawn) -> contract.RepresentativeWithdrawn:
-    return copy_fields(contract.RepresentativeWithdrawn, e, registration_id=e.originator_id)
-
-
-@to_contract.maps(Registration.Withdrawn)
-def _(e: Registration.Withdrawn) -> contract.RegistrationWithdrawn:
-    return copy_fields(contract.RegistrationWithdrawn, e, registration_id=e.originator_id)
+# Copied field by field, the registration's id as `registration_id`.
+for domain_event, contract_event in (
+    (Registration.DesignationReceived, contract.DesignationReceived),
+    (Registration.DesignationVerified, contract.DesignationVerified),
+    (Registration.DesignationRejected, contract.DesignationRejected),
+    (Registration.DesignationOverdue, contract.DesignationOverdue),
+    (Registration.RepresentativeWithdrawn, contract.RepresentativeWithdrawn),
+    (Registration.Withdrawn, contract.RegistrationWithdrawn),
+):
+    to_contract.copies(domain_event, contract_event, id_as="registration_id")

@@ -35,6 +35,14 @@ class ContractMappings:
 
         return register
 
+    def copies(self, event_class: type[D], contract_class: type[C], *, id_as: str) -> None:
+        """Map `event_class` to `contract_class` field by field, the aggregate's id as `id_as`."""
+
+        def copy(e: D) -> C:
+            return copy_fields(contract_class, e, **{id_as: e.originator_id})
+
+        self.maps(event_class)(copy)
+
     def __call__(self, domain_event: DomainEvent) -> ContractEvent | None:
         """The contract event of `domain_event`, or None when it is not published."""
         mapping = self._by_class.get(type(domain_event))
