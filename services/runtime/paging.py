@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query
+from pydantic import BaseModel
+
+T = TypeVar("T")
+V = TypeVar("V")
 
 MAX_PAGE_SIZE = 200
 MAX_PAGE = 10_000
@@ -38,3 +43,30 @@ def paging(
 
 Paging = Annotated[Page, Depends(paging)]
 """A list route's parameter: `def list_x(paging: Paging)` then `LIMIT paging.limit ...`."""
+
+
+@dataclass(frozen=True)
+class Listed(Generic[T]):
+    """What a read model's list query found: one page of rows, and how many there are in all."""
+
+    rows: Sequence[T]
+    total: int
+
+
+class PageOf(BaseModel, Generic[V]):
+    """A page of a list, as every list endpoint answers it."""
+
+    items: list[V]
+    total: int
+    page: int
+    page_size: int
+
+    @classmethod
+    def of(cls, listed: Listed[T], page: Page, view: Callable[[T], V]) -> PageOf[V]:
+        """The page `listed` is, each row shown through `view`."""
+        return cls(
+            items=[view(row) for row in listed.rows],
+            total=listed.total,
+            page=page.number,
+            page_size=page.size,
+        )
