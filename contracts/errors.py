@@ -32,6 +32,7 @@ class ErrorCode(StrEnum):
         "The thing changed while the command ran; sending it again usually works.",
     )
     UNAVAILABLE = "unavailable", "The service's database is busy or away; try again shortly."
+    EMAIL_INVALID = "email_invalid", "Not an email address [why]."
     DATETIME_OUT_OF_RANGE = (
         "datetime_out_of_range",
         "A date or moment outside the years the network keeps [earliest, latest].",

@@ -5,7 +5,6 @@ PostgreSQL cannot store or a right-to-left override that reverses what an admin 
 refused at the door, naming the field, rather than discovered downstream.
 
     Name = Annotated[str, CleanText(max_length=200, min_length=3)]
-    Email = Annotated[EmailStr, CleanText(max_length=254)]   # checked before the email rules
     Reason = Annotated[str, CleanText(max_length=2000, multiline=True)]
 """
 
@@ -19,6 +18,8 @@ from pydantic import GetCoreSchemaHandler
 from pydantic import GetJsonSchemaHandler as JsonHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, PydanticKnownError, core_schema
+
+from contracts.errors import ErrorCode
 
 BIDI_CONTROLS = frozenset(
     "\u061c"  # ARABIC LETTER MARK
@@ -83,7 +84,7 @@ class CleanText:
             why = refused_character(char, self.multiline)
             if why is not None:
                 raise PydanticCustomError(
-                    "text_character",
+                    ErrorCode.TEXT_CHARACTER.value,
                     "Text may not contain {why} (U+{code} at position {position})",
                     {"why": why, "code": f"{ord(char):04X}", "position": position},
                 )

@@ -1,4 +1,4 @@
-"""Bounded dates and strict booleans for request models.
+"""Bounded dates, strict booleans and email addresses for request models.
 
 Without bounds, `9999-12-31` passes validation and overflows the first date arithmetic or
 time-zone conversion; without strictness, `"yes"` or `1` counts as consent.
@@ -10,7 +10,12 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, Field, StrictBool
+from pydantic.networks import validate_email
 from pydantic_core import PydanticCustomError
+
+from contracts.errors import ErrorCode
+from services.runtime.errors import refusal
+from services.runtime.text import CleanText
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
@@ -20,10 +25,11 @@ def within_range(value: datetime) -> datetime:
     """A moment whose own calendar day lies between EARLIEST and LATEST."""
     # The range is far from datetime's own limits, so converting it to any zone cannot overflow.
     if not EARLIEST <= value.date() <= LATEST:
-        raise PydanticCustomError(
-            "datetime_out_of_range",
+        raise refusal(
+            ErrorCode.DATETIME_OUT_OF_RANGE,
             "Dates must lie between {earliest} and {latest}",
-            {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
+            earliest=EARLIEST.isoformat(),
+            latest=LATEST.isoformat(),
         )
     return value
 
@@ -36,3 +42,18 @@ Moment = Annotated[AwareDatetime, AfterValidator(within_range)]
 
 Consent = Annotated[StrictBool, Field(json_schema_extra={"const": True})]
 """A box that must be ticked: JSON `true` only, never "yes" or 1; the model refuses `false`."""
+
+
+def email_address(value: str) -> str:
+    """The address, normalised as pydantic's EmailStr does, refused with a code of its own."""
+    try:
+        _, address = validate_email(value)
+    except PydanticCustomError as error:
+        raise refusal(
+            ErrorCode.EMAIL_INVALID, "not an email address: {why}", why=str(error)
+        ) from None
+    return address
+
+
+EmailAddress = Annotated[str, CleanText(max_length=254), AfterValidator(email_address)]
+"""An email address (its domain's own rules, such as no free webmail, are the service's)."""
