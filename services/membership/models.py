@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StrictBool, StrictInt
+from pydantic import BaseModel, Field, HttpUrl, StrictBool, StrictInt
 
 from contracts.membership import ActivityKind, Answer, Seat
 from contracts.registration import Level, Role, TaxId
 from services.membership.domain import ActivityState, BodyStatus, MemberState
 from services.membership.plans import ActivityPlan
+from services.runtime.requests import RequestBody
 from services.runtime.text import CleanText
 from services.runtime.values import Moment
 
@@ -28,40 +29,8 @@ BodyId = Annotated[TaxId, CleanText(max_length=9)]
 SearchText = Annotated[str, CleanText(min_length=0, max_length=200)]
 
 
-class Strict(BaseModel):
-    """A request body: unknown fields are refused, text is trimmed."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class ActivityCreate(Strict):
-    """An activity the innovation unit schedules."""
-
-    kind: ActivityKind
-    title: Title
-    starts_at: Moment
-    ends_at: Moment
-    location: Location | None = None
-    online_url: OnlineUrl | None = None
-    capacity: StrictInt = Field(gt=0, le=100_000)
-    languages: list[Language] = Field(min_length=1, max_length=10)
-
-    def plan(self) -> ActivityPlan:
-        """The activity as the domain plans it."""
-        return ActivityPlan(
-            kind=self.kind,
-            title=self.title,
-            starts_at=self.starts_at,
-            ends_at=self.ends_at,
-            location=self.location,
-            online_url=str(self.online_url) if self.online_url else None,
-            capacity=self.capacity,
-            languages=self.languages,
-        )
-
-
-class ActivityUpdate(Strict):
-    """A new time or place for an activity."""
+class ActivityTimeAndPlace(RequestBody):
+    """When and where an activity is held."""
 
     starts_at: Moment
     ends_at: Moment
@@ -74,13 +43,30 @@ class ActivityUpdate(Strict):
         return str(self.online_url) if self.online_url else None
 
 
-class Cancellation(Strict):
+class ActivityCreate(ActivityTimeAndPlace):
+    """An activity the innovation unit schedules."""
+
+    kind: ActivityKind
+    title: Title
+    capacity: StrictInt = Field(gt=0, le=100_000)
+    languages: list[Language] = Field(min_length=1, max_length=10)
+
+    def plan(self) -> ActivityPlan:
+        """The activity as the domain plans it: the same fields, the link as text."""
+        return ActivityPlan(**{**dict(self), "online_url": self.link})
+
+
+class ActivityUpdate(ActivityTimeAndPlace):
+    """A new time or place for an activity."""
+
+
+class Cancellation(RequestBody):
     """Why an activity is cancelled."""
 
     reason: Reason | None = None
 
 
-class InvitationCreate(Strict):
+class InvitationCreate(RequestBody):
     """Whom to invite: every active member, or the active members of the bodies named."""
 
     body_ids: list[BodyId] | None = Field(
@@ -90,13 +76,13 @@ class InvitationCreate(Strict):
     )
 
 
-class AnswerCreate(Strict):
+class AnswerCreate(RequestBody):
     """An invitee's answer."""
 
     answer: Answer
 
 
-class AttendanceCreate(Strict):
+class AttendanceCreate(RequestBody):
     """Who attended (or, with `attended` false, who did not)."""
 
     representative_ids: list[UUID] = Field(min_length=1, max_length=10_000)
@@ -131,24 +117,6 @@ class InvitationPublic(BaseModel):
     attended: bool | None
 
 
-class ActivityPublic(BaseModel):
-    """An activity, its seats and its invitations."""
-
-    id: UUID
-    kind: ActivityKind
-    title: str
-    status: ActivityState
-    starts_at: datetime
-    ends_at: datetime
-    location: str | None
-    online_url: str | None
-    capacity: int
-    languages: list[str]
-    confirmed: int
-    waiting: int
-    invitations: list[InvitationPublic]
-
-
 class ActivitySummary(BaseModel):
     """An activity in a list."""
 
@@ -161,13 +129,15 @@ class ActivitySummary(BaseModel):
     capacity: int
 
 
-class ActivityPage(BaseModel):
-    """A page of activities, soonest first."""
+class ActivityPublic(ActivitySummary):
+    """An activity with its place, languages, seats and invitations."""
 
-    items: list[ActivitySummary]
-    total: int
-    page: int
-    page_size: int
+    location: str | None
+    online_url: str | None
+    languages: list[str]
+    confirmed: int
+    waiting: int
+    invitations: list[InvitationPublic]
 
 
 class RepresentativeOnRoster(BaseModel):
@@ -200,15 +170,6 @@ class MemberBodyDetail(MemberBody):
     """A body with every representative it has had."""
 
     history: list[RepresentativeOnRoster]
-
-
-class MemberPage(BaseModel):
-    """A page of the roster."""
-
-    items: list[MemberBody]
-    total: int
-    page: int
-    page_size: int
 
 
 class ParticipationCount(BaseModel):

@@ -8,12 +8,12 @@ body's invitations only, and the online link only when invited themselves or an 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 
 from contracts.personal import Sealed
 from contracts.registration import Role
 from services.membership.domain import Activity, Invitation, MemberState
 from services.membership.models import (
-    ActivityPage,
     ActivityPublic,
     ActivitySummary,
     BodyParticipation,
@@ -25,13 +25,12 @@ from services.membership.models import (
     RepresentativeOnRoster,
 )
 from services.membership.projections.participation import (
-    ActivitiesPage,
+    ActivityRecord,
     BodyCounts,
     LevelCounts,
 )
 from services.membership.projections.roster import BodyRecord, RepresentativeRecord
 from services.runtime.auth import Principal
-from services.runtime.paging import Page
 from services.runtime.sealing import Sealer
 
 # The roster.
@@ -118,20 +117,27 @@ def visible_invitations(activity: Activity, principal: Principal) -> list[Invita
     return [i for i in activity.invitations.values() if principal.acts_for(i.invitee.body_id)]
 
 
-def activity_view(activity: Activity, principal: Principal) -> ActivityPublic:
-    """An activity as the caller may see it: the online link only for admins and invitees,
-    the invitations of other bodies only for admins."""
-    sees_link = principal.is_admin or is_invited(activity, principal)
-    return ActivityPublic(
+def activity_summary(activity: Activity | ActivityRecord) -> ActivitySummary:
+    """An activity as a list shows it, from the aggregate or the read model's row."""
+    return ActivitySummary(
         id=activity.id,
         kind=activity.kind,
         title=activity.title,
         status=activity.state,
         starts_at=activity.starts_at,
         ends_at=activity.ends_at,
+        capacity=activity.capacity,
+    )
+
+
+def activity_view(activity: Activity, principal: Principal) -> ActivityPublic:
+    """An activity as the caller may see it: the online link only for admins and invitees,
+    the invitations of other bodies only for admins."""
+    sees_link = principal.is_admin or is_invited(activity, principal)
+    return ActivityPublic(
+        **dict(activity_summary(activity)),
         location=activity.location,
         online_url=activity.online_url if sees_link else None,
-        capacity=activity.capacity,
         languages=activity.languages,
         confirmed=len(activity.confirmed),
         waiting=len(activity.waiting_list),
@@ -143,41 +149,11 @@ def activity_view(activity: Activity, principal: Principal) -> ActivityPublic:
 
 
 def invitation_view(activity: Activity, invitation: Invitation) -> InvitationPublic:
-    """An invitation with its place on the activity's waiting list."""
-    invitee = invitation.invitee
-    return InvitationPublic(
-        representative_id=invitee.representative_id,
-        body_id=invitee.body_id,
-        body_name=invitee.body_name,
-        level=invitee.level,
-        sent_at=invitation.sent_at,
-        answer=invitation.answer,
-        seat=invitation.seat,
-        waiting_position=activity.waiting_position(invitee.representative_id),
-        answered_at=invitation.answered_at,
-        attended=invitation.attended,
-    )
-
-
-def activity_page(found: ActivitiesPage, page: Page) -> ActivityPage:
-    """A page of activities as listed."""
-    return ActivityPage(
-        items=[
-            ActivitySummary(
-                id=a.activity_id,
-                kind=a.kind,
-                title=a.title,
-                status=a.state,
-                starts_at=a.starts_at,
-                ends_at=a.ends_at,
-                capacity=a.capacity,
-            )
-            for a in found.activities
-        ],
-        total=found.total,
-        page=page.number,
-        page_size=page.size,
-    )
+    """An invitation, its invitee's facts alongside its own, and its place on the waiting list."""
+    facts = asdict(invitation)
+    invitee = facts.pop("invitee")
+    waiting_position = activity.waiting_position(invitation.invitee.representative_id)
+    return InvitationPublic(**invitee, **facts, waiting_position=waiting_position)
 
 
 # Participation.

@@ -18,7 +18,7 @@ from contracts.registration import Level
 from contracts.topics import topic_of
 from services.membership.domain import ActivityState
 from services.runtime.deliveries import Delivery
-from services.runtime.paging import Page
+from services.runtime.paging import Listed, Page
 from services.runtime.projection import Projection
 from services.runtime.timezone import ATHENS_NAME
 
@@ -54,21 +54,13 @@ GROUP BY i.body_id ORDER BY i.body_id
 class ActivityRecord:
     """An activity in a list."""
 
-    activity_id: UUID
+    id: UUID
     kind: ActivityKind
     title: str
     state: ActivityState
     starts_at: datetime
     ends_at: datetime
     capacity: int
-
-
-@dataclass(frozen=True)
-class ActivitiesPage:
-    """A page of activities, soonest first, and how many there are in all."""
-
-    activities: list[ActivityRecord]
-    total: int
 
 
 @dataclass(frozen=True)
@@ -168,7 +160,7 @@ class Participation(Projection):
 
     # Queries.
 
-    def activities(self, *, visible_to: str | None, page: Page) -> ActivitiesPage:
+    def activities(self, *, visible_to: str | None, page: Page) -> Listed[ActivityRecord]:
         """A page of the activities any representative of body `visible_to` is invited to
         (every activity for None), soonest first."""
         with self.reading() as curs:
@@ -177,10 +169,10 @@ class Participation(Projection):
                 PAGE_OF_ACTIVITIES,
                 {"body": visible_to, "limit": page.limit, "offset": page.offset},
             ).fetchall()
-        return ActivitiesPage(
-            activities=[
+        return Listed(
+            rows=[
                 ActivityRecord(
-                    activity_id=row["activity_id"],
+                    id=row["activity_id"],
                     kind=ActivityKind(row["kind"]),
                     title=row["title"],
                     state=ActivityState.CANCELLED if row["cancelled"] else ActivityState.SCHEDULED,

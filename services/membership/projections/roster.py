@@ -23,7 +23,7 @@ from contracts.registration import Level, Role
 from contracts.topics import topic_of
 from services.membership.domain import BodyStatus, Invitee, MemberState
 from services.runtime.deliveries import Delivery
-from services.runtime.paging import Page
+from services.runtime.paging import Listed, Page
 from services.runtime.projection import Projection
 
 # A body's name, level, status and since-when, from its representatives' rows. A body is a
@@ -94,14 +94,6 @@ class BodyRecord:
     status: BodyStatus
     since: datetime
     representatives: list[RepresentativeRecord]
-
-
-@dataclass(frozen=True)
-class BodiesPage:
-    """A page of bodies, and how many bodies match in all."""
-
-    bodies: list[BodyRecord]
-    total: int
 
 
 def like_pattern(text: str | None) -> str | None:
@@ -178,7 +170,7 @@ class Roster(Projection):
         status: BodyStatus | None = None,
         text: str | None = None,
         page: Page,
-    ) -> BodiesPage:
+    ) -> Listed[BodyRecord]:
         """A page of bodies by name, of a level, a status and with `text` in their name."""
         filters = {
             "level": level.value if level else None,
@@ -191,7 +183,7 @@ class Roster(Projection):
     def body(self, tax_id: str) -> BodyRecord | None:
         """The body with that tax number, if it has ever had a member."""
         filters = {"level": None, "status": None, "q": None, "body_id": tax_id}
-        found = self._bodies(filters, Page(number=1, size=1)).bodies
+        found = self._bodies(filters, Page(number=1, size=1)).rows
         return found[0] if found else None
 
     def active_invitees(self, body_ids: list[str] | None) -> list[Invitee]:
@@ -208,7 +200,7 @@ class Roster(Projection):
             for r in rows
         ]
 
-    def _bodies(self, filters: dict[str, Any], page: Page) -> BodiesPage:
+    def _bodies(self, filters: dict[str, Any], page: Page) -> Listed[BodyRecord]:
         parameters = {**filters, **STATES}
         with self.reading() as curs:
             counted = curs.execute(COUNT_BODIES, parameters).fetchone()
@@ -222,8 +214,8 @@ class Roster(Projection):
         by_body: dict[str, list[RepresentativeRecord]] = defaultdict(list)
         for row in rows:
             by_body[row["body_id"]].append(representative_record(row))
-        return BodiesPage(
-            bodies=[
+        return Listed(
+            rows=[
                 BodyRecord(
                     body_id=b["body_id"],
                     name=b["name"],
