@@ -7,7 +7,7 @@ is in `policies.py`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TypeVar
 from uuid import UUID
@@ -101,6 +101,11 @@ class MembershipApplication(ServiceApplication):
     def invitation(self, activity_id: UUID, representative_id: UUID) -> Invitation:
         """An invitation to the activity, or NotFound."""
         return self.activity(activity_id).check_invited(representative_id)
+
+    def members(self, representative_ids: Iterable[UUID]) -> list[Member]:
+        """The representatives of these ids that membership knows (nominated ones, at least)."""
+        found = (self.find(i, Member) for i in representative_ids)
+        return [member for member in found if member is not None]
 
     def is_active_member(self, representative_id: UUID) -> bool:
         member = self.find(representative_id, Member)

@@ -17,7 +17,7 @@ Over 300 lines because eventsourcing finds stored events by module and class nam
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -306,17 +306,9 @@ class Activity(Aggregate):
     def schedule(cls, plan: ActivityPlan, at: datetime) -> Activity:
         """A new activity, held in a place, online, or both."""
         plan.check()
-        return cls(
-            kind=plan.kind.value,
-            title=plan.title,
-            starts_at=plan.starts_at,
-            ends_at=plan.ends_at,
-            location=plan.location,
-            online_url=plan.online_url,
-            capacity=plan.capacity,
-            languages=list(plan.languages),
-            scheduled_at=at,
-        )
+        # The event records the plan's fields as stored: the kind as its value, a list.
+        recorded = {"kind": plan.kind.value, "languages": list(plan.languages)}
+        return cls(**(asdict(plan) | recorded), scheduled_at=at)
 
     # Derived state.
 

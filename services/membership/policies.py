@@ -8,6 +8,7 @@ crash. The members' times are the events' own, so a replay from offset 0 does th
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from eventsourcing.domain import Aggregate
 
@@ -69,11 +70,10 @@ def activate_the_designated(
     app: MembershipApplication, e: registration.DesignationVerified, delivery: Delivery
 ) -> Sequence[Aggregate]:
     """Each representative the verified designation names becomes a member."""
-    members = [app.find(i, Member) for i in e.representative_ids]
+    members = app.members(e.representative_ids)
     for member in members:
-        if member is not None:
-            member.activate(e.designation_id, e.verified_at)
-    return [m for m in members if m is not None]
+        member.activate(e.designation_id, e.verified_at)
+    return members
 
 
 @REACTIONS.to(registration.RepresentativeWithdrawn)
@@ -81,11 +81,7 @@ def end_the_withdrawn(
     app: MembershipApplication, e: registration.RepresentativeWithdrawn, delivery: Delivery
 ) -> Sequence[Aggregate]:
     """A withdrawn (or replaced) representative is no longer a member."""
-    member = app.find(e.representative_id, Member)
-    if member is None:
-        return []
-    member.deactivate(e.reason or WITHDRAWN, e.withdrawn_at)
-    return [member]
+    return ended(app.members([e.representative_id]), e.reason or WITHDRAWN, e.withdrawn_at)
 
 
 @REACTIONS.to(registration.RegistrationWithdrawn)
@@ -96,8 +92,11 @@ def end_the_body_s_members(
     body = app.find(e.registration_id, BodyRegistration)
     if body is None:
         return []
-    members = [app.find(i, Member) for i in body.representative_ids]
+    return ended(app.members(body.representative_ids), REGISTRATION_WITHDRAWN, e.withdrawn_at)
+
+
+def ended(members: list[Member], reason: str, at: datetime) -> list[Member]:
+    """The members, each no longer one (or never one, if not yet activated) from `at`."""
     for member in members:
-        if member is not None:
-            member.deactivate(REGISTRATION_WITHDRAWN, e.withdrawn_at)
-    return [m for m in members if m is not None]
+        member.deactivate(reason, at)
+    return members
