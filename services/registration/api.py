@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile, status
@@ -19,8 +20,8 @@ from services.registration.models import (
     DesignationDue,
     RegistrationCreate,
     RegistrationCreated,
-    RegistrationPage,
     RegistrationPublic,
+    RegistrationSummary,
     RepresentativeCreate,
     RepresentativeRef,
     SignerName,
@@ -29,15 +30,16 @@ from services.registration.models import (
 )
 from services.registration.nominations import RegistrationStatus
 from services.registration.projections import RegistrationIndex
-from services.registration.views import created_view, page_view, public_view
+from services.registration.views import created_view, public_view, summary_view
 from services.runtime.auth import AdminPrincipal, CurrentPrincipal, OptionalPrincipal, Principal
 from services.runtime.dependencies import projection, service_application
 from services.runtime.errors import NotAllowed
 from services.runtime.openapi_links import link, linked_response
-from services.runtime.paging import Paging
+from services.runtime.paging import PageOf, Paging
 from services.runtime.values import Day
 
 router = APIRouter(tags=["registration"])
+Route = TypeVar("Route", bound=Callable[..., Any])
 
 App = Annotated[RegistrationApplication, Depends(service_application)]
 Index = Annotated[RegistrationIndex, Depends(projection(RegistrationIndex.name))]
@@ -76,6 +78,20 @@ DESIGNATION_LINKS = {
 }
 
 
+def creates(path: str, links: dict[str, dict[str, Any]]) -> Callable[[Route], Route]:
+    """A POST route that answers 201, declaring where what it created leads next."""
+    return router.post(
+        path,
+        status_code=status.HTTP_201_CREATED,
+        responses=linked_response(status.HTTP_201_CREATED, **links),
+    )
+
+
+def changed_view(app: RegistrationApplication, registration_id: UUID) -> RegistrationPublic:
+    """The registration after a change, as the body's representatives and the unit see it."""
+    return public_view(app.sealer, app.registration(registration_id), True)
+
+
 def check_acts_for(principal: Principal, registration: Registration) -> None:
     """The innovation unit, or a representative of this body."""
     if not principal.acts_for(registration.body.tax_id):
@@ -85,11 +101,7 @@ def check_acts_for(principal: Principal, registration: Registration) -> None:
         )
 
 
-@router.post(
-    "/registrations",
-    status_code=status.HTTP_201_CREATED,
-    responses=linked_response(status.HTTP_201_CREATED, **REGISTRATION_LINKS),
-)
+@creates("/registrations", REGISTRATION_LINKS)
 def submit_registration(form: RegistrationCreate, app: App) -> RegistrationCreated:
     """Submit the registration form for the main and, optionally, the alternate representative."""
     return created_view(app.registration(app.submit(form)))
@@ -107,9 +119,9 @@ def list_registrations(
     principal: AdminPrincipal,
     paging: Paging,
     status: RegistrationStatus | None = None,
-) -> RegistrationPage:
+) -> PageOf[RegistrationSummary]:
     """The innovation unit's list, newest first, filtered by status (e.g. `overdue`)."""
-    return page_view(index.registrations(status, paging), paging)
+    return PageOf[RegistrationSummary].of(index.registrations(status, paging), paging, summary_view)
 
 
 @router.get(
@@ -125,11 +137,7 @@ def get_registration(
     return public_view(app.sealer, registration, with_personal_data)
 
 
-@router.post(
-    "/registrations/{registration_id}/designation",
-    status_code=status.HTTP_201_CREATED,
-    responses=linked_response(status.HTTP_201_CREATED, **DESIGNATION_LINKS),
-)
+@creates("/registrations/{registration_id}/designation", DESIGNATION_LINKS)
 def send_designation(
     registration_id: UUID,
     app: App,
@@ -145,7 +153,7 @@ def send_designation(
     # The body limit bounds the upload; the designation's own checks (size first) refuse it.
     content = file.file.read()
     app.send_designation(registration_id, content, signed_by_name, signed_by_title)
-    return public_view(app.sealer, app.registration(registration_id), True)
+    return changed_view(app, registration_id)
 
 
 @router.get("/registrations/{registration_id}/designation.pdf")
@@ -172,7 +180,7 @@ def verify_designation(
 ) -> RegistrationPublic:
     """The innovation unit verifies the designation: the representatives become members."""
     app.verify_designation(registration_id)
-    return public_view(app.sealer, app.registration(registration_id), True)
+    return changed_view(app, registration_id)
 
 
 @router.post("/registrations/{registration_id}/designation/reject")
@@ -181,14 +189,10 @@ def reject_designation(
 ) -> RegistrationPublic:
     """The innovation unit rejects the designation with a reason; a new one can be sent."""
     app.reject_designation(registration_id, decision.reason)
-    return public_view(app.sealer, app.registration(registration_id), True)
+    return changed_view(app, registration_id)
 
 
-@router.post(
-    "/registrations/{registration_id}/alternate",
-    status_code=status.HTTP_201_CREATED,
-    responses=linked_response(status.HTTP_201_CREATED, **NOMINATED_LINKS),
-)
+@creates("/registrations/{registration_id}/alternate", NOMINATED_LINKS)
 def add_alternate(
     registration_id: UUID,
     details: RepresentativeCreate,
@@ -200,10 +204,9 @@ def add_alternate(
     return RepresentativeRef(id=app.add_alternate(registration_id, details), role=Role.ALTERNATE)
 
 
-@router.post(
+@creates(
     "/registrations/{registration_id}/representatives/{representative_id}/replacement",
-    status_code=status.HTTP_201_CREATED,
-    responses=linked_response(status.HTTP_201_CREATED, **NOMINATED_LINKS),
+    NOMINATED_LINKS,
 )
 def replace_representative(
     registration_id: UUID,
@@ -229,7 +232,7 @@ def withdraw_registration(
     """Withdraw the registration; the body may register again later."""
     check_acts_for(principal, app.registration(registration_id))
     app.withdraw(registration_id, withdrawal.reason)
-    return public_view(app.sealer, app.registration(registration_id), True)
+    return changed_view(app, registration_id)
 
 
 @router.get("/registration-form")

@@ -28,26 +28,18 @@ from services.runtime.errors import Conflict, NotFound, RuleBroken
 from services.runtime.settings import ServiceSettings
 
 
-class BodyDetailsAsDict(Transcoding):
-    type = BodyDetails
-    name = "body_details"
+class FieldsAsDict(Transcoding):
+    """A dataclass of the events, stored as its fields (its `__post_init__` restores enums)."""
 
-    def encode(self, obj: BodyDetails) -> dict[str, object]:
+    def __init__(self, kind: type, name: str) -> None:
+        self.type = kind
+        self.name = name
+
+    def encode(self, obj: object) -> dict[str, object]:
         return dict(obj.__dict__)
 
-    def decode(self, data: dict[str, object]) -> BodyDetails:
-        return BodyDetails(**data)  # type: ignore[arg-type]
-
-
-class NominationAsDict(Transcoding):
-    type = Nomination
-    name = "nomination"
-
-    def encode(self, obj: Nomination) -> dict[str, object]:
-        return dict(obj.__dict__)
-
-    def decode(self, data: dict[str, object]) -> Nomination:
-        return Nomination(**data)  # type: ignore[arg-type]
+    def decode(self, data: dict[str, object]) -> object:
+        return self.type(**data)
 
 
 class RegistrationApplication(ServiceApplication):
@@ -58,8 +50,9 @@ class RegistrationApplication(ServiceApplication):
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        transcoder.register(BodyDetailsAsDict())
-        transcoder.register(NominationAsDict())
+        # The names are stored with every event that holds one: they never change.
+        transcoder.register(FieldsAsDict(BodyDetails, "body_details"))
+        transcoder.register(FieldsAsDict(Nomination, "nomination"))
 
     def on_start(self, settings: ServiceSettings) -> None:
         self.designation_files = DesignationFiles(settings.database_url)

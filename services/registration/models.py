@@ -12,7 +12,6 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     HttpUrl,
     ValidationInfo,
@@ -31,8 +30,9 @@ from services.registration.nominations import (
     check_senior_enough,
 )
 from services.runtime.errors import RuleBroken, refusal
+from services.runtime.requests import RequestBody
 from services.runtime.text import CleanText
-from services.runtime.values import Consent, Day
+from services.runtime.values import Consent, Day, EmailAddress
 
 
 def greek_tax_id(value: str) -> str:
@@ -81,9 +81,7 @@ def refused(broken: RuleBroken) -> PydanticCustomError:
 
 
 TaxId = Annotated[str, CleanText(max_length=20), AfterValidator(greek_tax_id)]
-OrganisationEmail = Annotated[
-    EmailStr, CleanText(max_length=254), AfterValidator(organisation_email)
-]
+OrganisationEmail = Annotated[EmailAddress, AfterValidator(organisation_email)]
 Phone = Annotated[str, CleanText(max_length=40), AfterValidator(phone_number)]
 Website = Annotated[HttpUrl, CleanText(max_length=2000)]
 Text = Annotated[str, CleanText(max_length=300)]
@@ -96,13 +94,7 @@ SignerName = Annotated[str, CleanText(min_length=3, max_length=200)]
 SignerTitle = Annotated[str, CleanText(min_length=3, max_length=300)]
 
 
-class Strict(BaseModel):
-    """Unknown fields are refused, so a misspelt field is named rather than ignored."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class BodyCreate(Strict):
+class BodyCreate(RequestBody):
     """The public body."""
 
     name: Text
@@ -112,7 +104,7 @@ class BodyCreate(Strict):
     website: Website | None = None
 
 
-class RepresentativeCreate(Strict):
+class RepresentativeCreate(RequestBody):
     """A representative: a senior executive of the body."""
 
     full_name: FullName
@@ -145,7 +137,7 @@ class RepresentativeCreate(Strict):
         return value
 
 
-class RegistrationCreate(Strict):
+class RegistrationCreate(RequestBody):
     """The registration form, filled by one representative for both."""
 
     model_config = ConfigDict(
@@ -191,19 +183,19 @@ class RegistrationCreate(Strict):
         return value
 
 
-class DesignationDecision(Strict):
+class DesignationDecision(RequestBody):
     """The innovation unit's reason for rejecting a designation."""
 
     reason: Reason
 
 
-class WithdrawalCreate(Strict):
+class WithdrawalCreate(RequestBody):
     """Why the registration is withdrawn (optional)."""
 
     reason: OptionalReason | None = None
 
 
-class ClosureCreate(Strict):
+class ClosureCreate(RequestBody):
     """A day the innovation unit is closed."""
 
     date: Day
@@ -290,15 +282,6 @@ class RegistrationSummary(BaseModel):
     designation_due: date
     next_due: date | None
     submitted_at: datetime
-
-
-class RegistrationPage(BaseModel):
-    """A page of the list."""
-
-    items: list[RegistrationSummary]
-    total: int
-    page: int
-    page_size: int
 
 
 class DesignationDue(BaseModel):

@@ -16,7 +16,7 @@ from contracts.topics import topic_of
 from services.registration.domain import Registration
 from services.registration.nominations import RegistrationStatus
 from services.runtime.deliveries import Delivery
-from services.runtime.paging import Page
+from services.runtime.paging import Listed, Page
 from services.runtime.projection import Projection
 
 
@@ -33,13 +33,10 @@ class RegistrationLine:
     next_due: date | None
     submitted_at: datetime
 
-
-@dataclass(frozen=True)
-class RegistrationLines:
-    """A page of the list and how many lines the whole list has."""
-
-    lines: list[RegistrationLine]
-    total: int
+    def __post_init__(self) -> None:
+        # A row gives the enums back as their string values.
+        object.__setattr__(self, "level", Level(self.level))
+        object.__setattr__(self, "status", RegistrationStatus(self.status))
 
 
 class RegistrationIndex(Projection):
@@ -93,7 +90,9 @@ class RegistrationIndex(Projection):
 
     # Queries.
 
-    def registrations(self, status: RegistrationStatus | None, page: Page) -> RegistrationLines:
+    def registrations(
+        self, status: RegistrationStatus | None, page: Page
+    ) -> Listed[RegistrationLine]:
         """The list, newest first, of one status or of all."""
         # `%(s)s IS NULL OR status = %(s)s`: one statement whether a status is asked for or not.
         wanted = {"s": status.value if status else None}
@@ -108,20 +107,9 @@ class RegistrationIndex(Projection):
                 " ORDER BY submitted_at DESC, id LIMIT %(limit)s OFFSET %(offset)s",
                 {**wanted, "limit": page.limit, "offset": page.offset},
             ).fetchall()
-        return RegistrationLines(
-            lines=[
-                RegistrationLine(
-                    id=row["id"],
-                    body_name=row["body_name"],
-                    tax_id=row["tax_id"],
-                    level=Level(row["level"]),
-                    status=RegistrationStatus(row["status"]),
-                    designation_due=row["designation_due"],
-                    next_due=row["next_due"],
-                    submitted_at=row["submitted_at"],
-                )
-                for row in rows
-            ],
+        # The table's columns are the line's fields.
+        return Listed(
+            rows=[RegistrationLine(**row) for row in rows],
             total=int(counted["n"]) if counted else 0,
         )
 

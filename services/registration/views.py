@@ -8,14 +8,12 @@ from services.registration.models import (
     BodyPublic,
     DesignationPublic,
     RegistrationCreated,
-    RegistrationPage,
     RegistrationPublic,
     RegistrationSummary,
     RepresentativePublic,
     RepresentativeRef,
 )
-from services.registration.projections import RegistrationLines
-from services.runtime.paging import Page
+from services.registration.projections import RegistrationLine
 from services.runtime.sealing import Sealer
 
 
@@ -65,19 +63,12 @@ def public_view(
             size_bytes=latest.size_bytes,
             reason=latest.reason,
         )
-    body = registration.body
     return RegistrationPublic(
         id=registration.id,
         status=registration.status,
         designation_due=registration.designation_due,
         submitted_at=registration.submitted_at,
-        body=BodyPublic(
-            name=body.name,
-            tax_id=body.tax_id,
-            level=body.level,
-            parent=body.parent,
-            website=body.website,
-        ),
+        body=BodyPublic.model_validate(registration.body, from_attributes=True),
         representatives=representatives,
         designation=designation,
         withdrawn_at=registration.withdrawn_at,
@@ -94,13 +85,6 @@ def created_view(registration: Registration) -> RegistrationCreated:
     )
 
 
-def page_view(listed: RegistrationLines, page: Page) -> RegistrationPage:
-    """A page of the innovation unit's list."""
-    return RegistrationPage(
-        items=[
-            RegistrationSummary.model_validate(line, from_attributes=True) for line in listed.lines
-        ],
-        total=listed.total,
-        page=page.number,
-        page_size=page.size,
-    )
+def summary_view(line: RegistrationLine) -> RegistrationSummary:
+    """One line of the innovation unit's list."""
+    return RegistrationSummary.model_validate(line, from_attributes=True)
