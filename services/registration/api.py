@@ -12,7 +12,8 @@ from contracts.errors import ErrorCode
 from contracts.registration import Role
 from services.registration.application import RegistrationApplication
 from services.registration.domain import Registration
-from services.registration.form import REGISTRATION_FORM, RegistrationForm
+from services.registration.form import REGISTRATION_FORM
+from services.registration.form_model import RegistrationForm
 from services.registration.form_sheet import render_form_sheet
 from services.registration.models import (
     ClosureCreate,

@@ -18,7 +18,7 @@ from typing import cast
 
 from fpdf import FPDF
 
-from services.registration.form import (
+from services.registration.form_model import (
     FormField,
     FormSection,
     Instruction,

@@ -10,12 +10,8 @@ from pydantic import ValidationError
 from pypdf import PdfReader
 
 from contracts.registration import Level, Role, Seniority
-from services.registration.form import (
-    REGISTRATION_FORM,
-    FormField,
-    RegistrationForm,
-    RequiredWhen,
-)
+from services.registration.form import REGISTRATION_FORM
+from services.registration.form_model import FormField, RegistrationForm, RequiredWhen
 from services.registration.form_sheet import render_form_sheet
 
 GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
