@@ -10,11 +10,12 @@ from fastapi import APIRouter, Depends, Query, status
 from contracts.personal import Sealed
 from services.notifications.application import NotificationsApplication
 from services.notifications.domain import EmailStatus
-from services.notifications.models import Filter, MessageList, MessagePublic, RetryAccepted
+from services.notifications.models import Filter, MessagePublic, RetryAccepted
 from services.runtime.auth import AdminPrincipal
 from services.runtime.dependencies import service_application
 from services.runtime.openapi_links import link, linked_response
-from services.runtime.paging import Page, Paging
+from services.runtime.paging import Listed, Page, PageOf, Paging
+from services.runtime.sealing import Sealer
 
 router = APIRouter(tags=["messages"])
 
@@ -41,23 +42,22 @@ def list_messages(
     ] = None,
     template: Annotated[Filter | None, Query()] = None,
     status_: Annotated[EmailStatus | None, Query(alias="status")] = None,
-) -> MessageList:
+) -> PageOf[MessagePublic]:
     """The delivery log, newest first, by recipient, template and status."""
     subject = _as_uuid(recipient)
     by_address = recipient is not None and subject is None
-    rows = app.delivery_log.search(
+    listed = app.delivery_log.search(
         template=template,
         status=status_,
         recipient_id=subject,
         page=Page(number=1, size=SCAN_LIMIT) if by_address else paging,
     )
-    unsealed: dict[str, str | None] = {}  # one person's messages share one sealed address
-    items = [_public(app, row, unsealed) for row in rows]
+    shown = _Addresses(app.sealer)
     if by_address:
         wanted = (recipient or "").strip().lower()
-        matching = [i for i in items if (i.recipient or "").lower() == wanted]
-        items = matching[paging.offset : paging.offset + paging.limit]
-    return MessageList(items=items, page=paging.number, page_size=paging.size)
+        rows = [r for r in listed.rows if (shown.address(r["address"]) or "").lower() == wanted]
+        listed = Listed(rows=rows[paging.offset : paging.offset + paging.limit], total=len(rows))
+    return PageOf[MessagePublic].of(listed, paging, shown.message)
 
 
 @router.post("/messages/{message_id}/retry", status_code=status.HTTP_202_ACCEPTED)
@@ -68,33 +68,27 @@ def retry_message(message_id: UUID, app: App, principal: AdminPrincipal) -> Retr
     return RetryAccepted(id=message_id, status=app.message(message_id).status)
 
 
-def _public(
-    app: NotificationsApplication, row: dict[str, Any], unsealed: dict[str, str | None]
-) -> MessagePublic:
-    address = row["address"]
-    erased = False
-    if isinstance(address, dict):
-        sealed = Sealed.model_validate(address)
-        if sealed.ciphertext not in unsealed:
-            unsealed[sealed.ciphertext] = app.sealer.unseal(sealed)
-        shown = unsealed[sealed.ciphertext]
-        erased = shown is None
-    else:
-        shown = str(address)
-    return MessagePublic(
-        id=row["id"],
-        template=row["template"],
-        caused_by=row["caused_by"],
-        recipient_id=row["recipient_id"],
-        recipient=shown,
-        recipient_erased=erased,
-        status=row["status"],
-        attempts=row["attempts"],
-        next_attempt_at=row["next_attempt_at"],
-        last_error=row["last_error"],
-        recorded_at=row["recorded_at"],
-        sent_at=row["sent_at"],
-    )
+class _Addresses:
+    """The log's rows as shown: one person's messages share one sealed address, unsealed once."""
+
+    def __init__(self, sealer: Sealer) -> None:
+        self._sealer = sealer
+        self._unsealed: dict[str, str | None] = {}
+
+    def address(self, stored: dict[str, Any] | str) -> str | None:
+        """An office address as it is, a person's unsealed (None once they were erased)."""
+        if not isinstance(stored, dict):
+            return str(stored)
+        sealed = Sealed.model_validate(stored)
+        if sealed.ciphertext not in self._unsealed:
+            self._unsealed[sealed.ciphertext] = self._sealer.unseal(sealed)
+        return self._unsealed[sealed.ciphertext]
+
+    def message(self, row: dict[str, Any]) -> MessagePublic:
+        shown = self.address(row["address"])
+        return MessagePublic.model_validate(
+            {**row, "recipient": shown, "recipient_erased": shown is None}
+        )
 
 
 def _as_uuid(value: str | None) -> UUID | None:

@@ -24,7 +24,7 @@ from psycopg_pool import ConnectionPool
 from services.notifications.domain import DUE_STATUSES, EmailStatus, Message
 from services.runtime.connections import connection_options
 from services.runtime.leadership import lock_key
-from services.runtime.paging import Page
+from services.runtime.paging import Listed, Page
 
 BATCH: Final = 500
 
@@ -121,14 +121,13 @@ class MessageLog:
         template: str | None = None,
         status: EmailStatus | None = None,
         recipient_id: UUID | None = None,
-    ) -> list[dict[str, Any]]:
-        """Rows, newest first, filtered by what is given."""
-        query = (
-            "SELECT * FROM message_log"
+    ) -> Listed[dict[str, Any]]:
+        """One page of rows, newest first, filtered by what is given, and how many match."""
+        matching = (
+            " FROM message_log"
             " WHERE (%(template)s::text IS NULL OR template = %(template)s)"
             " AND (%(status)s::text IS NULL OR status = %(status)s)"
             " AND (%(recipient)s::uuid IS NULL OR recipient_id = %(recipient)s)"
-            " ORDER BY recorded_at DESC, id LIMIT %(limit)s OFFSET %(offset)s"
         )
         values = {
             "template": template,
@@ -138,7 +137,13 @@ class MessageLog:
             "offset": page.offset,
         }
         with self._pool.connection() as conn:
-            return list(conn.execute(query, values).fetchall())
+            counted = conn.execute("SELECT count(*) AS n" + matching, values).fetchone()
+            rows = conn.execute(
+                "SELECT *" + matching + " ORDER BY recorded_at DESC, id"
+                " LIMIT %(limit)s OFFSET %(offset)s",
+                values,
+            ).fetchall()
+        return Listed(rows=rows, total=int(counted["n"]) if counted else 0)
 
     def counts(self) -> dict[EmailStatus, int]:
         """How many emails are in each status."""

@@ -32,14 +32,6 @@ class MessagePublic(BaseModel):
     sent_at: datetime | None
 
 
-class MessageList(BaseModel):
-    """A page of the delivery log, newest first."""
-
-    items: list[MessagePublic]
-    page: int
-    page_size: int
-
-
 class RetryAccepted(BaseModel):
     """The email is pending again and the delivery job will send it."""
 
