@@ -13,11 +13,11 @@ from eventsourcing.persistence import IntegrityError
 from contracts.errors import ErrorCode
 from contracts.personal import Sealed
 from services.notifications.domain import (
-    INNOVATION_UNIT,
+    Activity,
     Message,
     Recipient,
     RegisteredBody,
-    message_id,
+    activity_mirror_id,
     recipient_id,
     registered_body_id,
 )
@@ -25,6 +25,7 @@ from services.notifications.links import invitation_links
 from services.notifications.log import MessageLog
 from services.notifications.settings import MailSettings
 from services.runtime.application import ServiceApplication
+from services.runtime.deliveries import Delivery
 from services.runtime.errors import Conflict
 from services.runtime.settings import ServiceSettings
 
@@ -95,26 +96,27 @@ class NotificationsApplication(ServiceApplication):
 
     # Helpers of the reactions (`policies.py`): they record, the delivery job sends.
 
+    def unless_stored(self, aggregate: Aggregate) -> list[Aggregate]:
+        """The new aggregate, or nothing when it is stored already (its event was redelivered)."""
+        return [] if aggregate.id in self.repository else [aggregate]
+
     def record(
         self,
         template: str,
-        cause: UUID,
+        delivery: Delivery,
         recipient: UUID | None,
         address: Sealed | str,
         name: Sealed | None,
         context: dict[str, str],
-        now: datetime,
         not_before: datetime | None = None,
         expires_at: datetime | None = None,
     ) -> list[Aggregate]:
-        """A new email, or nothing when this event already caused it (a redelivery)."""
-        new_id = message_id(cause, recipient or INNOVATION_UNIT, template)
-        if new_id in self.repository:
-            return []
-        return [
+        """The email `template` this delivery's event causes, or nothing if it did already."""
+        now = delivery.event.time
+        return self.unless_stored(
             Message(
                 template=template,
-                caused_by=cause,
+                caused_by=delivery.event.id,
                 recipient_id=recipient,
                 address=address,
                 name=name,
@@ -123,7 +125,27 @@ class NotificationsApplication(ServiceApplication):
                 expires_at=expires_at,
                 recorded_at=now,
             )
-        ]
+        )
+
+    def record_for_each(
+        self,
+        template: str,
+        delivery: Delivery,
+        representative_ids: Sequence[UUID],
+        context: dict[str, str],
+    ) -> list[Aggregate]:
+        """The same email to each of these representatives (those the service knows)."""
+        changed: list[Aggregate] = []
+        for representative in self.recipients(representative_ids):
+            changed += self.record(
+                template,
+                delivery,
+                representative.representative_id,
+                representative.email,
+                representative.full_name,
+                context,
+            )
+        return changed
 
     def cancel_reminders(
         self, representative_ids: Sequence[UUID], reason: str, now: datetime
@@ -137,35 +159,23 @@ class NotificationsApplication(ServiceApplication):
                 changed.append(reminder)
         return changed
 
-    def record_for_each(
-        self,
-        template: str,
-        cause: UUID,
-        representative_ids: Sequence[UUID],
-        context: dict[str, str],
-        now: datetime,
-    ) -> list[Aggregate]:
-        """The same email to each of these representatives (those the service knows)."""
-        changed: list[Aggregate] = []
-        for representative in self.recipients(representative_ids):
-            changed += self.record(
-                template,
-                cause,
-                representative.representative_id,
-                representative.email,
-                representative.full_name,
-                context,
-                now,
-            )
-        return changed
+    def recipient(self, representative_id: UUID) -> Recipient | None:
+        return self.find(recipient_id(representative_id), Recipient)
 
     def recipients(self, representative_ids: Sequence[UUID]) -> list[Recipient]:
-        found = (self.find(recipient_id(r), Recipient) for r in representative_ids)
+        found = (self.recipient(r) for r in representative_ids)
         return [r for r in found if r is not None]
 
-    def body_name(self, registration_id: UUID) -> str:
-        body = self.find(registered_body_id(registration_id), RegisteredBody)
-        return body.body_name if body else "—"
+    def registered_body(self, registration_id: UUID) -> RegisteredBody | None:
+        return self.find(registered_body_id(registration_id), RegisteredBody)
 
-    def upload_url(self, registration_id: UUID) -> str:
-        return f"{self.mail.portal_url}/registrations/{registration_id}/designation"
+    def activity(self, activity_id: UUID) -> Activity | None:
+        return self.find(activity_mirror_id(activity_id), Activity)
+
+    def body_context(self, registration_id: UUID) -> dict[str, str]:
+        """What every email about a registration names: the body, and where to upload."""
+        body = self.registered_body(registration_id)
+        return {
+            "body_name": body.body_name if body else "—",
+            "upload_url": f"{self.mail.portal_url}/registrations/{registration_id}/designation",
+        }

@@ -18,11 +18,8 @@ from services.notifications.domain import (
     Activity,
     Recipient,
     RegisteredBody,
-    activity_mirror_id,
     end_of_day,
     message_id,
-    recipient_id,
-    registered_body_id,
 )
 from services.runtime.deliveries import Delivery
 from services.runtime.reactions import Reactions
@@ -36,15 +33,13 @@ REACTIONS = Reactions[NotificationsApplication]()
 def remember_the_body(
     app: NotificationsApplication, e: registration.RegistrationSubmitted, delivery: Delivery
 ) -> Sequence[Aggregate]:
-    if app.find(registered_body_id(e.registration_id), RegisteredBody) is not None:
-        return []
-    return [
+    return app.unless_stored(
         RegisteredBody(
             registration_id=e.registration_id,
             body_name=e.body.name,
             designation_due=e.designation_due,
         )
-    ]
+    )
 
 
 @REACTIONS.to(registration.RepresentativeNominated)
@@ -52,51 +47,37 @@ def acknowledge_the_nomination(
     app: NotificationsApplication, e: registration.RepresentativeNominated, delivery: Delivery
 ) -> Sequence[Aggregate]:
     """The acknowledgement now, and the reminder on the morning of the due day."""
-    cause, now = delivery.event.id, delivery.event.time
     changed: list[Aggregate] = []
-    body = app.find(registered_body_id(e.registration_id), RegisteredBody)
-    body_name = body.body_name if body else "—"
+    body = app.registered_body(e.registration_id)
     if body is not None and e.representative_id not in body.representative_ids:
         body.add_representative(e.representative_id)
         changed.append(body)
     context = {
-        "body_name": body_name,
+        **app.body_context(e.registration_id),
         "due": e.designation_due.isoformat(),
         "role": e.role.value,
-        "upload_url": app.upload_url(e.registration_id),
     }
-    changed += app.record(
-        "acknowledgement", cause, e.representative_id, e.email, e.full_name, context, now
-    )
+    to_them = (e.representative_id, e.email, e.full_name, context)
+    changed += app.record("acknowledgement", delivery, *to_them)
     morning = datetime.combine(e.designation_due, time(app.mail.reminder_hour), ATHENS)
     day_over = end_of_day(e.designation_due)
-    if now < day_over:
+    reminding = delivery.event.time < day_over
+    if reminding:
         changed += app.record(
-            "reminder",
-            cause,
-            e.representative_id,
-            e.email,
-            e.full_name,
-            context,
-            now,
-            not_before=morning,
-            expires_at=day_over,
+            "reminder", delivery, *to_them, not_before=morning, expires_at=day_over
         )
-    if app.find(recipient_id(e.representative_id), Recipient) is None:
-        changed.append(
-            Recipient(
-                representative_id=e.representative_id,
-                registration_id=e.registration_id,
-                role=e.role.value,
-                full_name=e.full_name,
-                email=e.email,
-                designation_due=e.designation_due,
-                reminder_id=message_id(cause, e.representative_id, "reminder")
-                if now < day_over
-                else None,
-            )
+    reminder_id = message_id(delivery.event.id, e.representative_id, "reminder")
+    return changed + app.unless_stored(
+        Recipient(
+            representative_id=e.representative_id,
+            registration_id=e.registration_id,
+            role=e.role.value,
+            full_name=e.full_name,
+            email=e.email,
+            designation_due=e.designation_due,
+            reminder_id=reminder_id if reminding else None,
         )
-    return changed
+    )
 
 
 @REACTIONS.to(registration.DesignationReceived)
@@ -110,25 +91,16 @@ def cancel_the_reminders(
 def announce_the_verification(
     app: NotificationsApplication, e: registration.DesignationVerified, delivery: Delivery
 ) -> Sequence[Aggregate]:
-    context = {
-        "body_name": app.body_name(e.registration_id),
-        "upload_url": app.upload_url(e.registration_id),
-    }
-    cause, now = delivery.event.id, delivery.event.time
-    return app.record_for_each("verified", cause, e.representative_ids, context, now)
+    context = app.body_context(e.registration_id)
+    return app.record_for_each("verified", delivery, e.representative_ids, context)
 
 
 @REACTIONS.to(registration.DesignationRejected)
 def announce_the_rejection(
     app: NotificationsApplication, e: registration.DesignationRejected, delivery: Delivery
 ) -> Sequence[Aggregate]:
-    context = {
-        "body_name": app.body_name(e.registration_id),
-        "upload_url": app.upload_url(e.registration_id),
-        "reason": e.reason,
-    }
-    cause, now = delivery.event.id, delivery.event.time
-    return app.record_for_each("rejected", cause, e.representative_ids, context, now)
+    context = {**app.body_context(e.registration_id), "reason": e.reason}
+    return app.record_for_each("rejected", delivery, e.representative_ids, context)
 
 
 @REACTIONS.to(registration.DesignationOverdue)
@@ -136,24 +108,16 @@ def announce_the_overdue_designation(
     app: NotificationsApplication, e: registration.DesignationOverdue, delivery: Delivery
 ) -> Sequence[Aggregate]:
     """The overdue notice to the representatives and to the innovation unit."""
-    cause, now = delivery.event.id, delivery.event.time
-    body_name = app.body_name(e.registration_id)
-    context = {
-        "body_name": body_name,
-        "due": e.designation_due.isoformat(),
-        "upload_url": app.upload_url(e.registration_id),
-    }
-    changed = app.record_for_each("overdue", cause, e.representative_ids, context, now)
+    context = {**app.body_context(e.registration_id), "due": e.designation_due.isoformat()}
+    changed = app.record_for_each("overdue", delivery, e.representative_ids, context)
     unit_context = {
-        "body_name": body_name,
-        "due": e.designation_due.isoformat(),
+        "body_name": context["body_name"],
+        "due": context["due"],
         "count": str(len(e.representative_ids)),
         "registration_url": f"{app.mail.portal_url}/admin/registrations/{e.registration_id}",
     }
-    changed += app.record(
-        "overdue_unit", cause, None, app.mail.innovation_unit_email, None, unit_context, now
-    )
-    return changed
+    office = app.mail.innovation_unit_email
+    return changed + app.record("overdue_unit", delivery, None, office, None, unit_context)
 
 
 @REACTIONS.to(registration.RepresentativeWithdrawn)
@@ -162,7 +126,7 @@ def withdraw_the_representative(
 ) -> Sequence[Aggregate]:
     reason, now = "the representative withdrew", delivery.event.time
     changed = app.cancel_reminders([e.representative_id], reason, now)
-    representative = app.find(recipient_id(e.representative_id), Recipient)
+    representative = app.recipient(e.representative_id)
     if representative is not None and not representative.withdrawn:
         representative.withdraw()
         changed.append(representative)
@@ -173,7 +137,7 @@ def withdraw_the_representative(
 def withdraw_the_body(
     app: NotificationsApplication, e: registration.RegistrationWithdrawn, delivery: Delivery
 ) -> Sequence[Aggregate]:
-    body = app.find(registered_body_id(e.registration_id), RegisteredBody)
+    body = app.registered_body(e.registration_id)
     if body is None or body.withdrawn:
         return []
     body.withdraw()
@@ -186,24 +150,21 @@ def welcome_the_member(
     app: NotificationsApplication, e: membership.MemberActivated, delivery: Delivery
 ) -> Sequence[Aggregate]:
     context = {"body_name": e.body_name}
-    cause, now = delivery.event.id, delivery.event.time
-    return app.record("welcome", cause, e.representative_id, e.email, e.full_name, context, now)
+    return app.record("welcome", delivery, e.representative_id, e.email, e.full_name, context)
 
 
 @REACTIONS.to(membership.ActivityScheduled)
 def remember_the_activity(
     app: NotificationsApplication, e: membership.ActivityScheduled, delivery: Delivery
 ) -> Sequence[Aggregate]:
-    if app.find(activity_mirror_id(e.activity_id), Activity) is not None:
-        return []
-    return [
+    return app.unless_stored(
         Activity(
             activity_id=e.activity_id,
             title=e.title,
             starts_at=e.starts_at,
             location=e.location,
         )
-    ]
+    )
 
 
 @REACTIONS.to(membership.InvitationSent)
@@ -211,25 +172,22 @@ def record_the_invitation(
     app: NotificationsApplication, e: membership.InvitationSent, delivery: Delivery
 ) -> Sequence[Aggregate]:
     """The invitation; its signed accept/decline links are made at send time, never stored."""
-    activity = app.find(activity_mirror_id(e.activity_id), Activity)
-    representative = app.find(recipient_id(e.representative_id), Recipient)
+    activity = app.activity(e.activity_id)
+    representative = app.recipient(e.representative_id)
     if activity is None or representative is None:
         return []
     context = {
-        "title": activity.title,
-        "starts_at": activity.starts_at.isoformat(),
-        "location": activity.location or "",
+        **_when_and_where(activity),
         "activity_id": str(e.activity_id),
         "representative_id": str(e.representative_id),
     }
     return app.record(
         "invitation",
-        delivery.event.id,
+        delivery,
         e.representative_id,
         representative.email,
         representative.full_name,
         context,
-        delivery.event.time,
         expires_at=activity.starts_at,
     )
 
@@ -238,29 +196,29 @@ def record_the_invitation(
 def announce_the_new_date(
     app: NotificationsApplication, e: membership.ActivityRescheduled, delivery: Delivery
 ) -> Sequence[Aggregate]:
-    activity = app.find(activity_mirror_id(e.activity_id), Activity)
+    activity = app.activity(e.activity_id)
     if activity is None:
         return []
     activity.reschedule(e.starts_at, e.location)
-    context = {
-        "title": activity.title,
-        "starts_at": e.starts_at.isoformat(),
-        "location": e.location or "",
-    }
-    cause, now = delivery.event.id, delivery.event.time
-    return [
-        activity,
-        *app.record_for_each("activity_rescheduled", cause, e.invitee_ids, context, now),
-    ]
+    context = _when_and_where(activity)
+    changed = app.record_for_each("activity_rescheduled", delivery, e.invitee_ids, context)
+    return [activity, *changed]
 
 
 @REACTIONS.to(membership.ActivityCancelled)
 def announce_the_cancellation(
     app: NotificationsApplication, e: membership.ActivityCancelled, delivery: Delivery
 ) -> Sequence[Aggregate]:
-    activity = app.find(activity_mirror_id(e.activity_id), Activity)
+    activity = app.activity(e.activity_id)
     if activity is None:
         return []
     context = {"title": activity.title, "reason": e.reason or ""}
-    cause, now = delivery.event.id, delivery.event.time
-    return app.record_for_each("activity_cancelled", cause, e.invitee_ids, context, now)
+    return app.record_for_each("activity_cancelled", delivery, e.invitee_ids, context)
+
+
+def _when_and_where(activity: Activity) -> dict[str, str]:
+    return {
+        "title": activity.title,
+        "starts_at": activity.starts_at.isoformat(),
+        "location": activity.location or "",
+    }
