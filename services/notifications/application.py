@@ -127,6 +127,25 @@ class NotificationsApplication(ServiceApplication):
             )
         )
 
+    def record_to(
+        self,
+        representative: Recipient,
+        template: str,
+        delivery: Delivery,
+        context: dict[str, str],
+        expires_at: datetime | None = None,
+    ) -> list[Aggregate]:
+        """The email `template` to a representative the service knows."""
+        return self.record(
+            template,
+            delivery,
+            representative.representative_id,
+            representative.email,
+            representative.full_name,
+            context,
+            expires_at=expires_at,
+        )
+
     def record_for_each(
         self,
         template: str,
@@ -137,14 +156,7 @@ class NotificationsApplication(ServiceApplication):
         """The same email to each of these representatives (those the service knows)."""
         changed: list[Aggregate] = []
         for representative in self.recipients(representative_ids):
-            changed += self.record(
-                template,
-                delivery,
-                representative.representative_id,
-                representative.email,
-                representative.full_name,
-                context,
-            )
+            changed += self.record_to(representative, template, delivery, context)
         return changed
 
     def cancel_reminders(

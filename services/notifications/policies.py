@@ -181,14 +181,8 @@ def record_the_invitation(
         "activity_id": str(e.activity_id),
         "representative_id": str(e.representative_id),
     }
-    return app.record(
-        "invitation",
-        delivery,
-        e.representative_id,
-        representative.email,
-        representative.full_name,
-        context,
-        expires_at=activity.starts_at,
+    return app.record_to(
+        representative, "invitation", delivery, context, expires_at=activity.starts_at
     )
 
 
