@@ -12,7 +12,8 @@ declines frees a seat for the first one waiting (`Activity.move_up_the_first_wai
 Attendance is recorded once the activity has started (`Activity.check_started`).
 
 Over 300 lines because eventsourcing finds stored events by module and class name
-(`services.membership.domain:Activity.Scheduled`): the aggregates stay in this one module."""
+(`services.membership.domain:Activity.Scheduled`): a moved aggregate would need this module's
+topics registered as aliases for good and would store its new events under a second topic."""
 
 from __future__ import annotations
 
