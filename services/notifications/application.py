@@ -12,17 +12,17 @@ from eventsourcing.persistence import IntegrityError
 
 from contracts.errors import ErrorCode
 from contracts.personal import Sealed
-from services.notifications.domain import (
+from services.notifications.domain import Message
+from services.notifications.links import invitation_links
+from services.notifications.log import MessageLog
+from services.notifications.mirrors import (
     Activity,
-    Message,
     Recipient,
     RegisteredBody,
     activity_mirror_id,
     recipient_id,
     registered_body_id,
 )
-from services.notifications.links import invitation_links
-from services.notifications.log import MessageLog
 from services.notifications.settings import MailSettings
 from services.runtime.application import ServiceApplication
 from services.runtime.deliveries import Delivery

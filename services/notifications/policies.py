@@ -14,13 +14,8 @@ from eventsourcing.domain import Aggregate
 
 from contracts import membership, registration
 from services.notifications.application import NotificationsApplication
-from services.notifications.domain import (
-    Activity,
-    Recipient,
-    RegisteredBody,
-    end_of_day,
-    message_id,
-)
+from services.notifications.domain import end_of_day, message_id
+from services.notifications.mirrors import Activity, Recipient, RegisteredBody
 from services.runtime.deliveries import Delivery
 from services.runtime.reactions import Reactions
 from services.runtime.timezone import ATHENS

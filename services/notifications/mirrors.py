@@ -1,0 +1,152 @@
+"""What later emails need from other services' events, kept as small aggregates.
+
+`Recipient` and `RegisteredBody` keep, from the registration events, the sealed address and name
+of each representative and the body's name; `Activity` keeps, from the membership events, an
+activity's title, start and place. Addresses stay sealed with the person's key and are unsealed
+only at send time, so an erased person gets nothing.
+
+These aggregates were first stored from `domain.py`: their old topics are registered below, so
+the events stored under them are still read.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.utils import register_topic
+
+from contracts.personal import Sealed
+
+
+def recipient_id(representative_id: UUID) -> UUID:
+    """The id of what notifications keeps about a representative."""
+    return uuid5(NAMESPACE_URL, f"innovnet:notifications:recipient:{representative_id}")
+
+
+def registered_body_id(registration_id: UUID) -> UUID:
+    """The id of what notifications keeps about a registration's body."""
+    return uuid5(NAMESPACE_URL, f"innovnet:notifications:body:{registration_id}")
+
+
+def activity_mirror_id(activity: UUID) -> UUID:
+    """The id of what notifications keeps about an activity."""
+    return uuid5(NAMESPACE_URL, f"innovnet:notifications:activity:{activity}")
+
+
+class Recipient(Aggregate):
+    """A representative as later emails need them: sealed address and name, body, due day."""
+
+    class Nominated(Aggregate.Created):
+        representative_id: UUID
+        registration_id: UUID
+        role: str
+        full_name: Sealed
+        email: Sealed
+        designation_due: date
+        reminder_id: UUID | None
+
+    class Withdrawn(Aggregate.Event):
+        pass
+
+    @staticmethod
+    def create_id(representative_id: UUID) -> UUID:
+        return recipient_id(representative_id)
+
+    @event(Nominated)
+    def __init__(
+        self,
+        representative_id: UUID,
+        registration_id: UUID,
+        role: str,
+        full_name: Sealed,
+        email: Sealed,
+        designation_due: date,
+        reminder_id: UUID | None,
+    ) -> None:
+        self.representative_id = representative_id
+        self.registration_id = registration_id
+        self.role = role
+        self.full_name = full_name
+        self.email = email
+        self.designation_due = designation_due
+        self.reminder_id = reminder_id
+        """The due-day reminder, cancelled once a designation arrives."""
+        self.withdrawn = False
+
+    @event(Withdrawn)
+    def withdraw(self) -> None:
+        self.withdrawn = True
+
+
+class RegisteredBody(Aggregate):
+    """A registration's body: its name for the emails, and whether it is withdrawn."""
+
+    class Registered(Aggregate.Created):
+        registration_id: UUID
+        body_name: str
+        designation_due: date
+
+    class RepresentativeAdded(Aggregate.Event):
+        representative_id: UUID
+
+    class Withdrawn(Aggregate.Event):
+        pass
+
+    @staticmethod
+    def create_id(registration_id: UUID) -> UUID:
+        return registered_body_id(registration_id)
+
+    @event(Registered)
+    def __init__(self, registration_id: UUID, body_name: str, designation_due: date) -> None:
+        self.registration_id = registration_id
+        self.body_name = body_name
+        self.designation_due = designation_due
+        self.representative_ids: list[UUID] = []
+        self.withdrawn = False
+
+    @event(RepresentativeAdded)
+    def add_representative(self, representative_id: UUID) -> None:
+        self.representative_ids.append(representative_id)
+
+    @event(Withdrawn)
+    def withdraw(self) -> None:
+        self.withdrawn = True
+
+
+class Activity(Aggregate):
+    """An activity as its invitations and changes need it: title, start, place."""
+
+    class Scheduled(Aggregate.Created):
+        activity_id: UUID
+        title: str
+        starts_at: datetime
+        location: str | None
+
+    class Rescheduled(Aggregate.Event):
+        starts_at: datetime
+        location: str | None
+
+    @staticmethod
+    def create_id(activity_id: UUID) -> UUID:
+        return activity_mirror_id(activity_id)
+
+    @event(Scheduled)
+    def __init__(
+        self, activity_id: UUID, title: str, starts_at: datetime, location: str | None
+    ) -> None:
+        self.activity_id = activity_id
+        self.title = title
+        self.starts_at = starts_at
+        self.location = location
+
+    @event(Rescheduled)
+    def reschedule(self, starts_at: datetime, location: str | None) -> None:
+        self.starts_at = starts_at
+        self.location = location
+
+
+register_topic("services.notifications.domain:Recipient", Recipient)
+register_topic("services.notifications.domain:RegisteredBody", RegisteredBody)
+register_topic("services.notifications.domain:Activity", Activity)
