@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from contracts import membership as contract
 from services.membership.domain import Activity, Member
-from services.runtime.publishing import ContractMappings, copy_fields
+from services.runtime.fields import copy_fields
+from services.runtime.publishing import ContractMappings
 
 to_contract = ContractMappings()
 """Published domain events; the others stay inside the service."""
@@ -43,11 +44,11 @@ def _(e: Activity.Rescheduled) -> contract.ActivityRescheduled:
 
 
 # Copied field by field, the activity's id as `activity_id`.
-for domain_event, contract_event in (
+to_contract.copies(
     (Activity.InvitationSent, contract.InvitationSent),
     (Activity.InvitationAnswered, contract.InvitationAnswered),
     (Activity.WaitingListMoved, contract.WaitingListMoved),
     (Activity.AttendanceRecorded, contract.AttendanceRecorded),
     (Activity.Cancelled, contract.ActivityCancelled),
-):
-    to_contract.copies(domain_event, contract_event, id_as="activity_id")
+    id_as="activity_id",
+)

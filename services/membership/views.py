@@ -31,6 +31,7 @@ from services.membership.projections.participation import (
 )
 from services.membership.projections.roster import BodyRecord, RepresentativeRecord
 from services.runtime.auth import Principal
+from services.runtime.fields import copy_fields
 from services.runtime.sealing import Sealer
 
 # The roster.
@@ -119,15 +120,7 @@ def visible_invitations(activity: Activity, principal: Principal) -> list[Invita
 
 def activity_summary(activity: Activity | ActivityRecord) -> ActivitySummary:
     """An activity as a list shows it, from the aggregate or the read model's row."""
-    return ActivitySummary(
-        id=activity.id,
-        kind=activity.kind,
-        title=activity.title,
-        status=activity.state,
-        starts_at=activity.starts_at,
-        ends_at=activity.ends_at,
-        capacity=activity.capacity,
-    )
+    return copy_fields(ActivitySummary, activity, status=activity.state)
 
 
 def activity_view(activity: Activity, principal: Principal) -> ActivityPublic:

@@ -9,5 +9,8 @@ from services.runtime.publishing import ContractMappings
 to_contract = ContractMappings()
 """NotificationSent and NotificationFailed; the rest (recording, attempts) stays inside."""
 
-to_contract.copies(Message.Sent, contract.NotificationSent, id_as="message_id")
-to_contract.copies(Message.Failed, contract.NotificationFailed, id_as="message_id")
+to_contract.copies(
+    (Message.Sent, contract.NotificationSent),
+    (Message.Failed, contract.NotificationFailed),
+    id_as="message_id",
+)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from contracts import registration as contract
 from services.registration.domain import Registration
-from services.runtime.publishing import ContractMappings, copy_fields
+from services.runtime.fields import copy_fields
+from services.runtime.publishing import ContractMappings
 
 to_contract = ContractMappings()
 """Published domain events; the others stay inside the service."""
@@ -34,12 +35,12 @@ def _(e: Registration.RepresentativeNominated) -> contract.RepresentativeNominat
 
 
 # Copied field by field, the registration's id as `registration_id`.
-for domain_event, contract_event in (
+to_contract.copies(
     (Registration.DesignationReceived, contract.DesignationReceived),
     (Registration.DesignationVerified, contract.DesignationVerified),
     (Registration.DesignationRejected, contract.DesignationRejected),
     (Registration.DesignationOverdue, contract.DesignationOverdue),
     (Registration.RepresentativeWithdrawn, contract.RepresentativeWithdrawn),
     (Registration.Withdrawn, contract.RegistrationWithdrawn),
-):
-    to_contract.copies(domain_event, contract_event, id_as="registration_id")
+    id_as="registration_id",
+)

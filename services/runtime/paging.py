@@ -52,6 +52,10 @@ class Listed(Generic[T]):
     rows: Sequence[T]
     total: int
 
+    def map(self, row: Callable[[T], V]) -> Listed[V]:
+        """The same page with each row made into something else."""
+        return Listed([row(r) for r in self.rows], self.total)
+
 
 class PageOf(BaseModel, Generic[V]):
     """A page of a list, as every list endpoint answers it."""

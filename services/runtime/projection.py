@@ -23,7 +23,7 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 import psycopg
@@ -32,7 +32,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 from services.runtime import deadletters
 from services.runtime.batches import PositionsMoved
@@ -47,6 +47,7 @@ from services.runtime.deliveries import (
 )
 from services.runtime.leadership import exclusively
 from services.runtime.metrics import DUPLICATES_SKIPPED
+from services.runtime.paging import Listed, Page
 from services.runtime.sealing import Sealer
 
 log = logging.getLogger(__name__)
@@ -226,6 +227,24 @@ class Projection(ABC):
                 SQL("SET LOCAL search_path TO {}").format(Identifier(self.schema(generation)))
             )
             yield curs
+
+    def page_of(
+        self,
+        count_sql: str | Composed,
+        rows_sql: str | Composed,
+        parameters: dict[str, Any],
+        page: Page,
+    ) -> Listed[DictRow]:
+        """One page of rows and the count of them all, read in one transaction.
+
+        `rows_sql` takes `%(limit)s` and `%(offset)s` besides `parameters`.
+        """
+        with self.reading() as curs:
+            counted = curs.execute(count_sql, parameters).fetchone()
+            rows = curs.execute(
+                rows_sql, {**parameters, "limit": page.limit, "offset": page.offset}
+            ).fetchall()
+        return Listed(rows, int(next(iter(counted.values()))) if counted else 0)
 
     # Generations.
 

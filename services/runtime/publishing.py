@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from eventsourcing.domain import DomainEvent
 
 from contracts.events import ContractEvent
+from services.runtime.fields import copy_fields
 
 D = TypeVar("D", bound=DomainEvent)
 C = TypeVar("C", bound=ContractEvent)
@@ -35,13 +37,11 @@ class ContractMappings:
 
         return register
 
-    def copies(self, event_class: type[D], contract_class: type[C], *, id_as: str) -> None:
-        """Map `event_class` to `contract_class` field by field, the aggregate's id as `id_as`."""
-
-        def copy(e: D) -> C:
-            return copy_fields(contract_class, e, **{id_as: e.originator_id})
-
-        self.maps(event_class)(copy)
+    def copies(self, *pairs: tuple[type[DomainEvent], type[ContractEvent]], id_as: str) -> None:
+        """Map each (domain event, contract event) pair field by field, the aggregate's id
+        as `id_as`."""
+        for event_class, contract_class in pairs:
+            self.maps(event_class)(partial(_copied, contract_class, id_as))
 
     def __call__(self, domain_event: DomainEvent) -> ContractEvent | None:
         """The contract event of `domain_event`, or None when it is not published."""
@@ -53,15 +53,5 @@ class ContractMappings:
         return frozenset(c.__qualname__ for c in self._by_class)
 
 
-def copy_fields(contract_class: type[C], source: object, **given: Any) -> C:
-    """`contract_class` from `source`'s attributes of the same names, and what is `given`.
-
-    The contract model validates the result, so a field the domain event lacks fails loudly
-    here (the relay then parks the aggregate) instead of being published empty.
-    """
-    values = {
-        name: getattr(source, name)
-        for name in contract_class.model_fields
-        if name not in given and hasattr(source, name)
-    }
-    return contract_class(**values, **given)
+def _copied(contract_class: type[C], id_as: str, e: DomainEvent) -> C:
+    return copy_fields(contract_class, e, **{id_as: e.originator_id})

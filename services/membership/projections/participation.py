@@ -163,27 +163,8 @@ class Participation(Projection):
     def activities(self, *, visible_to: str | None, page: Page) -> Listed[ActivityRecord]:
         """A page of the activities any representative of body `visible_to` is invited to
         (every activity for None), soonest first."""
-        with self.reading() as curs:
-            counted = curs.execute(COUNT_ACTIVITIES, {"body": visible_to}).fetchone()
-            rows = curs.execute(
-                PAGE_OF_ACTIVITIES,
-                {"body": visible_to, "limit": page.limit, "offset": page.offset},
-            ).fetchall()
-        return Listed(
-            rows=[
-                ActivityRecord(
-                    id=row["activity_id"],
-                    kind=ActivityKind(row["kind"]),
-                    title=row["title"],
-                    state=ActivityState.CANCELLED if row["cancelled"] else ActivityState.SCHEDULED,
-                    starts_at=row["starts_at"],
-                    ends_at=row["ends_at"],
-                    capacity=row["capacity"],
-                )
-                for row in rows
-            ],
-            total=int(counted["n"]) if counted else 0,
-        )
+        listed = self.page_of(COUNT_ACTIVITIES, PAGE_OF_ACTIVITIES, {"body": visible_to}, page)
+        return listed.map(activity_record)
 
     def by_body(
         self,
@@ -235,3 +216,16 @@ class Participation(Projection):
                 level=body.level,
             )
         return [totals[level] for level in sorted(totals)]
+
+
+def activity_record(row: DictRow) -> ActivityRecord:
+    """An `activities` row as a record."""
+    return ActivityRecord(
+        id=row["activity_id"],
+        kind=ActivityKind(row["kind"]),
+        title=row["title"],
+        state=ActivityState.CANCELLED if row["cancelled"] else ActivityState.SCHEDULED,
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        capacity=row["capacity"],
+    )
