@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -157,17 +157,20 @@ class Message(Aggregate):
         self.attempts = attempt
         self.next_attempt_at = started_at
 
+    def _outcome(self) -> dict[str, Any]:
+        """What the published outcome of an attempt names: the email, to whom, after how many."""
+        return {
+            "template": self.template,
+            "caused_by": self.caused_by,
+            "recipient_id": self.recipient_id,
+            "recipient": self.sealed_address,
+            "attempts": self.attempts,
+        }
+
     def record_sent(self, at: datetime) -> None:
         """The relay accepted the email."""
         self.check_sending()
-        self.sent(
-            self.template,
-            self.caused_by,
-            self.recipient_id,
-            self.sealed_address,
-            self.attempts,
-            at,
-        )
+        self.sent(**self._outcome(), sent_at=at)
 
     @event(Sent)
     def sent(
@@ -190,15 +193,7 @@ class Message(Aggregate):
         self.check_sending()
         dead = permanent or self.attempts - self.attempts_before_retry >= max_attempts
         self.failed(
-            self.template,
-            self.caused_by,
-            self.recipient_id,
-            self.sealed_address,
-            self.attempts,
-            error,
-            dead,
-            at + backoff,
-            at,
+            **self._outcome(), error=error, dead=dead, next_attempt_at=at + backoff, failed_at=at
         )
 
     @event(Failed)
