@@ -8,7 +8,6 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
 
 from contracts.errors import ErrorCode
 from contracts.personal import Sealed
@@ -26,7 +25,6 @@ from services.notifications.mirrors import (
 from services.notifications.settings import MailSettings
 from services.runtime.application import ServiceApplication
 from services.runtime.deliveries import Delivery
-from services.runtime.errors import Conflict
 from services.runtime.settings import ServiceSettings
 
 
@@ -45,15 +43,10 @@ class NotificationsApplication(ServiceApplication):
     jwt_secret: str = ""
     delivery_log: MessageLog
 
-    def on_start(self, settings: ServiceSettings) -> None:
+    def open_resources(self, settings: ServiceSettings) -> None:
         self.mail = MailSettings()
         self.jwt_secret = settings.jwt_secret
-        self.delivery_log = MessageLog(settings.database_url)
-
-    def close(self) -> None:
-        if hasattr(self, "delivery_log"):
-            self.delivery_log.close()
-        super().close()
+        self.delivery_log = self.keeps(MessageLog(settings.database_url))
 
     # Commands.
 
@@ -61,12 +54,7 @@ class NotificationsApplication(ServiceApplication):
         """Send a failed or dead-lettered email again, with a fresh set of tries."""
         found = self.message(message)
         found.retry(now or datetime.now(UTC))
-        try:
-            self.save(found)
-        except IntegrityError:
-            raise Conflict(
-                ErrorCode.CONCURRENT_CHANGE, "The email changed meanwhile; try again."
-            ) from None
+        self.save_or_conflict(found)
 
     # Queries.
 

@@ -16,13 +16,10 @@ from typing import Any, Final
 from uuid import UUID
 
 from eventsourcing.application import Application
-from psycopg import Connection
-from psycopg.rows import DictRow, dict_row
 from psycopg.sql import SQL, Literal
-from psycopg_pool import ConnectionPool
 
 from services.notifications.domain import DUE_STATUSES, EmailStatus, Message
-from services.runtime.connections import connection_options
+from services.runtime.connections import connection_pool
 from services.runtime.leadership import lock_key
 from services.runtime.paging import Listed, Page
 
@@ -67,15 +64,7 @@ class MessageLog:
     """The delivery log's table in the service's database."""
 
     def __init__(self, database_url: str) -> None:
-        self._pool: ConnectionPool[Connection[DictRow]] = ConnectionPool(
-            database_url,
-            min_size=1,
-            max_size=4,
-            open=True,
-            kwargs={"row_factory": dict_row, **connection_options()},
-            name="message-log",
-            check=ConnectionPool.check_connection,
-        )
+        self._pool = connection_pool(database_url, name="message-log", max_size=4, dict_rows=True)
         with self._pool.connection() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(TABLE_LOCK),))
             for statement in _DDL:

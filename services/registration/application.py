@@ -6,8 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from contracts.errors import ErrorCode
 from contracts.registration import Role
@@ -54,13 +53,8 @@ class RegistrationApplication(ServiceApplication):
         transcoder.register(FieldsAsDict(BodyDetails, "body_details"))
         transcoder.register(FieldsAsDict(Nomination, "nomination"))
 
-    def on_start(self, settings: ServiceSettings) -> None:
-        self.designation_files = DesignationFiles(settings.database_url)
-
-    def close(self) -> None:
-        if hasattr(self, "designation_files"):
-            self.designation_files.close()
-        super().close()
+    def open_resources(self, settings: ServiceSettings) -> None:
+        self.designation_files = self.keeps(DesignationFiles(settings.database_url))
 
     # Commands.
 
@@ -91,11 +85,8 @@ class RegistrationApplication(ServiceApplication):
             self.designation_due(now),
         )
         claim = self.claim_tax_id(body.tax_id, registration.id)
-        try:
-            self.save(registration, claim)
-        except IntegrityError:
-            # Another form for this body committed first.
-            raise tax_id_registered() from None
+        # A conflict: another form for this body committed first.
+        self.save_or_conflict(registration, claim, conflict=tax_id_registered())
         return registration.id
 
     def send_designation(
@@ -266,12 +257,3 @@ class RegistrationApplication(ServiceApplication):
             if r.id != except_id
         )
         check_different_emails(details.email, others, field="email")
-
-    def save_or_conflict(self, *aggregates: Aggregate) -> None:
-        """Save; a concurrent change of the same aggregate is a 409, not a 500."""
-        try:
-            self.save(*aggregates)
-        except IntegrityError:
-            raise Conflict(
-                ErrorCode.CONCURRENT_CHANGE, "The registration changed meanwhile; try again."
-            ) from None

@@ -7,10 +7,9 @@ import io
 from dataclasses import dataclass
 
 import pikepdf
-from psycopg_pool import ConnectionPool
 
 from contracts.errors import ErrorCode
-from services.runtime.connections import connection_options
+from services.runtime.connections import connection_pool
 from services.runtime.errors import DomainError, RuleBroken
 
 MAX_DESIGNATION_BYTES = 10 * 1024 * 1024
@@ -87,9 +86,7 @@ class DesignationFiles:
     """The service's store of designation files, in its own database, keyed by SHA-256."""
 
     def __init__(self, database_url: str) -> None:
-        self._pool = ConnectionPool(
-            database_url, min_size=1, max_size=4, open=True, kwargs=connection_options()
-        )
+        self._pool = connection_pool(database_url, name="designation-files", max_size=4)
         with self._pool.connection() as conn:
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS designation_files ("

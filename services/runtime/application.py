@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import JSONTranscoder, Recording
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 from eventsourcing.projection import EventSourcedProjection
 from eventsourcing.utils import EnvType
 
 from contracts.errors import ErrorCode
 from services.runtime.erasure import PersonalDataErasure, erasure_id
-from services.runtime.errors import NotFound
+from services.runtime.errors import Conflict, DomainError, NotFound
 from services.runtime.metrics import EVENTS_APPENDED
 from services.runtime.reactions import Reactions
 from services.runtime.sealing import Sealer
@@ -22,6 +22,13 @@ from services.runtime.settings import ServiceSettings
 from services.runtime.transcodings import register_innovnet_transcodings
 
 A = TypeVar("A", bound=Aggregate)
+
+
+class Closeable(Protocol):
+    def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=Closeable)
 
 
 class ServiceApplication(EventSourcedProjection[UUID]):
@@ -38,12 +45,21 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         self,
         env: EnvType | None = None,
         *,
+        settings: ServiceSettings | None = None,
         sealer: Sealer | None = None,
         reactions: Reactions[Any] | None = None,
     ) -> None:
+        """Built by the runtime with its settings; in unit tests in memory, without them."""
         super().__init__(env)
         self._sealer = sealer
         self._reactions = reactions
+        self._kept: list[Closeable] = []
+        if settings is not None:
+            try:
+                self.open_resources(settings)
+            except BaseException:
+                self.close()  # what was opened so far, and the event store's pool
+                raise
 
     @property
     def sealer(self) -> Sealer:
@@ -62,8 +78,28 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         if self._reactions is not None:
             processing_event.collect_events(*self._reactions(self, domain_event))
 
-    def on_start(self, settings: ServiceSettings) -> None:
-        """Open what the service needs besides its event store; nothing by default."""
+    def open_resources(self, settings: ServiceSettings) -> None:
+        """Open what the service needs besides its event store (`keeps` each); nothing here."""
+
+    def keeps(self, resource: C) -> C:
+        """`resource`, to be closed with the application (the newest first)."""
+        self._kept.append(resource)
+        return resource
+
+    def close(self) -> None:
+        """Close what `open_resources` kept, then the event store."""
+        while self._kept:
+            self._kept.pop().close()
+        super().close()
+
+    def save_or_conflict(self, *aggregates: Aggregate, conflict: DomainError | None = None) -> None:
+        """Save; a concurrent change of the same aggregates is a 409 (`conflict`), not a 500."""
+        try:
+            self.save(*aggregates)
+        except IntegrityError:
+            raise conflict or Conflict(
+                ErrorCode.CONCURRENT_CHANGE, "It changed meanwhile; try again."
+            ) from None
 
     def get(self, aggregate_id: UUID, kind: type[A], missing: str, code: ErrorCode) -> A:
         """The `kind` aggregate with that id, or NotFound(code, missing): the one find-or-404."""

@@ -23,7 +23,8 @@ from eventsourcing.persistence import DatabaseError, OperationalError
 from eventsourcing.postgres import PostgresDatastore
 from psycopg import Connection
 from psycopg.errors import LockNotAvailable, QueryCanceled
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import ConnectionPool
 
 KEEPALIVES: Final[dict[str, int]] = {
     "keepalives": 1,
@@ -78,6 +79,35 @@ def connection_options(
     if timeouts is None:
         timeouts = UNBOUNDED if waits_for_locks else Timeouts.from_environment()
     return {**KEEPALIVES, "options": timeouts.session_options()}
+
+
+def connection_pool(
+    database_url: str,
+    *,
+    name: str,
+    max_size: int,
+    dict_rows: bool = False,
+    autocommit: bool = False,
+    timeout: float = 30.0,
+) -> ConnectionPool[Connection[Any]]:
+    """A pool of connections with the project's keepalives and time-outs, opened now.
+
+    Each connection is checked before it is handed out, so a pool outlives a database restart
+    instead of handing out dead connections. `timeout`: how long to wait for a connection.
+    """
+    options: dict[str, Any] = {"autocommit": autocommit, **connection_options()}
+    if dict_rows:
+        options["row_factory"] = dict_row
+    return ConnectionPool(
+        database_url,
+        min_size=1,
+        max_size=max_size,
+        open=True,
+        kwargs=options,
+        name=name,
+        timeout=timeout,
+        check=ConnectionPool.check_connection,
+    )
 
 
 class DatabaseTimedOut(DatabaseError, TimeoutError):

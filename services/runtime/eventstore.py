@@ -71,4 +71,4 @@ def open_application(
     # events only (fast-forward), instead of being replayed from version 1 at every command.
     env["AGGREGATE_CACHE_MAXSIZE"] = "10000"
     env["AGGREGATE_CACHE_FASTFORWARD"] = "true"
-    return app_class(env=env, sealer=sealer, reactions=reactions)
+    return app_class(env=env, settings=settings, sealer=sealer, reactions=reactions)

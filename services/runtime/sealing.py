@@ -22,12 +22,9 @@ from uuid import UUID
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
-from psycopg import Connection
-from psycopg.rows import TupleRow
-from psycopg_pool import ConnectionPool
 
 from contracts.personal import Sealed
-from services.runtime.connections import connection_options
+from services.runtime.connections import connection_pool
 from services.runtime.leadership import exclusively
 
 MASTER_KEY_BYTES: Final = 32
@@ -117,16 +114,9 @@ class KeyVault:
             )
         self._master_key = master_key
         self._database_url = database_url
-        self._pool: ConnectionPool[Connection[TupleRow]] = ConnectionPool(
-            database_url,
-            min_size=1,
-            max_size=16,
-            open=True,
-            # One statement each: no COMMIT round trip.
-            kwargs={"autocommit": True, **connection_options()},
-            name="key-vault",
-            timeout=10.0,
-            check=ConnectionPool.check_connection,  # survive a database restart
+        # One statement each, so autocommit: no COMMIT round trip.
+        self._pool = connection_pool(
+            database_url, name="key-vault", max_size=16, autocommit=True, timeout=10.0
         )
 
     def create_table(self) -> None:

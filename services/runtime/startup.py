@@ -118,7 +118,6 @@ def _open_stores_once(definition: ServiceDefinition, settings: ServiceSettings) 
                 reactions=definition.reactions,
             )
             opened.append(application.close)
-            application.on_start(settings)
             projections: dict[str, Projection] = {}
             for p in definition.projections:
                 projections[p.name] = p(

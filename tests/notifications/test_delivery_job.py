@@ -31,7 +31,6 @@ def running(smtp_server: SmtpServer) -> Iterator[Any]:
         vault = KeyVault(settings.vault_database_url, master_key_from_setting(settings.master_key))
         vault.create_table()
         app = open_application(NotificationsApplication, settings, sealer=Sealer(vault))
-        app.on_start(settings)
         app.mail = MailSettings(smtp_port=smtp_server.port, retry_base_seconds=1)
         try:
             yield SimpleNamespace(application=app)
