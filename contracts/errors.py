@@ -27,6 +27,10 @@ class ErrorCode(StrEnum):
         return code
 
     # Any service.
+    BODY_TOO_LARGE = "body_too_large", "The request body is larger than allowed [max_bytes]."
+    ROLE_REQUIRED = "role_required", "Only some callers may do this [roles]."
+    SIGN_IN_REQUIRED = "sign_in_required", "Sign in first: the request carries no token."
+    TOKEN_INVALID = "token_invalid", "The bearer token is invalid or expired; sign in again."
     CONCURRENT_CHANGE = (
         "concurrent_change",
         "The thing changed while the command ran; sending it again usually works.",
@@ -56,16 +60,16 @@ class ErrorCode(StrEnum):
     CLOSURE_EXISTS = "closure_exists", "That day is an office closure already [day]."
     CONSENT_REQUIRED = "consent_required", "Consent to the processing of the data is required."
     DESIGNATION_ENCRYPTED = (
-        "designation_encrypted",
+        "encrypted_pdf",
         "The designation PDF is encrypted or password-protected.",
     )
-    DESIGNATION_NOT_PDF = "designation_not_pdf", "The designation must be a PDF document."
+    DESIGNATION_NOT_PDF = "unsupported_media_type", "The designation must be a PDF document."
     DESIGNATION_PENDING = (
         "designation_pending",
         "A designation is waiting for the innovation unit's check already.",
     )
     DESIGNATION_TOO_LARGE = (
-        "designation_too_large",
+        "too_large",
         "The designation file is larger than allowed [max_bytes].",
     )
     DESIGNATIONS_COMPLETE = (
@@ -93,6 +97,10 @@ class ErrorCode(StrEnum):
     ONLY_ALTERNATE_ADDED = "only_alternate_added", "Only an alternate can be added later."
     PHONE_INVALID = "phone_invalid", "Not a valid phone number."
     REGISTRATION_NOT_FOUND = "registration_not_found", "No registration with that id."
+    DESIGNATION_FILE_NOT_FOUND = (
+        "designation_file_not_found",
+        "The registration has no designation file to download.",
+    )
     REGISTRATION_WITHDRAWN = "registration_withdrawn", "The registration was withdrawn."
     REJECTION_REASON_REQUIRED = (
         "rejection_reason_required",
@@ -101,6 +109,10 @@ class ErrorCode(StrEnum):
     REPLACEMENT_PENDING = (
         "replacement_pending",
         "A replacement for this representative is nominated already.",
+    )
+    REPRESENTATIVE_NOT_CURRENT = (
+        "representative_not_current",
+        "The representative to replace is not a current one of the registration.",
     )
     REPRESENTATIVE_NOT_FOUND = (
         "representative_not_found",

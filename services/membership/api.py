@@ -14,8 +14,8 @@ from services.membership.application import MembershipApplication
 from services.membership.domain import BodyStatus
 from services.membership.models import (
     ActivityCreate,
+    ActivityPage,
     ActivityPublic,
-    ActivitySummary,
     ActivityUpdate,
     AnswerCreate,
     AttendanceCreate,
@@ -24,8 +24,8 @@ from services.membership.models import (
     InvitationCreate,
     InvitationPublic,
     Invited,
-    MemberBody,
     MemberBodyDetail,
+    MemberPage,
     ParticipationReport,
     SearchText,
 )
@@ -34,7 +34,7 @@ from services.runtime.auth import AdminPrincipal, CurrentPrincipal, MemberPrinci
 from services.runtime.dependencies import projection, service_application
 from services.runtime.errors import NotAllowed, NotFound
 from services.runtime.openapi_links import link, linked_response
-from services.runtime.paging import PageOf, Paging
+from services.runtime.paging import Paging
 from services.runtime.values import Day
 
 router = APIRouter(tags=["membership"])
@@ -77,10 +77,10 @@ def list_members(
     level: Level | None = None,
     status: BodyStatus | None = None,
     q: Annotated[SearchText | None, Query(description="Text in the body's name")] = None,
-) -> PageOf[MemberBody]:
+) -> MemberPage:
     """The roster of the network: bodies, their level, status and representatives."""
     found = index.bodies(level=level, status=status, text=q, page=paging)
-    return PageOf[MemberBody].of(
+    return MemberPage.of(
         found, paging, lambda body: views.member_body(body, principal, index.sealer)
     )
 
@@ -113,12 +113,12 @@ def schedule_activity(activity: ActivityCreate, app: App, principal: AdminPrinci
 )
 def list_activities(
     index: ParticipationIndex, principal: CurrentPrincipal, paging: Paging
-) -> PageOf[ActivitySummary]:
+) -> ActivityPage:
     """Every activity for the innovation unit; for a member, those their body is invited to."""
     # A member always has a body (Principal refuses one without): None means every activity.
     visible_to = None if principal.is_admin else principal.body_id
     found = index.activities(visible_to=visible_to, page=paging)
-    return PageOf[ActivitySummary].of(found, paging, views.activity_summary)
+    return ActivityPage.of(found, paging, views.activity_summary)
 
 
 @router.get(

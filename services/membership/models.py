@@ -12,6 +12,7 @@ from contracts.membership import ActivityKind, Answer, Seat
 from contracts.registration import Level, Role, TaxId
 from services.membership.domain import ActivityState, BodyStatus, MemberState
 from services.membership.plans import ActivityPlan
+from services.runtime.paging import PageOf
 from services.runtime.requests import RequestBody
 from services.runtime.text import CleanText
 from services.runtime.values import Moment
@@ -202,3 +203,11 @@ class ParticipationReport(BaseModel):
 
     bodies: list[BodyParticipation]
     levels: list[LevelParticipation]
+
+
+class MemberPage(PageOf[MemberBody]):
+    """A page of the roster."""
+
+
+class ActivityPage(PageOf[ActivitySummary]):
+    """A page of activities, soonest first."""

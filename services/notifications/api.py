@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, Query, status
 from contracts.personal import Sealed
 from services.notifications.application import NotificationsApplication
 from services.notifications.domain import EmailStatus
-from services.notifications.models import Filter, MessagePublic, RetryAccepted
+from services.notifications.models import Filter, MessageList, MessagePublic, RetryAccepted
 from services.runtime.auth import AdminPrincipal
 from services.runtime.dependencies import service_application
 from services.runtime.openapi_links import link, linked_response
-from services.runtime.paging import Listed, Page, PageOf, Paging
+from services.runtime.paging import Listed, Page, Paging
 from services.runtime.sealing import Sealer
 
 router = APIRouter(tags=["messages"])
@@ -42,8 +42,12 @@ def list_messages(
     ] = None,
     template: Annotated[Filter | None, Query()] = None,
     status_: Annotated[EmailStatus | None, Query(alias="status")] = None,
-) -> PageOf[MessagePublic]:
-    """The delivery log, newest first, by recipient, template and status."""
+) -> MessageList:
+    """The delivery log, newest first, by recipient, template and status.
+
+    Addresses are sealed, so a search by address reads the newest `SCAN_LIMIT` emails only, and
+    its `total` counts the matches among them.
+    """
     subject = _as_uuid(recipient)
     by_address = recipient is not None and subject is None
     listed = app.delivery_log.search(
@@ -57,7 +61,7 @@ def list_messages(
         wanted = (recipient or "").strip().lower()
         rows = [r for r in listed.rows if (shown.address(r["address"]) or "").lower() == wanted]
         listed = Listed(rows=rows[paging.offset : paging.offset + paging.limit], total=len(rows))
-    return PageOf[MessagePublic].of(listed, paging, shown.message)
+    return MessageList.of(listed, paging, shown.message)
 
 
 @router.post("/messages/{message_id}/retry", status_code=status.HTTP_202_ACCEPTED)

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from services.notifications.domain import EmailStatus
+from services.runtime.paging import PageOf
 from services.runtime.text import CleanText
 
 Filter = Annotated[str, CleanText(max_length=254)]
@@ -37,3 +38,7 @@ class RetryAccepted(BaseModel):
 
     id: UUID
     status: EmailStatus
+
+
+class MessageList(PageOf[MessagePublic]):
+    """A page of the delivery log."""

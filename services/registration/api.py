@@ -21,8 +21,8 @@ from services.registration.models import (
     DesignationDue,
     RegistrationCreate,
     RegistrationCreated,
+    RegistrationPage,
     RegistrationPublic,
-    RegistrationSummary,
     RepresentativeCreate,
     RepresentativeRef,
     SignerName,
@@ -34,9 +34,9 @@ from services.registration.projections import RegistrationIndex
 from services.registration.views import created_view, public_view, summary_view
 from services.runtime.auth import AdminPrincipal, CurrentPrincipal, OptionalPrincipal, Principal
 from services.runtime.dependencies import projection, service_application
-from services.runtime.errors import NotAllowed
+from services.runtime.errors import NotAllowed, NotFound
 from services.runtime.openapi_links import link, linked_response
-from services.runtime.paging import PageOf, Paging
+from services.runtime.paging import Paging
 from services.runtime.values import Day
 
 router = APIRouter(tags=["registration"])
@@ -120,9 +120,9 @@ def list_registrations(
     principal: AdminPrincipal,
     paging: Paging,
     status: RegistrationStatus | None = None,
-) -> PageOf[RegistrationSummary]:
+) -> RegistrationPage:
     """The innovation unit's list, newest first, filtered by status (e.g. `overdue`)."""
-    return PageOf[RegistrationSummary].of(index.registrations(status, paging), paging, summary_view)
+    return RegistrationPage.of(index.registrations(status, paging), paging, summary_view)
 
 
 @router.get(
@@ -163,7 +163,9 @@ def download_designation(registration_id: UUID, app: App, principal: AdminPrinci
     latest = app.registration(registration_id).latest_designation()
     content = app.designation_files.load(latest.sha256) if latest else None
     if content is None:
-        return Response(status_code=status.HTTP_404_NOT_FOUND)
+        raise NotFound(
+            ErrorCode.DESIGNATION_FILE_NOT_FOUND, "This registration has no designation file."
+        )
     # A file a body uploaded is never rendered by the browser in our origin: saved, not shown.
     return Response(
         content,

@@ -62,7 +62,12 @@ class RegistrationApplication(ServiceApplication):
         """Register a body: one open or active registration per tax number (else 409)."""
         now = now or datetime.now(UTC)
         if form.alternate is not None:
-            check_different_emails(form.alternate.email, [form.main.email], field="alternate.email")
+            check_different_emails(
+                form.alternate.email,
+                [form.main.email],
+                field="alternate.email",
+                message="The main and the alternate representative need different emails.",
+            )
         if form.submitted_by is Role.ALTERNATE and form.alternate is None:
             raise RuleBroken(
                 ErrorCode.ALTERNATE_DETAILS_REQUIRED,

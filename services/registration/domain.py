@@ -240,7 +240,7 @@ class Registration(Aggregate):
         replaced = self.representatives.get(replaced_id)
         if replaced is None or not replaced.is_current:
             raise RuleBroken(
-                ErrorCode.REPRESENTATIVE_NOT_FOUND,
+                ErrorCode.REPRESENTATIVE_NOT_CURRENT,
                 "No current representative with that id.",
                 field="representative_id",
             )

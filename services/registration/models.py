@@ -30,6 +30,7 @@ from services.registration.nominations import (
     check_senior_enough,
 )
 from services.runtime.errors import RuleBroken, refusal
+from services.runtime.paging import PageOf
 from services.runtime.requests import RequestBody
 from services.runtime.text import CleanText
 from services.runtime.values import Consent, Day, EmailAddress
@@ -289,3 +290,7 @@ class DesignationDue(BaseModel):
 
     submitted: date
     designation_due: date
+
+
+class RegistrationPage(PageOf[RegistrationSummary]):
+    """A page of the innovation unit's list of registrations."""

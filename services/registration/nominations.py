@@ -27,17 +27,6 @@ class RegistrationStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-OPEN_STATES = frozenset(
-    {
-        RegistrationStatus.AWAITING_DESIGNATION,
-        RegistrationStatus.DESIGNATION_RECEIVED,
-        RegistrationStatus.OVERDUE,
-        RegistrationStatus.DESIGNATION_REJECTED,
-    }
-)
-"""A registration on its way to being active: it holds its body's tax number."""
-
-
 class RepresentativeState(StrEnum):
     """Where a representative stands with their designation."""
 
@@ -178,11 +167,17 @@ def check_equivalent_is_justified(seniority: str | None, justification: str | No
         )
 
 
-def check_different_emails(email: str, others: Iterable[str | None], *, field: str) -> None:
+def check_different_emails(
+    email: str,
+    others: Iterable[str | None],
+    *,
+    field: str,
+    message: str = "Each representative needs an email of their own.",
+) -> None:
     """Each representative of a body has an email of their own (an erased one is None)."""
     if email in set(others):
         raise RuleBroken(
             ErrorCode.DIFFERENT_EMAILS,
-            "The main and the alternate representative need different emails.",
+            message,
             field=field,
         )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import ClassVar
 from uuid import UUID
 
 from psycopg import Cursor
 from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
 
 from contracts.registration import Level
 from contracts.topics import topic_of
@@ -37,6 +38,15 @@ class RegistrationLine:
         # A row gives the enums back as their string values.
         object.__setattr__(self, "level", Level(self.level))
         object.__setattr__(self, "status", RegistrationStatus(self.status))
+
+
+# `%(s)s IS NULL OR status = %(s)s`: one statement whether a status is asked for or not.
+COUNT_OF_STATUS = "SELECT count(*) FROM registrations WHERE %(s)s::text IS NULL OR status = %(s)s"
+PAGE_OF_STATUS = SQL(
+    "SELECT {} FROM registrations WHERE %(s)s::text IS NULL OR status = %(s)s"
+    " ORDER BY submitted_at DESC, id LIMIT %(limit)s OFFSET %(offset)s"
+).format(SQL(", ").join(Identifier(f.name) for f in fields(RegistrationLine)))
+"""A line's columns are named: a column added to the table later stays out of the line."""
 
 
 class RegistrationIndex(Projection):
@@ -94,24 +104,9 @@ class RegistrationIndex(Projection):
         self, status: RegistrationStatus | None, page: Page
     ) -> Listed[RegistrationLine]:
         """The list, newest first, of one status or of all."""
-        # `%(s)s IS NULL OR status = %(s)s`: one statement whether a status is asked for or not.
         wanted = {"s": status.value if status else None}
-        with self.reading() as curs:
-            counted = curs.execute(
-                "SELECT count(*) AS n FROM registrations"
-                " WHERE %(s)s::text IS NULL OR status = %(s)s",
-                wanted,
-            ).fetchone()
-            rows = curs.execute(
-                "SELECT * FROM registrations WHERE %(s)s::text IS NULL OR status = %(s)s"
-                " ORDER BY submitted_at DESC, id LIMIT %(limit)s OFFSET %(offset)s",
-                {**wanted, "limit": page.limit, "offset": page.offset},
-            ).fetchall()
-        # The table's columns are the line's fields.
-        return Listed(
-            rows=[RegistrationLine(**row) for row in rows],
-            total=int(counted["n"]) if counted else 0,
-        )
+        listed = self.page_of(COUNT_OF_STATUS, PAGE_OF_STATUS, wanted, page)
+        return listed.map(lambda row: RegistrationLine(**row))
 
     def overdue_candidates(self, today: date) -> list[UUID]:
         """The registrations not withdrawn with a representative's due day ended before `today`."""

@@ -16,6 +16,9 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from contracts.errors import ErrorCode
+from services.runtime.errors import refusal_detail
+
 Access = Literal["admin", "member"]
 """What a principal may do: an admin (the innovation unit) or a member (of one body)."""
 
@@ -136,7 +139,9 @@ async def optional_principal(
         # Never serve an expired session the public view: the client must log in again.
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            detail="the bearer token is invalid or expired",
+            detail=refusal_detail(
+                ErrorCode.TOKEN_INVALID, "the bearer token is invalid or expired"
+            ),
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         ) from None
 
@@ -149,7 +154,7 @@ async def require_principal(principal: OptionalPrincipal) -> Principal:
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            detail="log in first",
+            detail=refusal_detail(ErrorCode.SIGN_IN_REQUIRED, "log in first"),
             headers={"WWW-Authenticate": "Bearer"},
         )
     return principal
@@ -166,7 +171,10 @@ def require_role(*roles: Access) -> Callable[[Principal], Awaitable[Principal]]:
 
     async def principal_in_role(principal: CurrentPrincipal) -> Principal:
         if principal.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"only {needed} may do this")
+            detail = refusal_detail(
+                ErrorCode.ROLE_REQUIRED, f"only {needed} may do this", roles=list(roles)
+            )
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=detail)
         return principal
 
     return principal_in_role

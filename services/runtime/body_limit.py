@@ -7,10 +7,13 @@ the answer is 413 with a JSON `detail`, and nothing of the body is buffered.
 
 from __future__ import annotations
 
+from fastapi import HTTPException
 from starlette.datastructures import Headers
-from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from contracts.errors import ErrorCode
+from services.runtime.errors import refusal_detail
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -31,8 +34,10 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, detail=too_large(limit))
 
 
-def too_large(limit: int) -> str:
-    return f"The request body is larger than the {limit // KIB} KiB this endpoint accepts."
+def too_large(limit: int) -> list[dict[str, object]]:
+    """The refusal of a body past `limit` bytes."""
+    message = f"The request body is larger than the {limit // KIB} KiB this endpoint accepts."
+    return refusal_detail(ErrorCode.BODY_TOO_LARGE, message, max_bytes=limit)
 
 
 def limit_for(headers: Headers) -> int:

@@ -72,17 +72,28 @@ def refusal(code: ErrorCode, message: str, **params: object) -> PydanticCustomEr
     return PydanticCustomError(code.value, message, params or None)
 
 
+def refusal_detail(
+    code: ErrorCode, message: str, field: str | None = None, **params: object
+) -> list[dict[str, object]]:
+    """The `detail` of a refusal, shaped as pydantic's: `type` (the code), `msg`, `loc`, `ctx`.
+
+    Every refusal answers so, whatever raised it (a rule, the body limit, authentication).
+    """
+    detail: dict[str, object] = {"type": code.value, "msg": message}
+    if field:
+        detail["loc"] = ["body", *field.split(".")]
+    if params:
+        detail["ctx"] = jsonable_encoder(params)
+    return [detail]
+
+
 def answer_domain_errors(app: FastAPI) -> None:
     """Map every DomainError raised by a route to its status with a JSON body naming the field."""
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
-        detail: dict[str, object] = {"type": error.code.value, "msg": error.message}
-        if error.field:
-            detail["loc"] = ["body", *error.field.split(".")]
-        if error.params:
-            detail["ctx"] = jsonable_encoder(error.params)
-        return JSONResponse({"detail": [detail]}, status_code=error.status_code)
+        detail = refusal_detail(error.code, error.message, error.field, **error.params)
+        return JSONResponse({"detail": detail}, status_code=error.status_code)
 
 
 def answer_database_unavailable(app: FastAPI) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Generic, Self, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
@@ -66,7 +66,7 @@ class PageOf(BaseModel, Generic[V]):
     page_size: int
 
     @classmethod
-    def of(cls, listed: Listed[T], page: Page, view: Callable[[T], V]) -> PageOf[V]:
+    def of(cls, listed: Listed[T], page: Page, view: Callable[[T], V]) -> Self:
         """The page `listed` is, each row shown through `view`."""
         return cls(
             items=[view(row) for row in listed.rows],

@@ -55,5 +55,10 @@ def email_address(value: str) -> str:
     return address
 
 
-EmailAddress = Annotated[str, CleanText(max_length=254), AfterValidator(email_address)]
+EmailAddress = Annotated[
+    str,
+    CleanText(max_length=254),
+    AfterValidator(email_address),
+    Field(json_schema_extra={"format": "email"}),
+]
 """An email address (its domain's own rules, such as no free webmail, are the service's)."""

@@ -349,7 +349,9 @@ def test_oversized_bodies_are_refused_before_they_are_parsed_or_authenticated(
                 answer = client.post(path, content=body, headers=json_type)
                 tally.record(kind, answer)
                 assert answer.status_code == 413, f"{name} {path}: {answer.text[:200]}"
-                assert "KiB" in answer.json()["detail"]
+                (refusal,) = answer.json()["detail"]
+                assert refusal["type"] == "body_too_large"
+                assert "KiB" in refusal["msg"]
             if reads_a_body:
                 streamed = client.post(path, content=chunks(2 * MIB), headers=json_type)
                 tally.record("2 MiB JSON streamed (chunked)", streamed)

@@ -98,7 +98,7 @@ def test_the_upload_refuses_encrypted_and_fake_pdfs_naming_the_field_and_keeps_a
             assert locked.status_code == 422, locked.text
             (detail,) = locked.json()["detail"]
             assert detail["loc"] == ["body", "file"]
-            assert detail["type"] == "designation_encrypted"
+            assert detail["type"] == "encrypted_pdf"
             assert "password" in detail["msg"]
 
         real = upload(client, registration_id, PDF)

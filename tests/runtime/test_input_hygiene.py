@@ -217,7 +217,9 @@ def test_a_declared_length_past_the_limit_is_refused_before_the_route_runs(
 ) -> None:
     answer = client.post("/json", content=b"x" * (JSON_LIMIT + 1))
     assert answer.status_code == 413
-    assert "64 KiB" in answer.json()["detail"]
+    (refusal,) = answer.json()["detail"]
+    assert refusal["type"] == "body_too_large"
+    assert "64 KiB" in refusal["msg"]
     assert handled == []
 
 
