@@ -259,6 +259,47 @@ class RegistrationMachine(ServiceMachine):
         if really == 0:
             self.command(self.registration_id, lambda r: r.withdraw(reason, self.now()))
 
+    @rule(
+        data=st.data(),
+        days=DAYS,
+        seniority=st.sampled_from(Seniority),
+        verified=st.booleans(),
+        reason=TEXT,
+    )
+    def a_successor_decided(
+        self, data: st.DataObject, days: int, seniority: Seniority, verified: bool, reason: str
+    ) -> None:
+        """A replacement's whole way in one step: nominated, designated, then decided.
+
+        Verified (DesignationVerified), the designation withdraws the one the successor
+        replaces (RepresentativeWithdrawn); or it is rejected (DesignationRejected). Apart, the
+        rules reach those events only when the draws happen to put them in this order with
+        nothing closing the registration between: luck, which whatever moves the draws takes
+        away. A derandomized run draws the same only while the rest stays the same: this
+        class's source (it makes the seed) and the constants hypothesis collects from every
+        module of the project loaded so far (some values are drawn among them), so the tests
+        that ran earlier in the process change what these runs do. With this rule, a run that
+        comes to it before a withdrawal reaches a decision, whatever else was drawn.
+        """
+        current = sorted(
+            (r for r in self.registration().representatives.values() if r.is_current),
+            key=lambda r: str(r.id),
+        )
+        if current:  # none only once withdrawn, where every command is refused
+            replaced = data.draw(st.sampled_from(current))
+            new = nomination(self.new_id(), replaced.role, seniority)
+            due = TODAY + timedelta(days=days)
+            self.command(
+                self.registration_id,
+                lambda r: r.replace_representative(replaced.id, new, due, self.now()),
+            )
+        if self.registration().pending_designation() is None:
+            self.send_designation(size=1024)
+        if verified:
+            self.verify()
+        else:
+            self.reject(reason)
+
     @rule(data=st.data())
     def erase_a_representative(self, data: st.DataObject) -> None:
         known = sorted(self.registration().representatives, key=str)
@@ -266,6 +307,15 @@ class RegistrationMachine(ServiceMachine):
         self.app.erase_personal_data(subject)
         self.published.check_new()
         type(self).reached |= self.published.reached
+
+    def teardown(self) -> None:
+        """Every run ends with the body leaving, from wherever the run got to.
+
+        The `withdraw` rule withdraws mid-run only on one draw in five, so that the runs go on;
+        whether any of them draws it is luck (see `a_successor_decided`), the end is not.
+        """
+        if hasattr(self, "registration_id"):
+            self.command(self.registration_id, lambda r: r.withdraw(None, self.now()))
 
     @invariant()
     def one_main_and_one_alternate_in_force(self) -> None:
