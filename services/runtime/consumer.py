@@ -43,6 +43,15 @@ from services.runtime.supervision import Health
 
 log = logging.getLogger(__name__)
 
+REJOIN_GIVE_UP_SECONDS: Final = 60.0
+"""How long a member waits for the group to give it partitions before it starts afresh: far
+longer than a rebalance takes (seconds), shorter than waiting for good."""
+
+
+class RejoinStalled(RuntimeError):
+    """The consumer group gave this member no assignment for too long."""
+
+
 DEAD_LETTER_GAUGE_SECONDS: Final = 15.0
 
 
@@ -76,6 +85,8 @@ class ConsumerLoop:
         self._stop = threading.Event()
         self._applied: dict[TopicPartitionKey, int] = {}
         self.assigned = threading.Event()
+        self._unassigned_since: float | None = time.monotonic()
+        """Since when the group has given this member no assignment (None: it has one)."""
         self._consumer = Consumer(
             {
                 "bootstrap.servers": bootstrap_servers,
@@ -101,6 +112,7 @@ class ConsumerLoop:
                 batch = self._new_messages(self._next_messages())
                 if batch:
                     self._apply(applier, batch)
+                self._check_assignment_arrives()
                 if time.monotonic() >= gauge_due:
                     gauge_due = time.monotonic() + DEAD_LETTER_GAUGE_SECONDS
                     self._refresh_gauge()
@@ -134,6 +146,7 @@ class ConsumerLoop:
                 self._applied.pop(key, None)
                 partition.offset = OFFSET_BEGINNING
         consumer.assign(partitions)
+        self._unassigned_since = None
         self.assigned.set()
         log.info(
             "%s assigned %s",
@@ -145,6 +158,19 @@ class ConsumerLoop:
         for partition in partitions:
             self._applied.pop((partition.topic, partition.partition), None)
         consumer.unassign()
+        self._unassigned_since = time.monotonic()
+
+    def _check_assignment_arrives(self) -> None:
+        """Give up on a group join that never ends, so the supervisor starts a fresh member.
+
+        After a broker restart a member whose session timed out rejoins; now and then its join
+        never completes, and it would wait without partitions (and without a word) for good.
+        """
+        since = self._unassigned_since
+        if since is not None and time.monotonic() - since > REJOIN_GIVE_UP_SECONDS:
+            raise RejoinStalled(
+                f"{self._processor.name} has had no assignment for {REJOIN_GIVE_UP_SECONDS:.0f} s"
+            )
 
     def _stored_offsets_retrying(
         self, partitions: Sequence[TopicPartition]

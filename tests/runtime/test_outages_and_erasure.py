@@ -64,7 +64,13 @@ def test_a_broker_stopped_and_restarted_mid_batch_loses_nothing_and_ready_tells_
             lambda: httpx.get(f"{service.base_url}/ready", timeout=10).raise_for_status(),
             timeout=60,
         )
-        eventually(lambda: assert_projection_is_the_fold(tally_stack), timeout=120)
+        try:
+            eventually(lambda: assert_projection_is_the_fold(tally_stack), timeout=120)
+        except AssertionError as stalled:
+            # What the relay and the consumers said after the restart is what explains a stall.
+            raise AssertionError(
+                f"{stalled}\nservice log, last lines:\n{service.log()[-6000:]}"
+            ) from stalled
     assert len(tally_stack.published_source_events()) > 3 * 6 + 1, "events were written meanwhile"
 
 
