@@ -47,6 +47,19 @@ class ErrorCode(StrEnum):
     )
 
     # Registration.
+    EMAIL_NOT_PROVED = (
+        "email_not_proved",
+        "Only a person who proved the email of the representative who fills the form (by the "
+        "sign-in link) may submit it [role].",
+    )
+    EXTENSION_NOT_LATER = (
+        "extension_not_later",
+        "An extension must give a day later than the day the registration lapses on [lapses_on].",
+    )
+    NOT_LAPSING = (
+        "not_lapsing",
+        "Only a registration still waiting for its designation can be given more time.",
+    )
     AFM_ALL_ZEROS = "afm_all_zeros", "A tax number (ΑΦΜ) of all zeros is not a real one."
     AFM_CHECK_DIGIT = "afm_check_digit", "The Greek tax number (ΑΦΜ) fails its check digit."
     AFM_FORMAT = (

@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, Field
 
 from contracts.events import ContractEvent
 from contracts.personal import Sealed
-from contracts.registration import Level, Role, TaxId
+from contracts.registration import Language, Level, Role, TaxId
 
 RepresentativeIdList = list[UUID]
 
@@ -61,6 +61,8 @@ class MemberActivated(MembershipEvent):
     email: Sealed
     position_title: str = Field(min_length=1)
     activated_at: AwareDatetime
+    language: Language | None = None
+    """The language the representative asked for; absent on events from before it was asked."""
 
 
 class MemberDeactivated(MembershipEvent):

@@ -33,6 +33,13 @@ class Role(StrEnum):
     ALTERNATE = "alternate"
 
 
+class Language(StrEnum):
+    """The language a person reads the network's emails and pages in."""
+
+    GREEK = "el"
+    ENGLISH = "en"
+
+
 class Seniority(StrEnum):
     """The senior management level of a representative's position."""
 
@@ -97,6 +104,8 @@ class RepresentativeNominated(RegistrationEvent):
     """Why the position is of equivalent seniority; present when seniority is `equivalent`."""
     designation_due: date
     nominated_at: AwareDatetime
+    language: Language | None = None
+    """The language the representative asked for; absent on events from before it was asked."""
 
 
 class DesignationReceived(RegistrationEvent):
@@ -158,6 +167,33 @@ class RegistrationWithdrawn(RegistrationEvent):
     registration_id: UUID
     reason: str | None = None
     withdrawn_at: AwareDatetime
+
+
+class RegistrationLapsing(RegistrationEvent):
+    """A registration still without a designation lapses in a week unless one comes."""
+
+    registration_id: UUID
+    representative_ids: RepresentativeIds
+    lapses_on: date
+    """The day it lapses (Europe/Athens): 30 days after it became overdue, or as extended."""
+    warned_at: AwareDatetime
+
+
+class RegistrationExtended(RegistrationEvent):
+    """The innovation unit gave a registration without a designation until a later day."""
+
+    registration_id: UUID
+    lapses_on: date
+    reason: str = Field(min_length=1)
+    extended_at: AwareDatetime
+
+
+class RegistrationLapsed(RegistrationEvent):
+    """A registration left without a designation lapsed: the body's ΑΦΜ is free again."""
+
+    registration_id: UUID
+    representative_ids: RepresentativeIds
+    lapsed_at: AwareDatetime
 
 
 class PersonalDataErased(RegistrationEvent, personal.PersonalDataErased):

@@ -50,6 +50,9 @@ REGISTRATION: Final = Topic(
         registration.DesignationOverdue,
         registration.RepresentativeWithdrawn,
         registration.RegistrationWithdrawn,
+        registration.RegistrationLapsing,
+        registration.RegistrationExtended,
+        registration.RegistrationLapsed,
         registration.PersonalDataErased,
     ),
 )

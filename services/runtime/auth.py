@@ -1,8 +1,10 @@
 """Who is calling: signed bearer tokens and the FastAPI dependencies every service guards with.
 
-Roles: the public carries no token; a member is an active representative bound
-to a body; an admin belongs to the innovation unit. Services check roles on every write, so
-the gateway is never the only guard.
+Roles: the public carries no token; a member is a representative bound to a body; an admin
+belongs to the innovation unit; an applicant is a person who proved control of one email (the
+gateway's one-time sign-in link) and may register a body with it; a service is another of
+innovnet's services calling an internal endpoint. Services check roles on every write, so the
+gateway is never the only guard.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from contracts.errors import ErrorCode
 from services.runtime.errors import refusal_detail
 
-Access = Literal["admin", "member"]
-"""What a principal may do: an admin (the innovation unit) or a member (of one body)."""
+Access = Literal["admin", "member", "applicant", "service"]
+"""What a principal may do: an admin (the innovation unit), a member (of one body), an applicant
+(a proved email, before any body is registered) or a service (internal endpoints)."""
 
 ISSUER: Final = "innovnet"
 AUDIENCE: Final = "innovnet"
@@ -36,7 +39,7 @@ class InvalidToken(Exception):
 
 
 class Principal(BaseModel):
-    """The authenticated caller: a member of a body or an admin of the innovation unit."""
+    """The authenticated caller: a member, an admin, an applicant or another service."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -47,11 +50,13 @@ class Principal(BaseModel):
 
     @model_validator(mode="after")
     def members_belong_to_a_body(self) -> Principal:
-        """A member acts for exactly one body; an admin acts for none."""
+        """A member acts for exactly one body; the other roles act for none."""
         if self.role == "member" and not self.body_id:
             raise ValueError("a member must belong to a body (body_id)")
-        if self.role == "admin" and self.body_id is not None:
-            raise ValueError("an admin belongs to no body (no body_id)")
+        if self.role != "member" and self.body_id is not None:
+            raise ValueError(f"an {self.role} belongs to no body (no body_id)")
+        if self.role == "applicant" and not self.email:
+            raise ValueError("an applicant is the email they proved (email)")
         return self
 
     @property
@@ -182,6 +187,8 @@ def require_role(*roles: Access) -> Callable[[Principal], Awaitable[Principal]]:
 
 AdminPrincipal = Annotated[Principal, Depends(require_role("admin"))]
 MemberPrincipal = Annotated[Principal, Depends(require_role("member"))]
+ApplicantPrincipal = Annotated[Principal, Depends(require_role("applicant"))]
+ServicePrincipal = Annotated[Principal, Depends(require_role("service"))]
 
 
 def _jwt_secret(request: Request) -> str:

@@ -9,9 +9,10 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import get_args
 
 from services.runtime import dead_letter_commands
-from services.runtime.auth import mint_token
+from services.runtime.auth import Access, mint_token
 from services.runtime.dead_letter_commands import Keeper
 from services.runtime.rebuild import rebuild_projection
 from services.runtime.release import release_service
@@ -131,8 +132,8 @@ def token(args: argparse.Namespace) -> int:
     if args.role == "member" and not args.body_id:
         print("innovnet: a member token needs --body-id (the body the member represents)")
         return 2
-    if args.role == "admin" and args.body_id:
-        print("innovnet: an admin token belongs to no body; drop --body-id")
+    if args.role != "member" and args.body_id:
+        print(f"innovnet: an {args.role} token belongs to no body; drop --body-id")
         return 2
     print(
         mint_token(
@@ -203,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
 
     mint = commands.add_parser("token", help="mint a bearer token for local use")
-    mint.add_argument("--role", choices=["admin", "member"], required=True)
+    mint.add_argument("--role", choices=list(get_args(Access)), required=True)
     mint.add_argument("--email", required=True)
     mint.add_argument("--subject", help="the token's subject (default: the email)")
     mint.add_argument("--body-id", help="the body a member belongs to (members only)")
