@@ -35,9 +35,10 @@ lint: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/python -m contracts.generate
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json
 	@command -v $(PYTHON) >/dev/null || { echo "innovnet: Python 3.11 is needed ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --editable '.[dev]'
+	bash deploy/gateway/assets.sh
 	touch $@

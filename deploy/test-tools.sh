@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tools the test suite uses besides Python packages, from Debian's packages: promtool (checks the
-# Prometheus configuration and alert rules). Installed only when missing and run as root;
+# Prometheus configuration and alert rules) and chromium (the browser tests drive it through
+# Playwright; Playwright's own browser download cannot be used). Installed only when missing and run as root;
 # otherwise the tests that need them say they were skipped and why.
 set -euo pipefail
 
@@ -8,6 +9,7 @@ say() { printf 'innovnet: %s\n' "$*"; }
 
 needed=()
 command -v promtool >/dev/null || needed+=(prometheus)
+[ -x /usr/bin/chromium ] || needed+=(chromium)
 
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
