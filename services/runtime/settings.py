@@ -72,6 +72,8 @@ class ServiceSettings(BaseSettings):
     vault_database_url: str = Field("", validation_alias="VAULT_DATABASE_URL")
     master_key: str = Field(DEVELOPMENT_MASTER_KEY, validation_alias="INNOVNET_MASTER_KEY")
     jwt_secret: str = Field(DEVELOPMENT_JWT_SECRET, validation_alias="INNOVNET_JWT_SECRET")
+    public_url: str = Field("http://localhost:8000", validation_alias="INNOVNET_PUBLIC_URL")
+    """Where people reach the gateway: every link in an email (sign-in, upload) starts with it."""
     host: str = "127.0.0.1"
     port: int = 0
 
