@@ -115,6 +115,10 @@ class ErrorCode(StrEnum):
         "The registration has no designation file to download.",
     )
     REGISTRATION_WITHDRAWN = "registration_withdrawn", "The registration was withdrawn."
+    REGISTRATION_LAPSED = (
+        "registration_lapsed",
+        "The registration lapsed without a designation; the body may register again.",
+    )
     REJECTION_REASON_REQUIRED = (
         "rejection_reason_required",
         "A rejected designation needs the reason.",
@@ -189,6 +193,14 @@ class ErrorCode(StrEnum):
         "Only a failed or dead email can be sent again [status].",
     )
     EMAIL_NOT_SENDING = "email_not_sending", "The email is not being sent [status]."
+    SIGN_IN_URL_NOT_OURS = (
+        "sign_in_url_not_ours",
+        "A sign-in link must start with the network's public address [public_url].",
+    )
+    SIGN_IN_LINK_EXPIRED = (
+        "sign_in_link_expired",
+        "A sign-in link to send must expire later than now.",
+    )
 
     # Pydantic's own codes that the APIs give (see pydantic's documentation of each).
     BOOL_TYPE = "bool_type", "A true or false is needed."
