@@ -29,7 +29,7 @@ from eventsourcing.domain import Aggregate, event
 from contracts.errors import ErrorCode
 from contracts.membership import ActivityKind, Answer, Seat
 from contracts.personal import Sealed
-from contracts.registration import Level, Role
+from contracts.registration import Language, Level, Role
 from services.membership.plans import ActivityPlan, check_ends_after_starts, check_held_somewhere
 from services.runtime.errors import Conflict, NotAllowed, NotFound
 
@@ -99,6 +99,7 @@ class Member(Aggregate):
         full_name: Sealed
         email: Sealed
         position_title: str
+        language: str | None
 
     class Activated(Aggregate.Event):
         designation_id: UUID
@@ -131,6 +132,7 @@ class Member(Aggregate):
         full_name: Sealed,
         email: Sealed,
         position_title: str,
+        language: str | None = None,  # None: nominated before the form asked it
     ) -> None:
         self.registration_id = registration_id
         self.body_id = body_id
@@ -140,6 +142,7 @@ class Member(Aggregate):
         self.full_name = full_name
         self.email = email
         self.position_title = position_title
+        self.language = Language(language) if language else None
         self.state = MemberState.NOMINATED
         self.activated_at: datetime | None = None
         self.deactivated_at: datetime | None = None
@@ -178,6 +181,7 @@ class Member(Aggregate):
             "full_name": self.full_name,
             "email": self.email,
             "position_title": self.position_title,
+            "language": self.language.value if self.language else None,
         }
 
     @event(Deactivated)

@@ -23,6 +23,7 @@ REACTIONS = Reactions[MembershipApplication]()
 # The reasons a member's end records when registration's event gives none.
 WITHDRAWN = "withdrawn"
 REGISTRATION_WITHDRAWN = "registration withdrawn"
+REGISTRATION_LAPSED = "registration lapsed"
 
 
 @REACTIONS.to(registration.RegistrationSubmitted)
@@ -61,6 +62,7 @@ def know_the_nominee(
         full_name=e.full_name,
         email=e.email,
         position_title=e.position_title,
+        language=e.language.value if e.language else None,
     )
     return [body, member]
 
@@ -93,6 +95,17 @@ def end_the_body_s_members(
     if body is None:
         return []
     return ended(app.members(body.representative_ids), REGISTRATION_WITHDRAWN, e.withdrawn_at)
+
+
+@REACTIONS.to(registration.RegistrationLapsed)
+def end_the_lapsed_body_s_nominees(
+    app: MembershipApplication, e: registration.RegistrationLapsed, delivery: Delivery
+) -> Sequence[Aggregate]:
+    """A lapsed registration never had members: its nominees leave without becoming one."""
+    body = app.find(e.registration_id, BodyRegistration)
+    if body is None:
+        return []
+    return ended(app.members(body.representative_ids), REGISTRATION_LAPSED, e.lapsed_at)
 
 
 def ended(members: list[Member], reason: str, at: datetime) -> list[Member]:

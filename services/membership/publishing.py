@@ -13,7 +13,9 @@ to_contract = ContractMappings()
 
 @to_contract.maps(Member.Activated)
 def _(e: Member.Activated) -> contract.MemberActivated:
-    return copy_fields(contract.MemberActivated, e, representative_id=e.originator_id, **e.member)
+    # A member activated before the form asked the language has none among its facts.
+    facts = {"language": None, **e.member}
+    return copy_fields(contract.MemberActivated, e, representative_id=e.originator_id, **facts)
 
 
 @to_contract.maps(Member.Deactivated)

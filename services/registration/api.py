@@ -19,6 +19,7 @@ from services.registration.models import (
     ClosureCreate,
     DesignationDecision,
     DesignationDue,
+    ExtensionCreate,
     RegistrationCreate,
     RegistrationCreated,
     RegistrationPage,
@@ -32,7 +33,13 @@ from services.registration.models import (
 from services.registration.nominations import RegistrationStatus
 from services.registration.projections import RegistrationIndex
 from services.registration.views import created_view, public_view, summary_view
-from services.runtime.auth import AdminPrincipal, CurrentPrincipal, OptionalPrincipal, Principal
+from services.runtime.auth import (
+    AdminPrincipal,
+    ApplicantPrincipal,
+    CurrentPrincipal,
+    OptionalPrincipal,
+    Principal,
+)
 from services.runtime.dependencies import projection, service_application
 from services.runtime.errors import NotAllowed, NotFound
 from services.runtime.openapi_links import link, linked_response
@@ -53,6 +60,7 @@ REGISTRATION_LINKS = {
     "SendDesignation": link("POST", f"{ONE_REGISTRATION}/designation", registration_id=BY_ID),
     "AddAlternate": link("POST", f"{ONE_REGISTRATION}/alternate", registration_id=BY_ID),
     "Withdraw": link("POST", f"{ONE_REGISTRATION}/withdraw", registration_id=BY_ID),
+    "Extend": link("POST", f"{ONE_REGISTRATION}/extension", registration_id=BY_ID),
     "ReplaceMain": link(
         "POST",
         f"{ONE_REGISTRATION}/representatives/{{representative_id}}/replacement",
@@ -103,9 +111,14 @@ def check_acts_for(principal: Principal, registration: Registration) -> None:
 
 
 @creates("/registrations", REGISTRATION_LINKS)
-def submit_registration(form: RegistrationCreate, app: App) -> RegistrationCreated:
-    """Submit the registration form for the main and, optionally, the alternate representative."""
-    return created_view(app.registration(app.submit(form)))
+def submit_registration(
+    form: RegistrationCreate, app: App, principal: ApplicantPrincipal
+) -> RegistrationCreated:
+    """Submit the registration form for the main and, optionally, the alternate representative.
+
+    Only by an applicant who proved the email of the representative named by `submitted_by`.
+    """
+    return created_view(app.registration(app.submit(form, principal.email)))
 
 
 @router.get(
@@ -235,6 +248,15 @@ def withdraw_registration(
     """Withdraw the registration; the body may register again later."""
     check_acts_for(principal, app.registration(registration_id))
     app.withdraw(registration_id, withdrawal.reason)
+    return changed_view(app, registration_id)
+
+
+@router.post("/registrations/{registration_id}/extension")
+def extend_registration(
+    registration_id: UUID, extension: ExtensionCreate, app: App, principal: AdminPrincipal
+) -> RegistrationPublic:
+    """The innovation unit gives a registration waiting for its designation until a later day."""
+    app.extend(registration_id, extension.lapses_on, extension.reason)
     return changed_view(app, registration_id)
 
 

@@ -20,8 +20,14 @@ from services.registration.domain import (
     tax_id_claim_id,
     tax_id_registered,
 )
+from services.registration.lapses import LapseStep
 from services.registration.models import RegistrationCreate, RepresentativeCreate
-from services.registration.nominations import BodyDetails, Nomination, check_different_emails
+from services.registration.nominations import (
+    BodyDetails,
+    Nomination,
+    check_different_emails,
+    check_email_proved,
+)
 from services.runtime.application import ServiceApplication
 from services.runtime.errors import Conflict, NotFound, RuleBroken
 from services.runtime.settings import ServiceSettings
@@ -58,9 +64,15 @@ class RegistrationApplication(ServiceApplication):
 
     # Commands.
 
-    def submit(self, form: RegistrationCreate, now: datetime | None = None) -> UUID:
-        """Register a body: one open or active registration per tax number (else 409)."""
+    def submit(
+        self, form: RegistrationCreate, proved_email: str | None, now: datetime | None = None
+    ) -> UUID:
+        """Register a body: by the person who proved the email of the representative filling
+        the form (else 403); one open or active registration per tax number (else 409)."""
         now = now or datetime.now(UTC)
+        filler = form.main if form.submitted_by is Role.MAIN else form.alternate
+        if filler is not None:  # no alternate's details to fill the form: refused below
+            check_email_proved(proved_email, filler.email, form.submitted_by)
         if form.alternate is not None:
             check_different_emails(
                 form.alternate.email,
@@ -176,10 +188,31 @@ class RegistrationApplication(ServiceApplication):
         """Withdraw the registration; the tax number is free for a new one."""
         registration = self.registration(registration_id)
         registration.withdraw(reason, now or datetime.now(UTC))
-        claim: TaxIdClaim = self.repository.get(tax_id_claim_id(registration.body.tax_id))
-        claim.release()
-        self.save_or_conflict(registration, claim)
+        self.save_or_conflict(registration, self.released_claim(registration))
         return registration.id
+
+    def extend(
+        self, registration_id: UUID, lapses_on: date, reason: str, now: datetime | None = None
+    ) -> UUID:
+        """The innovation unit gives a registration waiting for its designation a later day."""
+        registration = self.registration(registration_id)
+        registration.extend(lapses_on, reason, now or datetime.now(UTC))
+        self.save_or_conflict(registration)
+        return registration.id
+
+    def record_lapse_step(
+        self, registration_id: UUID, now: datetime | None = None
+    ) -> LapseStep | None:
+        """Warn of a lapse a week before, or lapse and free the tax number; None when neither
+        is due yet."""
+        now = now or datetime.now(UTC)
+        registration = self.registration(registration_id)
+        step = registration.record_lapse_step(WorkingCalendar.submission_day(now), now)
+        if step is LapseStep.LAPSED:
+            self.save_or_conflict(registration, self.released_claim(registration))
+        elif step is LapseStep.WARNED:
+            self.save_or_conflict(registration)
+        return step
 
     def record_overdue(self, registration_id: UUID, now: datetime | None = None) -> bool:
         """Record the due days that ended with no designation; False when none did."""
@@ -240,7 +273,14 @@ class RegistrationApplication(ServiceApplication):
             unit=details.unit,
             seniority=details.seniority,  # type: ignore[arg-type]
             seniority_justification=details.seniority_justification,
+            language=details.language,
         )
+
+    def released_claim(self, registration: Registration) -> TaxIdClaim:
+        """The claim on the registration's tax number, released for a new registration."""
+        claim: TaxIdClaim = self.repository.get(tax_id_claim_id(registration.body.tax_id))
+        claim.release()
+        return claim
 
     def claim_tax_id(self, tax_id: str, registration_id: UUID) -> TaxIdClaim:
         claim = self.find(tax_id_claim_id(tax_id), TaxIdClaim)

@@ -9,11 +9,13 @@ members) or rejects it with a reason (a new one can be sent). A due day that end
 designation is recorded as overdue, once. An alternate may be added later, with a due day of
 its own (`check_at_most_one_alternate`); a representative may be replaced, the old one leaving
 when the new one is verified, so a designation is about one main and one alternate at most
-(`check_one_per_role`).
+(`check_one_per_role`). A registration left waiting for its designation past the due day is
+warned a week before its lapse day, then lapses and frees the tax number; the innovation unit
+may extend it to a later day (`lapses`: the days and their rules).
 
-Longer than 300 lines because the Registration aggregate alone is nearly 400: one class, its
+Longer than 300 lines because the Registration aggregate alone is over 400: one class, its
 events declared in its body, which no module split divides; the parts it holds live in
-`nominations`, the checks of a designation file in `designations`.
+`nominations`, the checks of a designation file in `designations`, the lapse days in `lapses`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from eventsourcing.domain import Aggregate, event
 from contracts.errors import ErrorCode
 from contracts.personal import Sealed
 from contracts.registration import Role
+from services.registration.lapses import LapseStep, lapse_day, warned_lapse_day, warning_day
 from services.registration.nominations import (
     WAITING_FOR_DESIGNATION,
     BodyDetails,
@@ -44,6 +47,11 @@ DESIGNATION_WORKING_DAYS: Final = 2
 
 REPLACED: Final = "replaced"
 """The reason a representative leaves when their successor's designation is verified."""
+
+ON_THE_LAPSE_CLOCK: Final = frozenset(
+    {RegistrationStatus.OVERDUE, RegistrationStatus.DESIGNATION_REJECTED}
+)
+"""Statuses of a registration still waiting for its designation, with none to decide on."""
 
 
 class Registration(Aggregate):
@@ -97,6 +105,20 @@ class Registration(Aggregate):
         reason: str | None
         withdrawn_at: datetime
 
+    class Lapsing(Aggregate.Event):
+        representative_ids: tuple[UUID, ...]
+        lapses_on: date
+        warned_at: datetime
+
+    class Extended(Aggregate.Event):
+        lapses_on: date
+        reason: str
+        extended_at: datetime
+
+    class Lapsed(Aggregate.Event):
+        representative_ids: tuple[UUID, ...]
+        lapsed_at: datetime
+
     @event(Submitted)
     def __init__(
         self,
@@ -114,6 +136,9 @@ class Registration(Aggregate):
         self.designations: dict[UUID, Designation] = {}
         self.withdrawn_at: datetime | None = None
         self.withdrawal_reason: str | None = None
+        self.lapse_day: date | None = None  # set by a warning or an extension
+        self.lapse_warned = False  # for the lapse day now in force
+        self.lapsed_at: datetime | None = None
 
     @classmethod
     def submit(
@@ -155,9 +180,12 @@ class Registration(Aggregate):
     @property
     def status(self) -> RegistrationStatus:
         """As the main representative stands (a replacement pending keeps the body active
-        while its current main is designated); withdrawn once the body withdrew."""
+        while its current main is designated); withdrawn once the body withdrew, lapsed once
+        it lapsed."""
         if self.withdrawn_at is not None:
             return RegistrationStatus.WITHDRAWN
+        if self.lapsed_at is not None:
+            return RegistrationStatus.LAPSED
         mains = [r for r in self.current() if r.role is Role.MAIN]
         if any(r.state is RepresentativeState.DESIGNATED for r in mains):
             return RegistrationStatus.ACTIVE
@@ -170,6 +198,31 @@ class Registration(Aggregate):
             if state in states:
                 return RegistrationStatus(state.value)
         return RegistrationStatus.AWAITING_DESIGNATION
+
+    @property
+    def is_closed(self) -> bool:
+        """Withdrawn or lapsed: it takes no more commands, and the tax number is free."""
+        return self.withdrawn_at is not None or self.lapsed_at is not None
+
+    @property
+    def lapses_on(self) -> date | None:
+        """The day whose end it lapses at (Athens), while on the lapse clock; else None.
+
+        On the clock while its main has no designation verified or waiting for a decision
+        (overdue, or rejected): a designation received stops the clock, a rejection starts it
+        again with the same day (and a new warning), a verification ends it.
+        """
+        if self.status not in ON_THE_LAPSE_CLOCK:
+            return None
+        return self.lapse_day or lapse_day(self.designation_due)
+
+    def next_lapse_step(self) -> date | None:
+        """The day whose end brings the next step: the warning day until warned, then the
+        lapse day; None off the clock."""
+        lapses_on = self.lapses_on
+        if lapses_on is None:
+            return None
+        return lapses_on if self.lapse_warned else warning_day(lapses_on)
 
     def current(self) -> list[Representative]:
         """The representatives not withdrawn, main first."""
@@ -357,12 +410,13 @@ class Registration(Aggregate):
     ) -> None:
         self.designations[designation_id].state = DesignationState.REJECTED
         self.designations[designation_id].reason = reason
+        self.lapse_warned = False  # back on the clock: the body hears of its lapse day again
         for representative_id in representative_ids:
             self.representatives[representative_id].state = RepresentativeState.DESIGNATION_REJECTED
 
     def overdue_representatives(self, today: date) -> list[Representative]:
         """Those whose due day ended before `today` (Athens) with no designation sent."""
-        if self.withdrawn_at is not None:
+        if self.is_closed:
             return []
         return [
             r
@@ -372,6 +426,8 @@ class Registration(Aggregate):
 
     def next_due(self) -> date | None:
         """The earliest due day of a current representative still awaiting a designation."""
+        if self.is_closed:
+            return None
         waiting = [
             r.designation_due
             for r in self.current()
@@ -411,11 +467,65 @@ class Registration(Aggregate):
         self.withdrawn_at = withdrawn_at
         self.withdrawal_reason = reason
 
+    def record_lapse_step(self, today: date, at: datetime) -> LapseStep | None:
+        """Warn once the warning day has ended, lapse once the lapse day has (both before
+        `today`, Athens); None when neither is due. A warning always comes first, a week
+        before the lapse (`lapses.warned_lapse_day`)."""
+        step_day, lapses_on = self.next_lapse_step(), self.lapses_on
+        if step_day is None or lapses_on is None or step_day >= today:
+            return None
+        representative_ids = tuple(r.id for r in self.in_force())
+        if not self.lapse_warned:
+            self.lapsing(representative_ids, warned_lapse_day(lapses_on, today), at)
+            return LapseStep.WARNED
+        self.lapsed(representative_ids, at)
+        return LapseStep.LAPSED
+
+    @event(Lapsing)
+    def lapsing(
+        self, representative_ids: tuple[UUID, ...], lapses_on: date, warned_at: datetime
+    ) -> None:
+        self.lapse_day = lapses_on
+        self.lapse_warned = True
+
+    @event(Lapsed)
+    def lapsed(self, representative_ids: tuple[UUID, ...], lapsed_at: datetime) -> None:
+        self.lapsed_at = lapsed_at
+
+    def extend(self, lapses_on: date, reason: str, at: datetime) -> None:
+        """The innovation unit gives a registration on the lapse clock until a later day."""
+        self.check_open()
+        current = self.lapses_on
+        if current is None:
+            raise Conflict(
+                ErrorCode.NOT_LAPSING,
+                "Only a registration still waiting for its designation past the due day can "
+                "be given more time.",
+            )
+        if lapses_on <= current:
+            raise RuleBroken(
+                ErrorCode.EXTENSION_NOT_LATER,
+                f"Give a day later than {current.isoformat()}, the day it lapses on now.",
+                field="lapses_on",
+                lapses_on=current,
+            )
+        self.extended(lapses_on, reason, at)
+
+    @event(Extended)
+    def extended(self, lapses_on: date, reason: str, extended_at: datetime) -> None:
+        self.lapse_day = lapses_on
+        self.lapse_warned = False  # a week before the new day, the body is warned again
+
     # Invariants.
 
     def check_open(self) -> None:
         if self.withdrawn_at is not None:
             raise Conflict(ErrorCode.REGISTRATION_WITHDRAWN, "This registration was withdrawn.")
+        if self.lapsed_at is not None:
+            raise Conflict(
+                ErrorCode.REGISTRATION_LAPSED,
+                "This registration lapsed without a designation; the body may register again.",
+            )
 
     def check_at_most_one_alternate(self) -> None:
         """A body has one alternate representative at most."""

@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 from stdnum.gr import vat
 
 from contracts.errors import ErrorCode
-from contracts.registration import Level, Role, Seniority
+from contracts.registration import Language, Level, Role, Seniority
 from services.registration.nominations import (
     DesignationState,
     RegistrationStatus,
@@ -117,6 +117,9 @@ class RepresentativeCreate(RequestBody):
     seniority_justification: Justification | None = Field(None, validate_default=True)
     email: OrganisationEmail
     phone: Phone | None = None
+    language: Language = Field(
+        Language.GREEK, description="The language the representative reads the network in"
+    )
 
     @field_validator("seniority")
     @classmethod
@@ -196,6 +199,13 @@ class WithdrawalCreate(RequestBody):
     reason: OptionalReason | None = None
 
 
+class ExtensionCreate(RequestBody):
+    """The innovation unit gives a registration without a designation until a later day."""
+
+    lapses_on: Day
+    reason: Reason
+
+
 class ClosureCreate(RequestBody):
     """A day the innovation unit is closed."""
 
@@ -234,6 +244,7 @@ class RepresentativePublic(BaseModel):
     full_name: str | None = None
     email: str | None = None
     phone: str | None = None
+    language: Language | None = None
 
 
 class DesignationPublic(BaseModel):
@@ -270,6 +281,11 @@ class RegistrationPublic(BaseModel):
     representatives: list[RepresentativePublic]
     designation: DesignationPublic | None
     withdrawn_at: datetime | None
+    lapses_on: date | None = Field(
+        description="The day it lapses unless a designation comes (Europe/Athens); null when "
+        "it is not waiting for one past its due day"
+    )
+    lapsed_at: datetime | None
 
 
 class RegistrationSummary(BaseModel):
@@ -282,6 +298,7 @@ class RegistrationSummary(BaseModel):
     status: RegistrationStatus
     designation_due: date
     next_due: date | None
+    lapses_on: date | None
     submitted_at: datetime
 
 

@@ -12,8 +12,9 @@ from uuid import UUID
 
 from contracts.errors import ErrorCode
 from contracts.personal import Sealed
-from contracts.registration import Level, Role, Seniority
-from services.runtime.errors import RuleBroken
+from contracts.registration import Language, Level, Role, Seniority
+from services.runtime.errors import NotAllowed, RuleBroken
+from services.runtime.values import email_address
 
 
 class RegistrationStatus(StrEnum):
@@ -25,6 +26,7 @@ class RegistrationStatus(StrEnum):
     OVERDUE = "overdue"
     DESIGNATION_REJECTED = "designation_rejected"
     WITHDRAWN = "withdrawn"
+    LAPSED = "lapsed"
 
 
 class RepresentativeState(StrEnum):
@@ -84,10 +86,15 @@ class Nomination:
     unit: str
     seniority: Seniority
     seniority_justification: str | None
+    language: Language | None = None
+    """The language the representative reads the network in; None on nominations stored
+    before the form asked it."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "role", Role(self.role))
         object.__setattr__(self, "seniority", Seniority(self.seniority))
+        if self.language is not None:
+            object.__setattr__(self, "language", Language(self.language))
         object.__setattr__(self, "representative_id", UUID(str(self.representative_id)))
 
 
@@ -181,3 +188,26 @@ def check_different_emails(
             message,
             field=field,
         )
+
+
+def check_email_proved(proved_email: str | None, filler_email: str, filler: Role) -> None:
+    """Only the person who proved the email of the representative filling the form submits it.
+
+    The gateway's one-time sign-in link proves control of an address; the applicant's token
+    carries it. Both sides are compared as the runtime normalises an address, ignoring case.
+    """
+    if proved_email is None or _normalised(proved_email) != _normalised(filler_email):
+        raise NotAllowed(
+            ErrorCode.EMAIL_NOT_PROVED,
+            f"Sign in with the email of the {filler.value} representative, who fills the form.",
+            field="submitted_by",
+            role=filler.value,
+        )
+
+
+def _normalised(address: str) -> str | None:
+    """The address as the runtime normalises it, lower case; None when it is not one."""
+    try:
+        return email_address(address).lower()
+    except ValueError:  # pydantic's refusal is a ValueError
+        return None

@@ -1,4 +1,4 @@
-"""The innovation unit's list of registrations, and what the overdue check reads."""
+"""The innovation unit's list of registrations, and what the overdue and lapse checks read."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ class RegistrationLine:
     status: RegistrationStatus
     designation_due: date
     next_due: date | None
+    lapses_on: date | None
     submitted_at: datetime
 
     def __post_init__(self) -> None:
@@ -66,10 +67,19 @@ class RegistrationIndex(Projection):
             " level text NOT NULL, status text NOT NULL, designation_due date NOT NULL,"
             " next_due date, submitted_at timestamptz NOT NULL)"
         )
+        # Added after the first release: a table made before gets them (filled by a rebuild).
+        curs.execute(
+            "ALTER TABLE registrations ADD COLUMN IF NOT EXISTS lapses_on date,"
+            " ADD COLUMN IF NOT EXISTS next_lapse_step date"
+        )
         curs.execute("CREATE INDEX IF NOT EXISTS registrations_status ON registrations (status)")
         curs.execute(
             "CREATE INDEX IF NOT EXISTS registrations_next_due ON registrations (next_due)"
             " WHERE next_due IS NOT NULL"
+        )
+        curs.execute(
+            "CREATE INDEX IF NOT EXISTS registrations_next_lapse_step"
+            " ON registrations (next_lapse_step) WHERE next_lapse_step IS NOT NULL"
         )
 
     def apply_all(self, curs: Cursor[DictRow], deliveries: Sequence[Delivery]) -> None:
@@ -83,9 +93,12 @@ class RegistrationIndex(Projection):
         if not isinstance(found, Registration):
             return  # an erasure: this index keeps no personal data
         curs.execute(
-            "INSERT INTO registrations VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+            "INSERT INTO registrations (id, body_name, tax_id, level, status, designation_due,"
+            " next_due, submitted_at, lapses_on, next_lapse_step)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (id) DO UPDATE SET body_name = EXCLUDED.body_name,"
-            " status = EXCLUDED.status, next_due = EXCLUDED.next_due",
+            " status = EXCLUDED.status, next_due = EXCLUDED.next_due,"
+            " lapses_on = EXCLUDED.lapses_on, next_lapse_step = EXCLUDED.next_lapse_step",
             (
                 found.id,
                 found.body.name,
@@ -95,6 +108,8 @@ class RegistrationIndex(Projection):
                 found.designation_due,
                 found.next_due(),
                 found.submitted_at,
+                found.lapses_on,
+                found.next_lapse_step(),
             ),
         )
 
@@ -114,5 +129,13 @@ class RegistrationIndex(Projection):
             rows = curs.execute(
                 "SELECT id FROM registrations WHERE next_due < %s AND status <> %s",
                 (today, RegistrationStatus.WITHDRAWN.value),
+            ).fetchall()
+        return [row["id"] for row in rows]
+
+    def lapse_candidates(self, today: date) -> list[UUID]:
+        """The registrations whose next lapse step (warning or lapse) is on a day before `today`."""
+        with self.reading() as curs:
+            rows = curs.execute(
+                "SELECT id FROM registrations WHERE next_lapse_step < %s", (today,)
             ).fetchall()
         return [row["id"] for row in rows]

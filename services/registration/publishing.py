@@ -42,5 +42,8 @@ to_contract.copies(
     (Registration.DesignationOverdue, contract.DesignationOverdue),
     (Registration.RepresentativeWithdrawn, contract.RepresentativeWithdrawn),
     (Registration.Withdrawn, contract.RegistrationWithdrawn),
+    (Registration.Lapsing, contract.RegistrationLapsing),
+    (Registration.Extended, contract.RegistrationExtended),
+    (Registration.Lapsed, contract.RegistrationLapsed),
     id_as="registration_id",
 )

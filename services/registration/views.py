@@ -32,6 +32,7 @@ def public_view(
                 "full_name": unseal(n.full_name),
                 "email": unseal(n.email),
                 "phone": unseal(n.phone) if n.phone else None,
+                "language": n.language,
             }
             if with_personal_data
             else {}
@@ -72,6 +73,8 @@ def public_view(
         representatives=representatives,
         designation=designation,
         withdrawn_at=registration.withdrawn_at,
+        lapses_on=registration.lapses_on,
+        lapsed_at=registration.lapsed_at,
     )
 
 

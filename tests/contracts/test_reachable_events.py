@@ -253,6 +253,43 @@ class RegistrationMachine(ServiceMachine):
         today = TODAY + timedelta(days=days)
         self.command(self.registration_id, lambda r: r.record_overdue(today, self.now()))
 
+    @rule(days=st.integers(min_value=0, max_value=80))
+    def record_lapse_step(self, days: int) -> None:
+        today = TODAY + timedelta(days=days)
+        self.command(self.registration_id, lambda r: r.record_lapse_step(today, self.now()))
+
+    @rule(days=st.integers(min_value=-5, max_value=60), reason=TEXT)
+    def extend(self, days: int, reason: str) -> None:
+        lapses_on = TODAY + timedelta(days=days)
+        self.command(self.registration_id, lambda r: r.extend(lapses_on, reason, self.now()))
+
+    @rule(
+        extended_by=st.integers(min_value=1, max_value=30),
+        reason=TEXT,
+        lapses=st.integers(min_value=0, max_value=3),
+    )
+    def left_without_a_designation(self, extended_by: int, reason: str, lapses: int) -> None:
+        """A lapse's whole way in one step: overdue, warned, extended, warned again, and one
+        time in four lapsed (a lapsed registration takes no more commands, ending the run).
+
+        Apart, the rules reach RegistrationLapsed only when the draws put an overdue check,
+        two lapse checks on late enough days and nothing closing the registration in that
+        order: luck, as `a_successor_decided` explains. Off the lapse clock (a designation
+        waits, or the main is designated) each command here changes nothing or is refused.
+        """
+        self.record_overdue(days=30)
+        lapses_on = self.registration().lapses_on
+        if lapses_on is None:
+            return
+        self.record_lapse_step(days=(lapses_on - TODAY).days)  # the warning day has ended
+        self.extend(days=(lapses_on - TODAY).days + extended_by, reason=reason)
+        extended = self.registration().lapses_on
+        if extended is None:
+            return
+        self.record_lapse_step(days=(extended - TODAY).days - 6)  # warned again
+        if lapses == 0:
+            self.record_lapse_step(days=(extended - TODAY).days + 1)
+
     @rule(reason=st.none() | TEXT, really=st.integers(min_value=0, max_value=4))
     def withdraw(self, reason: str | None, really: int) -> None:
         # One time in five: a withdrawn registration takes no more commands, ending the run.

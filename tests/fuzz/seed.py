@@ -11,6 +11,7 @@ from services.runtime.settings import DEVELOPMENT_JWT_SECRET
 from tests.fuzz.bodies import designation_upload, fresh_tax_id, valid_activity
 from tests.registration.conftest import form
 from tests.support.polling import eventually
+from tests.support.tokens import applicant_for
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ def seed(registration: str, membership: str, notifications: str) -> Seeded:
     """Register a body, have it verified, schedule an activity and invite it; wait for an email."""
     tax_id = fresh_tax_id()
     with httpx.Client(base_url=registration, timeout=30) as client:
-        created = client.post("/registrations", json=form(tax_id=tax_id))
+        filled = form(tax_id=tax_id)
+        created = client.post("/registrations", json=filled, headers=applicant_for(filled))
         assert created.status_code == 201, created.text
         registration_id = created.json()["id"]
         main = created.json()["representatives"][0]["id"]

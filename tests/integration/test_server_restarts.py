@@ -31,6 +31,7 @@ from tests.support.kafka import delete_topics, read_topic
 from tests.support.polling import eventually, until
 from tests.support.processes import REPO_ROOT, RunningService, service_process
 from tests.support.servers import fresh_database, kafka_bootstrap_servers
+from tests.support.tokens import applicant_for
 
 
 def servers_are_the_private_ones() -> bool:
@@ -103,7 +104,10 @@ class FormStream:
         with httpx.Client(base_url=self.base_url, timeout=10) as client:
             while self._going.is_set():
                 try:
-                    response = client.post("/registrations", json=form(tax_id=unique_tax_id()))
+                    filled = form(tax_id=unique_tax_id())
+                    response = client.post(
+                        "/registrations", json=filled, headers=applicant_for(filled)
+                    )
                 except httpx.HTTPError as error:
                     self.answers[type(error).__name__] += 1
                     continue

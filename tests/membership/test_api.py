@@ -29,6 +29,7 @@ from services.runtime.sealing import KeyVault, master_key_from_setting
 from tests.membership.conftest import ADMIN, MembershipStack, roster, token
 from tests.registration.conftest import PDF, TAX_IDS, form
 from tests.support.polling import eventually
+from tests.support.tokens import applicant_for
 
 
 def activated_events(stack: MembershipStack) -> Counter[str]:
@@ -47,7 +48,11 @@ def test_a_designation_verified_in_the_registration_service_makes_the_body_an_ac
         membership_stack.registration_service() as registration,
         httpx.Client(base_url=registration.base_url, timeout=30) as client,
     ):
-        created = client.post("/registrations", json=form(tax_id, with_alternate=True))
+        created = client.post(
+            "/registrations",
+            json=form(tax_id, with_alternate=True),
+            headers=applicant_for(form(tax_id, with_alternate=True)),
+        )
         assert created.status_code == 201, created.text
         registration_id = created.json()["id"]
         sent = client.post(

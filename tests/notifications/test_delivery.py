@@ -21,13 +21,19 @@ from tests.notifications.conftest import NotificationsStack, Received
 from tests.registration.conftest import ADMIN, PDF, TAX_IDS, form, token
 from tests.support.kafka import read_topic
 from tests.support.polling import eventually
+from tests.support.tokens import applicant_for
 
 MAIN = "m.papadopoulou@example.gov.gr"
 ALTERNATE = "g.nikolaou@example.gov.gr"
 
 
-def submit(client: httpx.Client, tax_id: str = TAX_IDS[0]) -> dict[str, Any]:
-    response = client.post("/registrations", json=form(tax_id=tax_id, with_alternate=True))
+def submit(
+    client: httpx.Client, tax_id: str = TAX_IDS[0], languages: tuple[str, str] = ("el", "en")
+) -> dict[str, Any]:
+    """A form naming both representatives, the main reading Greek, the alternate English."""
+    filled = form(tax_id=tax_id, with_alternate=True)
+    filled["main"]["language"], filled["alternate"]["language"] = languages
+    response = client.post("/registrations", json=filled, headers=applicant_for(filled))
     assert response.status_code == 201, response.text
     return dict(response.json())
 
@@ -54,7 +60,7 @@ def wait_for(stack: NotificationsStack, expected: Counter[tuple[str, str]]) -> l
     return eventually(arrived, timeout=60, interval=0.3)
 
 
-def test_the_registration_flow_sends_exactly_the_expected_emails_with_the_due_day_in_both_languages(
+def test_the_registration_flow_sends_exactly_the_expected_emails_each_in_its_reader_s_language(
     notifications_stack: NotificationsStack,
 ) -> None:
     stack = notifications_stack
@@ -91,21 +97,31 @@ def test_the_registration_flow_sends_exactly_the_expected_emails_with_the_due_da
 
     greek_due = format_date(due, format="full", locale="el")
     english_due = format_date(due, format="full", locale="en_GB")
+    by_address = {e.to[0]: e for e in acknowledgements}
+    greek, english = by_address[MAIN], by_address[ALTERNATE]
+    assert greek.message["Content-Language"] == "el"
+    assert english.message["Content-Language"] == "en"
+    assert greek.message["Subject"] == "Λάβαμε την αίτηση εγγραφής του φορέα Δήμος Παραδείγματος"
+    assert english.message["Subject"] == "We received the registration of Δήμος Παραδείγματος"
+    for part in ("plain", "html"):
+        assert greek_due in greek.part(part)
+        assert english_due not in greek.part(part)
+        assert "Dear" not in greek.part(part)
+        assert english_due in english.part(part)
+        assert greek_due not in english.part(part)
+        assert "Αγαπητή" not in english.part(part)
+    assert "Γενικό Γραμματέα, Υπηρεσιακό Γραμματέα" in greek.part("plain")
+    assert "General Secretary, Service Secretary" in english.part("plain")
+    upload_link = f"{ServiceSettings.model_fields['public_url'].default}/registrations/"
     for acknowledgement in acknowledgements:
-        text, html = acknowledgement.part("plain"), acknowledgement.part("html")
-        assert greek_due in text
-        assert english_due in text
-        assert text.index(greek_due) < text.index(english_due), "Greek first"
-        assert greek_due in html
-        assert english_due in html
-        assert "Γενικό Γραμματέα, Υπηρεσιακό Γραμματέα" in text
-        assert f"/registrations/{registration_id}/designation" in text
-    names = {e.to[0]: e.part("plain") for e in acknowledgements}
-    assert "Μαρία Παπαδοπούλου" in names[MAIN]
-    assert "Γιώργος Νικολάου" in names[ALTERNATE]
+        assert f"{upload_link}{registration_id}/designation" in acknowledgement.part("plain")
+    assert "Μαρία Παπαδοπούλου" in greek.part("plain")
+    assert "Γιώργος Νικολάου" in english.part("plain")
     for rejection in (e for e in emails if e.template == "rejected"):
         assert "Δεν φέρει υπογραφή <Γενικού Γραμματέα>" in rejection.part("plain")
         assert "Δεν φέρει υπογραφή &lt;Γενικού Γραμματέα&gt;" in rejection.part("html")
+        english_reader = rejection.to[0] == ALTERNATE
+        assert ("The reason given" in rejection.part("plain")) is english_reader
 
     with stack.notifications_client() as client:
 

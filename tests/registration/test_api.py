@@ -13,10 +13,13 @@ import pytest
 from services.registration.calendar import WorkingCalendar
 from tests.registration.conftest import ADMIN, PDF, TAX_IDS, RegistrationStack, form, token
 from tests.support.polling import eventually
+from tests.support.tokens import applicant_for
 
 
 def submit(client: httpx.Client, **kwargs: Any) -> dict[str, Any]:
-    response = client.post("/registrations", json=form(**kwargs))
+    response = client.post(
+        "/registrations", json=form(**kwargs), headers=applicant_for(form(**kwargs))
+    )
     assert response.status_code == 201, response.text
     return dict(response.json())
 
@@ -126,7 +129,9 @@ def test_bad_input_is_answered_422_naming_the_field_and_leaves_no_event(
 ) -> None:
     before = registration_stack.stored_event_count()
     with registration_stack.client() as client:
-        response = client.post("/registrations", json=form(**change))
+        response = client.post(
+            "/registrations", json=form(**change), headers=applicant_for(form(**change))
+        )
     assert response.status_code == 422, response.text
     locations = [detail["loc"] for detail in response.json()["detail"]]
     assert any(loc[-len(field) :] == field for loc in locations), locations
@@ -137,10 +142,13 @@ def test_a_body_that_is_not_json_or_not_a_form_is_a_422_not_a_500(
     registration_stack: RegistrationStack,
 ) -> None:
     with registration_stack.client() as client:
+        applicant = applicant_for(form())
         garbled = client.post(
-            "/registrations", content=b"{not json", headers={"Content-Type": "application/json"}
+            "/registrations",
+            content=b"{not json",
+            headers={"Content-Type": "application/json", **applicant},
         )
-        empty = client.post("/registrations", json={})
+        empty = client.post("/registrations", json={}, headers=applicant)
     assert garbled.status_code == 422
     assert empty.status_code == 422
     missing = {tuple(d["loc"]) for d in empty.json()["detail"]}
@@ -156,7 +164,11 @@ def test_concurrent_forms_for_one_tax_number_give_exactly_one_201(
     def send() -> None:
         with registration_stack.client() as client:
             start.wait()
-            statuses.append(client.post("/registrations", json=form()).status_code)
+            statuses.append(
+                client.post(
+                    "/registrations", json=form(), headers=applicant_for(form())
+                ).status_code
+            )
 
     senders = [threading.Thread(target=send) for _ in range(10)]
     for sender in senders:
@@ -171,7 +183,10 @@ def test_a_withdrawn_registration_frees_the_tax_number(
 ) -> None:
     with registration_stack.client() as client:
         first = submit(client)
-        assert client.post("/registrations", json=form()).status_code == 409
+        assert (
+            client.post("/registrations", json=form(), headers=applicant_for(form())).status_code
+            == 409
+        )
         withdrawn = client.post(
             f"/registrations/{first['id']}/withdraw", json={"reason": "λάθος"}, headers=ADMIN
         )

@@ -12,6 +12,7 @@ from contracts.errors import ErrorCode
 from services.registration.designations import NotAPdf, TooLarge, check_designation_file
 from services.runtime.errors import RuleBroken
 from tests.registration.conftest import ADMIN, PDF, RegistrationStack, form
+from tests.support.tokens import applicant_for
 
 
 def encrypted_pdf(user_password: str) -> bytes:
@@ -85,7 +86,7 @@ def test_the_upload_refuses_encrypted_and_fake_pdfs_naming_the_field_and_keeps_a
     registration_stack: RegistrationStack,
 ) -> None:
     with registration_stack.client() as client:
-        created = client.post("/registrations", json=form())
+        created = client.post("/registrations", json=form(), headers=applicant_for(form()))
         assert created.status_code == 201, created.text
         registration_id = created.json()["id"]
 

@@ -48,7 +48,10 @@ def test_the_overdue_check_records_the_day_after_the_due_day_once(
     registration: RunningService,
 ) -> None:
     app = registration.application
-    registration_id = app.submit(RegistrationCreate.model_validate(form()), now=SUBMITTED)  # type: ignore[attr-defined]
+    filled = form()
+    registration_id = app.submit(  # type: ignore[attr-defined]
+        RegistrationCreate.model_validate(filled), filled["main"]["email"], now=SUBMITTED
+    )
     assert app.registration(registration_id).designation_due == date(2026, 4, 15)  # type: ignore[attr-defined]
 
     def indexed() -> None:

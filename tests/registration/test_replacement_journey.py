@@ -25,6 +25,7 @@ from tests.support.kafka import read_topic
 from tests.support.polling import eventually
 from tests.support.processes import RunningService
 from tests.support.stacks import service_stack
+from tests.support.tokens import applicant_for
 
 MAIN = "m.papadopoulou@example.gov.gr"
 ALTERNATE = "g.nikolaou@example.gov.gr"
@@ -78,7 +79,11 @@ def journey(tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Journey]:  # no
 
 def submitted(client: httpx.Client, tax_id: str) -> tuple[str, str, str]:
     """A registration with a main and an alternate: (registration, main, alternate) ids."""
-    created = client.post("/registrations", json=form(tax_id=tax_id, with_alternate=True))
+    created = client.post(
+        "/registrations",
+        json=form(tax_id=tax_id, with_alternate=True),
+        headers=applicant_for(form(tax_id=tax_id, with_alternate=True)),
+    )
     assert created.status_code == 201, created.text
     main, alternate = created.json()["representatives"]
     return created.json()["id"], main["id"], alternate["id"]

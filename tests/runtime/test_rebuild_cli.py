@@ -33,6 +33,7 @@ from tests.support.kafka import delete_topics
 from tests.support.polling import eventually
 from tests.support.processes import REPO_ROOT, service_process
 from tests.support.servers import fresh_database, kafka_bootstrap_servers
+from tests.support.tokens import applicant_for
 
 NOT_PROJECTION_TABLES = ("notification_tracking", "dead_letters")
 
@@ -56,7 +57,9 @@ def seed_registration(
 ) -> Callable[[httpx.Client], Any]:
     with httpx.Client(base_url=url, timeout=30) as client:
         for tax_id in TAX_IDS[:3]:
-            response = client.post("/registrations", json=form(tax_id))
+            response = client.post(
+                "/registrations", json=form(tax_id), headers=applicant_for(form(tax_id))
+            )
             assert response.status_code == 201, response.text
 
     def answer(client: httpx.Client) -> Any:
