@@ -1,4 +1,5 @@
-"""The delivery log for the innovation unit: what was sent to whom, and retrying a failure."""
+"""The delivery log for the innovation unit (what was sent to whom, retrying a failure), and the
+internal endpoint through which the gateway has sign-in emails sent."""
 
 from __future__ import annotations
 
@@ -10,8 +11,15 @@ from fastapi import APIRouter, Depends, Query, status
 from contracts.personal import Sealed
 from services.notifications.application import NotificationsApplication
 from services.notifications.domain import EmailStatus
-from services.notifications.models import Filter, MessageList, MessagePublic, RetryAccepted
-from services.runtime.auth import AdminPrincipal
+from services.notifications.models import (
+    Filter,
+    MessageList,
+    MessagePublic,
+    RetryAccepted,
+    SignInLinkAccepted,
+    SignInLinkRequest,
+)
+from services.runtime.auth import AdminPrincipal, ServicePrincipal
 from services.runtime.dependencies import service_application
 from services.runtime.openapi_links import link, linked_response
 from services.runtime.paging import Listed, Page, Paging
@@ -70,6 +78,19 @@ def retry_message(message_id: UUID, app: App, principal: AdminPrincipal) -> Retr
     app.retry(message_id)
     app.delivery_log.catch_up(app)
     return RetryAccepted(id=message_id, status=app.message(message_id).status)
+
+
+@router.post("/internal/sign-in-links", status_code=status.HTTP_202_ACCEPTED, tags=["internal"])
+def send_sign_in_link(
+    request: SignInLinkRequest, app: App, principal: ServicePrincipal
+) -> SignInLinkAccepted:
+    """Send a sign-in email (the gateway's); the same `request_id` again sends nothing more.
+
+    The link is held only until the email is sent, given up or expired; it never enters an
+    event, Kafka or a log line. It must start with the public address (`INNOVNET_PUBLIC_URL`).
+    """
+    app.send_sign_in_link(request)
+    return SignInLinkAccepted(request_id=request.request_id)
 
 
 class _Addresses:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
 
 from contracts.errors import ErrorCode
 from contracts.personal import Sealed
-from services.notifications.domain import Message
+from services.notifications.domain import FINAL_STATUSES, Message, message_id
+from services.notifications.held_links import HeldLinks
 from services.notifications.links import invitation_links
 from services.notifications.log import MessageLog
 from services.notifications.mirrors import (
@@ -22,10 +25,20 @@ from services.notifications.mirrors import (
     recipient_id,
     registered_body_id,
 )
+from services.notifications.models import SignInLinkRequest
 from services.notifications.settings import MailSettings
 from services.runtime.application import ServiceApplication
 from services.runtime.deliveries import Delivery
+from services.runtime.errors import Conflict, RuleBroken
 from services.runtime.settings import ServiceSettings
+
+SIGN_IN: Final = "sign_in"
+"""The template of the sign-in email the gateway asks for."""
+
+HELD_LINK_TEMPLATES: Final = frozenset({SIGN_IN})
+"""Emails whose link is secret: held outside the events, deleted once they are done."""
+
+PUBLIC_URL_DEFAULT: Final[str] = ServiceSettings.model_fields["public_url"].default
 
 
 class NotificationsApplication(ServiceApplication):
@@ -36,25 +49,97 @@ class NotificationsApplication(ServiceApplication):
     sends what is due over SMTP, retrying with exponential backoff and dead-lettering after
     `NOTIFICATIONS_MAX_ATTEMPTS` tries; the innovation unit reads the log and retries.
     Addresses stay sealed with their person's key and are unsealed only to send or to show.
+    A secret link (sign-in) never enters an event: it waits in `held_links` until sent.
     """
 
     service_name = "notifications"
     mail: MailSettings = MailSettings()
     jwt_secret: str = ""
+    public_url: str = PUBLIC_URL_DEFAULT
+    """Where people reach the gateway: every link in an email starts with it."""
     delivery_log: MessageLog
+    held_links: HeldLinks
 
     def open_resources(self, settings: ServiceSettings) -> None:
         self.mail = MailSettings()
         self.jwt_secret = settings.jwt_secret
+        self.public_url = settings.public_url.rstrip("/")
         self.delivery_log = self.keeps(MessageLog(settings.database_url))
+        self.held_links = self.keeps(HeldLinks(settings.database_url))
 
     # Commands.
+
+    def send_sign_in_link(self, request: SignInLinkRequest, now: datetime | None = None) -> None:
+        """Record the sign-in email of `request` once; its link is held, not in the events.
+
+        The request id is the idempotency key: the email's id is derived from it, so the same
+        request again finds the email recorded and sends nothing more. The address is sealed
+        with a key of its own (the request's), like every person's address here.
+        """
+        now = now or datetime.now(UTC)
+        self.check_sign_in_link(request, now)
+        recipient = request.request_id
+        if message_id(request.request_id, recipient, SIGN_IN) in self.repository:
+            return
+        message = Message(
+            template=SIGN_IN,
+            caused_by=request.request_id,
+            recipient_id=recipient,
+            address=self.sealer.seal(recipient, request.email),
+            name=None,
+            context={
+                "language": request.language.value,
+                "valid_until": request.expires_at.isoformat(),
+            },
+            not_before=now,
+            expires_at=request.expires_at,
+            recorded_at=now,
+        )
+        # Held first: an email recorded without its link could not be sent; a link held
+        # without its email (a crash between the two) is deleted when it expires.
+        self.held_links.hold(message.id, request.sign_in_url, request.expires_at)
+        with suppress(IntegrityError):  # the same request, recorded meanwhile by another call
+            self.save(message)
+
+    def check_sign_in_link(self, request: SignInLinkRequest, now: datetime) -> None:
+        """The link points at the gateway's public address, and it has not expired yet."""
+        link = request.sign_in_url
+        if not (
+            link == self.public_url
+            or link.startswith((f"{self.public_url}/", f"{self.public_url}?"))
+        ):
+            # The link itself is not repeated in the refusal: it carries the token.
+            raise RuleBroken(
+                ErrorCode.SIGN_IN_URL_NOT_OURS,
+                "The sign-in link must start with the network's public address.",
+                field="sign_in_url",
+                public_url=self.public_url,
+            )
+        if request.expires_at <= now:
+            raise RuleBroken(
+                ErrorCode.SIGN_IN_LINK_EXPIRED,
+                "The sign-in link has expired already.",
+                field="expires_at",
+            )
 
     def retry(self, message: UUID, now: datetime | None = None) -> None:
         """Send a failed or dead-lettered email again, with a fresh set of tries."""
         found = self.message(message)
+        found.check_retriable()
+        if found.template in HELD_LINK_TEMPLATES and found.status in FINAL_STATUSES:
+            # Its link was deleted when it was given up: the person asks for a new one.
+            raise Conflict(
+                ErrorCode.EMAIL_NOT_RETRIABLE,
+                "A sign-in email given up cannot be sent again; its link is gone.",
+                status=found.status.value,
+            )
         found.retry(now or datetime.now(UTC))
         self.save_or_conflict(found)
+
+    def done_with(self, message: Message) -> None:
+        """Forget what the email held outside its events once it will not be sent (again)."""
+        if message.template in HELD_LINK_TEMPLATES and message.status in FINAL_STATUSES:
+            self.held_links.forget(message.id)
 
     # Queries.
 
@@ -66,6 +151,12 @@ class NotificationsApplication(ServiceApplication):
         """What the template needs, personal values unsealed and links signed just now."""
         context: dict[str, Any] = dict(message.context)
         context["name"] = self.sealer.unseal(message.name) if message.name else None
+        if "their_id" in context:
+            # The representative a change is about, by name: unsealed now, never stored.
+            them = self.recipient(UUID(context["their_id"]))
+            context["their_name"] = self.sealer.unseal(them.full_name) if them else None
+        if message.template in HELD_LINK_TEMPLATES:
+            context["sign_in_url"] = self.held_links.link(message.id)
         if message.template == "invitation":
             expires = now + timedelta(days=self.mail.invitation_link_days)
             if message.expires_at is not None:
@@ -73,7 +164,7 @@ class NotificationsApplication(ServiceApplication):
             context.update(
                 invitation_links(
                     self.jwt_secret,
-                    self.mail.portal_url,
+                    self.public_url,
                     UUID(context["activity_id"]),
                     UUID(context["representative_id"]),
                     expires,
@@ -123,14 +214,14 @@ class NotificationsApplication(ServiceApplication):
         context: dict[str, str],
         expires_at: datetime | None = None,
     ) -> list[Aggregate]:
-        """The email `template` to a representative the service knows."""
+        """The email `template` to a representative the service knows, in their language."""
         return self.record(
             template,
             delivery,
             representative.representative_id,
             representative.email,
             representative.full_name,
-            context,
+            {**context, **in_language(representative.language)},
             expires_at=expires_at,
         )
 
@@ -146,6 +237,15 @@ class NotificationsApplication(ServiceApplication):
         for representative in self.recipients(representative_ids):
             changed += self.record_to(representative, template, delivery, context)
         return changed
+
+    def current_representatives(
+        self, registration_id: UUID, also: Sequence[UUID] = ()
+    ) -> list[UUID]:
+        """The body's representatives not withdrawn (and `also` these), each once."""
+        body = self.registered_body(registration_id)
+        known = body.representative_ids if body else []
+        current = [r.representative_id for r in self.recipients(known) if not r.withdrawn]
+        return list(dict.fromkeys([*current, *also]))
 
     def cancel_reminders(
         self, representative_ids: Sequence[UUID], reason: str, now: datetime
@@ -177,5 +277,10 @@ class NotificationsApplication(ServiceApplication):
         body = self.registered_body(registration_id)
         return {
             "body_name": body.body_name if body else "—",
-            "upload_url": f"{self.mail.portal_url}/registrations/{registration_id}/designation",
+            "upload_url": f"{self.public_url}/registrations/{registration_id}/designation",
         }
+
+
+def in_language(language: str | None) -> dict[str, str]:
+    """The context entry that puts an email in one language; none when it is unknown."""
+    return {"language": language} if language else {}

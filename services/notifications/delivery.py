@@ -66,6 +66,7 @@ def deliver_due(running: Any, now: datetime | None = None) -> int:
             # One message that cannot even be read or saved must not stop the others.
             EMAILS_UNREADABLE.inc()
             log.exception("email %s could not be handled; the others are sent", message)
+    application.held_links.forget_expired(now)  # what a crash left: links are no use after
     application.delivery_log.catch_up(application)
     counts = application.delivery_log.counts()
     for status in EmailStatus:
@@ -145,6 +146,7 @@ def _save(application: NotificationsApplication, message: Message) -> int:
     except IntegrityError:
         log.warning("email %s changed meanwhile; it is looked at again next run", message.id)
         return 0
+    application.done_with(message)
     return 1
 
 

@@ -43,6 +43,9 @@ DUE_STATUSES: Final = (EmailStatus.PENDING, EmailStatus.FAILED, EmailStatus.SEND
 RETRIABLE_STATUSES: Final = (EmailStatus.DEAD, EmailStatus.FAILED)
 """Emails the innovation unit may send again."""
 
+FINAL_STATUSES: Final = (EmailStatus.SENT, EmailStatus.DEAD, EmailStatus.CANCELLED)
+"""Emails the delivery job will not send again by itself."""
+
 INNOVATION_UNIT: Final = "innovation-unit"
 """The recipient key of emails to the innovation unit's office address."""
 

@@ -15,7 +15,7 @@ AUDIENCE: Final = "innovnet:invitation-answer"
 
 
 def invitation_links(
-    secret: str, portal_url: str, activity: UUID, representative: UUID, expires: datetime
+    secret: str, public_url: str, activity: UUID, representative: UUID, expires: datetime
 ) -> dict[str, str]:
     """`accept_url` and `decline_url` for one invitee, valid until `expires`."""
     links = {}
@@ -28,7 +28,7 @@ def invitation_links(
             "exp": expires,
         }
         signed = jwt.encode(claims, secret, algorithm="HS256")
-        links[key] = f"{portal_url}/invitations/answer?token={signed}"
+        links[key] = f"{public_url}/invitations/answer?token={signed}"
     return links
 
 

@@ -39,11 +39,13 @@ def compose(
     email["Subject"] = rendered.subject
     email["Date"] = formatdate(localtime=False, usegmt=True)
     email["Message-ID"] = message_id_header(message)
-    email["Content-Language"] = "el, en"
     email["X-Innovnet-Template"] = template
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(rendered.text)
     email.add_alternative(rendered.html, subtype="html")
+    # After the parts: making the email multipart moves the Content-* headers set before into
+    # its first part.
+    email["Content-Language"] = rendered.languages
     return email
 
 

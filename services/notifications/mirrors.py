@@ -1,12 +1,13 @@
 """What later emails need from other services' events, kept as small aggregates.
 
-`Recipient` and `RegisteredBody` keep, from the registration events, the sealed address and name
-of each representative and the body's name; `Activity` keeps, from the membership events, an
-activity's title, start and place. Addresses stay sealed with the person's key and are unsealed
-only at send time, so an erased person gets nothing.
+`Recipient` and `RegisteredBody` keep, from the registration events, the sealed address, name
+and language of each representative, and the body's name and representatives; `Activity` keeps,
+from the membership events, an activity's title, start and place. Addresses stay sealed with the
+person's key and are unsealed only at send time, so an erased person gets nothing.
 
 These aggregates were first stored from `domain.py`: their old topics are registered below, so
-the events stored under them are still read.
+the events stored under them are still read. Fields added later have defaults, so the events
+stored before them are read too (a language unknown, nominees unknown).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def activity_mirror_id(activity: UUID) -> UUID:
 
 
 class Recipient(Aggregate):
-    """A representative as later emails need them: sealed address and name, body, due day."""
+    """A representative as later emails need them: sealed address and name, body, language."""
 
     class Nominated(Aggregate.Created):
         representative_id: UUID
@@ -46,6 +47,7 @@ class Recipient(Aggregate):
         email: Sealed
         designation_due: date
         reminder_id: UUID | None
+        language: str | None = None
 
     class Withdrawn(Aggregate.Event):
         pass
@@ -64,6 +66,7 @@ class Recipient(Aggregate):
         email: Sealed,
         designation_due: date,
         reminder_id: UUID | None,
+        language: str | None = None,
     ) -> None:
         self.representative_id = representative_id
         self.registration_id = registration_id
@@ -73,6 +76,8 @@ class Recipient(Aggregate):
         self.designation_due = designation_due
         self.reminder_id = reminder_id
         """The due-day reminder, cancelled once a designation arrives."""
+        self.language = language
+        """The language of their emails ("el" or "en"); None: unknown, both, Greek first."""
         self.withdrawn = False
 
     @event(Withdrawn)
@@ -81,12 +86,13 @@ class Recipient(Aggregate):
 
 
 class RegisteredBody(Aggregate):
-    """A registration's body: its name for the emails, and whether it is withdrawn."""
+    """A registration's body: its name, its representatives, and whether it is withdrawn."""
 
     class Registered(Aggregate.Created):
         registration_id: UUID
         body_name: str
         designation_due: date
+        nominee_ids: list[UUID] | None = None
 
     class RepresentativeAdded(Aggregate.Event):
         representative_id: UUID
@@ -99,10 +105,18 @@ class RegisteredBody(Aggregate):
         return registered_body_id(registration_id)
 
     @event(Registered)
-    def __init__(self, registration_id: UUID, body_name: str, designation_due: date) -> None:
+    def __init__(
+        self,
+        registration_id: UUID,
+        body_name: str,
+        designation_due: date,
+        nominee_ids: list[UUID] | None = None,
+    ) -> None:
         self.registration_id = registration_id
         self.body_name = body_name
         self.designation_due = designation_due
+        self.nominee_ids = nominee_ids
+        """The representatives named on the form; None for bodies stored before it was kept."""
         self.representative_ids: list[UUID] = []
         self.withdrawn = False
 
@@ -113,6 +127,10 @@ class RegisteredBody(Aggregate):
     @event(Withdrawn)
     def withdraw(self) -> None:
         self.withdrawn = True
+
+    def named_later(self, representative_id: UUID) -> bool:
+        """Nominated after the form (an alternate added, a successor): a change to tell of."""
+        return self.nominee_ids is not None and representative_id not in self.nominee_ids
 
 
 class Activity(Aggregate):

@@ -13,7 +13,7 @@ from datetime import datetime, time
 from eventsourcing.domain import Aggregate
 
 from contracts import membership, registration
-from services.notifications.application import NotificationsApplication
+from services.notifications.application import NotificationsApplication, in_language
 from services.notifications.domain import end_of_day, message_id
 from services.notifications.mirrors import Activity, Recipient, RegisteredBody
 from services.runtime.deliveries import Delivery
@@ -33,6 +33,7 @@ def remember_the_body(
             registration_id=e.registration_id,
             body_name=e.body.name,
             designation_due=e.designation_due,
+            nominee_ids=[n.representative_id for n in e.representatives],
         )
     )
 
@@ -41,16 +42,32 @@ def remember_the_body(
 def acknowledge_the_nomination(
     app: NotificationsApplication, e: registration.RepresentativeNominated, delivery: Delivery
 ) -> Sequence[Aggregate]:
-    """The acknowledgement now, and the reminder on the morning of the due day."""
+    """The acknowledgement now, the reminder on the morning of the due day, in their language.
+
+    One named after the form (an alternate added, a successor) is news to the body's other
+    representatives, whoever nominated them: each hears of it. The one nominated hears of it
+    by the acknowledgement itself.
+    """
     changed: list[Aggregate] = []
     body = app.registered_body(e.registration_id)
+    others = app.current_representatives(e.registration_id)
     if body is not None and e.representative_id not in body.representative_ids:
         body.add_representative(e.representative_id)
         changed.append(body)
+    if body is not None and body.named_later(e.representative_id):
+        notice = {
+            **app.body_context(e.registration_id),
+            "role": e.role.value,
+            "their_id": str(e.representative_id),
+        }
+        others = [r for r in others if r != e.representative_id]
+        changed += app.record_for_each("representative_nominated", delivery, others, notice)
+    language = e.language.value if e.language else None
     context = {
         **app.body_context(e.registration_id),
         "due": e.designation_due.isoformat(),
         "role": e.role.value,
+        **in_language(language),
     }
     to_them = (e.representative_id, e.email, e.full_name, context)
     changed += app.record("acknowledgement", delivery, *to_them)
@@ -71,6 +88,7 @@ def acknowledge_the_nomination(
             email=e.email,
             designation_due=e.designation_due,
             reminder_id=reminder_id if reminding else None,
+            language=language,
         )
     )
 
@@ -109,7 +127,7 @@ def announce_the_overdue_designation(
         "body_name": context["body_name"],
         "due": context["due"],
         "count": str(len(e.representative_ids)),
-        "registration_url": f"{app.mail.portal_url}/admin/registrations/{e.registration_id}",
+        "registration_url": f"{app.public_url}/admin/registrations/{e.registration_id}",
     }
     office = app.mail.innovation_unit_email
     return changed + app.record("overdue_unit", delivery, None, office, None, unit_context)
@@ -119,32 +137,94 @@ def announce_the_overdue_designation(
 def withdraw_the_representative(
     app: NotificationsApplication, e: registration.RepresentativeWithdrawn, delivery: Delivery
 ) -> Sequence[Aggregate]:
+    """The body's representatives, the one withdrawn among them, hear of it."""
     reason, now = "the representative withdrew", delivery.event.time
     changed = app.cancel_reminders([e.representative_id], reason, now)
     representative = app.recipient(e.representative_id)
-    if representative is not None and not representative.withdrawn:
-        representative.withdraw()
-        changed.append(representative)
-    return changed
+    if representative is None or representative.withdrawn:
+        return changed
+    notice = {
+        **app.body_context(e.registration_id),
+        "role": e.role.value,
+        "reason": e.reason or "",
+        "their_id": str(e.representative_id),
+    }
+    told = app.current_representatives(e.registration_id, also=[e.representative_id])
+    for each in app.recipients(told):
+        about_you = "yes" if each.representative_id == e.representative_id else ""
+        context = {**notice, "about_you": about_you}
+        changed += app.record_to(each, "representative_withdrawn", delivery, context)
+    representative.withdraw()
+    return [*changed, representative]
 
 
 @REACTIONS.to(registration.RegistrationWithdrawn)
 def withdraw_the_body(
     app: NotificationsApplication, e: registration.RegistrationWithdrawn, delivery: Delivery
 ) -> Sequence[Aggregate]:
+    """Each current representative hears that the body left; their reminders are cancelled."""
     body = app.registered_body(e.registration_id)
     if body is None or body.withdrawn:
         return []
+    context = {**app.body_context(e.registration_id), "reason": e.reason or ""}
+    told = app.current_representatives(e.registration_id)
+    changed = app.record_for_each("registration_withdrawn", delivery, told, context)
     body.withdraw()
     reason = "the registration was withdrawn"
-    return [body, *app.cancel_reminders(body.representative_ids, reason, delivery.event.time)]
+    return [
+        body,
+        *changed,
+        *app.cancel_reminders(body.representative_ids, reason, delivery.event.time),
+    ]
+
+
+@REACTIONS.to(registration.RegistrationLapsing)
+def warn_of_the_lapse(
+    app: NotificationsApplication, e: registration.RegistrationLapsing, delivery: Delivery
+) -> Sequence[Aggregate]:
+    """A week before: the day it lapses unless the designation comes, and where to upload it."""
+    context = {**app.body_context(e.registration_id), "lapses_on": e.lapses_on.isoformat()}
+    told = app.current_representatives(e.registration_id, also=e.representative_ids)
+    return app.record_for_each("registration_lapsing", delivery, told, context)
+
+
+@REACTIONS.to(registration.RegistrationExtended)
+def announce_the_extension(
+    app: NotificationsApplication, e: registration.RegistrationExtended, delivery: Delivery
+) -> Sequence[Aggregate]:
+    context = {
+        **app.body_context(e.registration_id),
+        "lapses_on": e.lapses_on.isoformat(),
+        "reason": e.reason,
+    }
+    told = app.current_representatives(e.registration_id)
+    return app.record_for_each("registration_extended", delivery, told, context)
+
+
+@REACTIONS.to(registration.RegistrationLapsed)
+def announce_the_lapse(
+    app: NotificationsApplication, e: registration.RegistrationLapsed, delivery: Delivery
+) -> Sequence[Aggregate]:
+    """The body may register again; what was still to be sent about it is pointless now."""
+    context = {
+        **app.body_context(e.registration_id),
+        "lapsed_on": e.lapsed_at.astimezone(ATHENS).date().isoformat(),
+        "register_url": f"{app.public_url}/register",
+    }
+    told = app.current_representatives(e.registration_id, also=e.representative_ids)
+    changed = app.record_for_each("registration_lapsed", delivery, told, context)
+    reason = "the registration lapsed"
+    return [*changed, *app.cancel_reminders(told, reason, delivery.event.time)]
 
 
 @REACTIONS.to(membership.MemberActivated)
 def welcome_the_member(
     app: NotificationsApplication, e: membership.MemberActivated, delivery: Delivery
 ) -> Sequence[Aggregate]:
-    context = {"body_name": e.body_name}
+    """The welcome, in the language they asked for (on this event, else on their nomination)."""
+    known = app.recipient(e.representative_id)
+    language = e.language.value if e.language else (known.language if known else None)
+    context = {"body_name": e.body_name, **in_language(language)}
     return app.record("welcome", delivery, e.representative_id, e.email, e.full_name, context)
 
 

@@ -1,4 +1,8 @@
-"""The notifications service's own settings: the mail relay, retries and the links in emails."""
+"""The notifications service's own settings: the mail relay, retries and reminders.
+
+The links in emails start with the one public address of every service, `ServiceSettings
+.public_url` (`INNOVNET_PUBLIC_URL`).
+"""
 
 from __future__ import annotations
 
@@ -23,8 +27,6 @@ class MailSettings(BaseSettings):
     sender: str = "Δίκτυο Καινοτομίας <innovationunit@example.gov.gr>"
     innovation_unit_email: str = "innovationunit@example.gov.gr"
     """Where overdue notices for the unit go: an office address, not a person's."""
-    portal_url: str = "http://127.0.0.1:8000"
-    """The gateway, for the links in emails."""
     max_attempts: int = Field(8, ge=1)
     """Tries before an email goes to the dead-letter state."""
     retry_base_seconds: float = Field(2.0, gt=0)

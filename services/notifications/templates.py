@@ -3,6 +3,8 @@
 HTML is rendered with autoescaping on, so nothing a person typed (a body's name, a rejection
 reason, an activity's title) can add markup. The plain-text part is rendered without escaping,
 as text is not interpreted. Dates are written the way each language writes them (Babel).
+The context's `language` ("el" or "en") gives the email in that language only, subject and
+all; without it the email is in both, Greek first.
 """
 
 from __future__ import annotations
@@ -23,14 +25,18 @@ from services.notifications.texts import (
 )
 from services.runtime.timezone import ATHENS
 
+LANGUAGES: Final = ("el", "en")
+"""The languages an email can be in alone; any other value (None) gives both."""
+
 
 @dataclass(frozen=True)
 class RenderedEmail:
-    """An email's subject and its two parts."""
+    """An email's subject, its two parts, and its languages (the Content-Language header)."""
 
     subject: str
     text: str
     html: str
+    languages: str = "el, en"
 
 
 def date_el(value: str | date) -> str:
@@ -103,12 +109,18 @@ def render(template: str, context: dict[str, Any]) -> RenderedEmail:
         "tasks_en": MEMBER_TASKS_EN,
         **context,
     }
-    subject_el = _TEXT.get_template(f"{template}.subject_el").render(values)
-    subject_en = _TEXT.get_template(f"{template}.subject_en").render(values)
-    subject = " ".join(f"{subject_el} / {subject_en}".split())  # one line, whatever was typed
+    language = values.get("language")
+    values["language"] = language if language in LANGUAGES else None
+    subjects = [
+        _TEXT.get_template(f"{template}.subject_{each}").render(values)
+        for each in LANGUAGES
+        if values["language"] in (None, each)
+    ]
+    subject = " ".join(" / ".join(subjects).split())  # one line, whatever was typed
     values["subject"] = subject
     return RenderedEmail(
         subject=subject,
         text=_TEXT.get_template(template).render(values),
         html=_HTML.get_template(template).render(values),
+        languages=values["language"] or ", ".join(LANGUAGES),
     )

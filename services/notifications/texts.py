@@ -1,6 +1,8 @@
-"""The emails' words: each template's subject and paragraphs, Greek first and English below.
+"""The emails' words: each template's subject and paragraphs in Greek and in English.
 
-Jinja2 sources: `templates.py` renders them, the HTML part with autoescaping on.
+An email is in the one language its recipient asked for, or, when that is unknown, in both:
+Greek first and English below. Jinja2 sources: `templates.py` renders them, the HTML part with
+autoescaping on; `language` is "el", "en" or None (both).
 """
 
 from __future__ import annotations
@@ -9,37 +11,48 @@ from dataclasses import dataclass
 from typing import Final
 
 HTML_BASE: Final = """<!DOCTYPE html>
-<html lang="el"><head><meta charset="utf-8"><title>{{ subject }}</title></head>
+<html lang="{{ language or 'el' }}"><head><meta charset="utf-8"><title>{{ subject }}</title></head>
 <body style="font-family: sans-serif; line-height: 1.5; max-width: 40em">
+{% if language != "en" -%}
 <div lang="el">
 {% if name %}<p>Αγαπητή/Αγαπητέ {{ name }},</p>{% else %}<p>Καλησπέρα σας,</p>{% endif %}
 {% block el %}{% endblock %}
 <p>Με εκτίμηση,<br>Τμήμα Καινοτομίας και Βέλτιστων Πρακτικών<br>Υπουργείο Εσωτερικών</p>
 </div>
+{% endif -%}
+{% if not language -%}
 <hr>
+{% endif -%}
+{% if language != "el" -%}
 <div lang="en">
 {% if name %}<p>Dear {{ name }},</p>{% else %}<p>Hello,</p>{% endif %}
 {% block en %}{% endblock %}
 <p>Kind regards,<br>Department of Innovation and Best Practices<br>Ministry of Interior</p>
 </div>
+{% endif -%}
 </body></html>
 """
 
-TEXT_BASE: Final = """{% if name %}Αγαπητή/Αγαπητέ {{ name }},{% else %}Καλησπέρα σας,{% endif %}
+TEXT_BASE: Final = """{% if language != "en" -%}
+{% if name %}Αγαπητή/Αγαπητέ {{ name }},{% else %}Καλησπέρα σας,{% endif %}
 
 {% block el %}{% endblock %}
 
 Με εκτίμηση,
 Τμήμα Καινοτομίας και Βέλτιστων Πρακτικών, Υπουργείο Εσωτερικών
-
+{% endif -%}
+{% if not language %}
 ----------------------------------------------------------------------
 
+{% endif -%}
+{% if language != "el" -%}
 {% if name %}Dear {{ name }},{% else %}Hello,{% endif %}
 
 {% block en %}{% endblock %}
 
 Kind regards,
 Department of Innovation and Best Practices, Ministry of Interior
+{% endif -%}
 """
 
 _SIGNER_EL: Final = (
@@ -54,6 +67,12 @@ _ROLE_EL: Final = (
     """{% if role == "main" %}τακτικό μέλος{% else %}αναπληρωματικό μέλος{% endif %}"""
 )
 _ROLE_EN: Final = """{% if role == "main" %}main member{% else %}alternate member{% endif %}"""
+
+_CONTACT_EL: Final = "Αν δεν περιμένατε αυτή την αλλαγή, επικοινωνήστε με το Τμήμα Καινοτομίας."
+_CONTACT_EN: Final = "If you did not expect this change, please contact the innovation unit."
+
+_THEM: Final = """{{ their_name or "—" }}"""
+"""The representative a change is about (unsealed at send time; a dash once erased)."""
 
 MEMBER_TASKS_EL: Final = (
     "συγκεντρώνουν τις καλές πρακτικές του φορέα τους και τις υποβάλλουν στο Παρατηρητήριο "
@@ -276,5 +295,161 @@ Decline: {{ decline_url }}
         text_el="""Η δράση «{{ title }}» ακυρώνεται.
 {%- if reason %} Αιτιολογία: {{ reason }}{% endif %}""",
         text_en=""""{{ title }}" is cancelled.{% if reason %} Reason: {{ reason }}{% endif %}""",
+    ),
+    "representative_nominated": Template(
+        subject_el="Νέος εκπρόσωπος του φορέα {{ body_name }}",
+        subject_en="A new representative of {{ body_name }}",
+        html_el=f"""<p>Ο φορέας <strong>{{{{ body_name }}}}</strong> πρότεινε νέο {_ROLE_EL} του
+στο Δίκτυο Καινοτομίας: <strong>{_THEM}</strong>. Θα λάβει τα επόμενα βήματα με email· χρειάζεται
+το έγγραφο ορισμού του, {_SIGNER_EL}.</p>
+<p>{_CONTACT_EL}</p>""",
+        html_en=f"""<p><strong>{{{{ body_name }}}}</strong> nominated a new {_ROLE_EN} to the
+Innovation Network: <strong>{_THEM}</strong>. They receive the next steps by email; their
+designation is needed, {_SIGNER_EN}.</p>
+<p>{_CONTACT_EN}</p>""",
+        text_el=f"""Ο φορέας «{{{{ body_name }}}}» πρότεινε νέο {_ROLE_EL} του στο Δίκτυο
+Καινοτομίας: {_THEM}. Θα λάβει τα επόμενα βήματα με email· χρειάζεται το έγγραφο ορισμού του,
+{_SIGNER_EL}.
+
+{_CONTACT_EL}""",
+        text_en=f""""{{{{ body_name }}}}" nominated a new {_ROLE_EN} to the Innovation Network:
+{_THEM}. They receive the next steps by email; their designation is needed, {_SIGNER_EN}.
+
+{_CONTACT_EN}""",
+    ),
+    "representative_withdrawn": Template(
+        subject_el="Αλλαγή εκπροσώπων του φορέα {{ body_name }}",
+        subject_en="A change of the representatives of {{ body_name }}",
+        html_el=f"""<p>{{% if about_you %}}Δεν είστε πλέον{{% else %}}<strong>{_THEM}</strong>
+δεν είναι πλέον{{% endif %}} {_ROLE_EL} του φορέα <strong>{{{{ body_name }}}}</strong> στο
+Δίκτυο Καινοτομίας.{{% if reason %}} Αιτιολογία: {{{{ reason }}}}{{% endif %}}</p>
+<p>{_CONTACT_EL}</p>""",
+        html_en=f"""<p>{{% if about_you %}}You are{{% else %}}<strong>{_THEM}</strong>
+is{{% endif %}} no longer the {_ROLE_EN} of <strong>{{{{ body_name }}}}</strong> in the
+Innovation Network.{{% if reason %}} Reason: {{{{ reason }}}}{{% endif %}}</p>
+<p>{_CONTACT_EN}</p>""",
+        text_el=f"""{{% if about_you %}}Δεν είστε πλέον{{% else %}}{_THEM} δεν είναι
+πλέον{{% endif %}} {_ROLE_EL} του φορέα «{{{{ body_name }}}}» στο Δίκτυο Καινοτομίας.
+{{%- if reason %}} Αιτιολογία: {{{{ reason }}}}{{% endif %}}
+
+{_CONTACT_EL}""",
+        text_en=f"""{{% if about_you %}}You are{{% else %}}{_THEM} is{{% endif %}} no longer the
+{_ROLE_EN} of "{{{{ body_name }}}}" in the Innovation Network.
+{{%- if reason %}} Reason: {{{{ reason }}}}{{% endif %}}
+
+{_CONTACT_EN}""",
+    ),
+    "registration_withdrawn": Template(
+        subject_el="Η εγγραφή του φορέα {{ body_name }} ανακλήθηκε",
+        subject_en="The registration of {{ body_name }} was withdrawn",
+        html_el=f"""<p>Η εγγραφή του φορέα <strong>{{{{ body_name }}}}</strong> στο Δίκτυο
+Καινοτομίας ανακλήθηκε· δεν τον εκπροσωπείτε πλέον.{{% if reason %}} Αιτιολογία:
+{{{{ reason }}}}{{% endif %}}</p>
+<p>{_CONTACT_EL}</p>""",
+        html_en=f"""<p>The registration of <strong>{{{{ body_name }}}}</strong> in the Innovation
+Network was withdrawn; you no longer represent it.{{% if reason %}} Reason:
+{{{{ reason }}}}{{% endif %}}</p>
+<p>{_CONTACT_EN}</p>""",
+        text_el=f"""Η εγγραφή του φορέα «{{{{ body_name }}}}» στο Δίκτυο Καινοτομίας ανακλήθηκε·
+δεν τον εκπροσωπείτε πλέον.{{% if reason %}} Αιτιολογία: {{{{ reason }}}}{{% endif %}}
+
+{_CONTACT_EL}""",
+        text_en=f"""The registration of "{{{{ body_name }}}}" in the Innovation Network was
+withdrawn; you no longer represent it.{{% if reason %}} Reason: {{{{ reason }}}}{{% endif %}}
+
+{_CONTACT_EN}""",
+    ),
+    "registration_lapsing": Template(
+        subject_el="Η εγγραφή του φορέα {{ body_name }} λήγει την {{ lapses_on | date_el }}",
+        subject_en="The registration of {{ body_name }} lapses on {{ lapses_on | date_en }}",
+        html_el=f"""<p>Δεν έχουμε λάβει ακόμη το έγγραφο ορισμού για τον φορέα
+<strong>{{{{ body_name }}}}</strong>. Αν δεν το λάβουμε, η εγγραφή του στο Δίκτυο λήγει την
+<strong>{{{{ lapses_on | date_el }}}}</strong> και ο φορέας θα χρειαστεί να εγγραφεί ξανά.</p>
+<p>Στείλτε το έγγραφο, {_SIGNER_EL}: <a href="{{{{ upload_url }}}}">{{{{ upload_url }}}}</a></p>""",
+        html_en=f"""<p>We have still not received the designation for
+<strong>{{{{ body_name }}}}</strong>. Unless it arrives, its registration in the Network lapses
+on <strong>{{{{ lapses_on | date_en }}}}</strong> and the body will have to register again.</p>
+<p>Send it, {_SIGNER_EN}: <a href="{{{{ upload_url }}}}">{{{{ upload_url }}}}</a></p>""",
+        text_el=f"""Δεν έχουμε λάβει ακόμη το έγγραφο ορισμού για τον φορέα «{{{{ body_name }}}}».
+Αν δεν το λάβουμε, η εγγραφή του στο Δίκτυο λήγει την {{{{ lapses_on | date_el }}}} και ο φορέας
+θα χρειαστεί να εγγραφεί ξανά.
+
+Στείλτε το έγγραφο, {_SIGNER_EL}: {{{{ upload_url }}}}""",
+        text_en=f"""We have still not received the designation for "{{{{ body_name }}}}". Unless it
+arrives, its registration in the Network lapses on {{{{ lapses_on | date_en }}}} and the body
+will have to register again.
+
+Send it, {_SIGNER_EN}: {{{{ upload_url }}}}""",
+    ),
+    "registration_extended": Template(
+        subject_el="Παράταση για τον φορέα {{ body_name }}",
+        subject_en="More time for {{ body_name }}",
+        html_el=f"""<p>Το Τμήμα Καινοτομίας έδωσε παράταση στην εγγραφή του φορέα
+<strong>{{{{ body_name }}}}</strong>: λήγει πλέον την
+<strong>{{{{ lapses_on | date_el }}}}</strong>, αν δεν λάβουμε ως τότε το έγγραφο ορισμού.
+Αιτιολογία: {{{{ reason }}}}</p>
+<p>Στείλτε το έγγραφο, {_SIGNER_EL}: <a href="{{{{ upload_url }}}}">{{{{ upload_url }}}}</a></p>""",
+        html_en=f"""<p>The innovation unit extended the registration of
+<strong>{{{{ body_name }}}}</strong>: it now lapses on
+<strong>{{{{ lapses_on | date_en }}}}</strong> unless the designation arrives by then.
+Reason: {{{{ reason }}}}</p>
+<p>Send it, {_SIGNER_EN}: <a href="{{{{ upload_url }}}}">{{{{ upload_url }}}}</a></p>""",
+        text_el=f"""Το Τμήμα Καινοτομίας έδωσε παράταση στην εγγραφή του φορέα
+«{{{{ body_name }}}}»: λήγει πλέον την {{{{ lapses_on | date_el }}}}, αν δεν λάβουμε ως τότε
+το έγγραφο ορισμού. Αιτιολογία: {{{{ reason }}}}
+
+Στείλτε το έγγραφο, {_SIGNER_EL}: {{{{ upload_url }}}}""",
+        text_en=f"""The innovation unit extended the registration of "{{{{ body_name }}}}": it now
+lapses on {{{{ lapses_on | date_en }}}} unless the designation arrives by then.
+Reason: {{{{ reason }}}}
+
+Send it, {_SIGNER_EN}: {{{{ upload_url }}}}""",
+    ),
+    "registration_lapsed": Template(
+        subject_el="Η εγγραφή του φορέα {{ body_name }} έληξε",
+        subject_en="The registration of {{ body_name }} has lapsed",
+        html_el="""<p>Η εγγραφή του φορέα <strong>{{ body_name }}</strong> στο Δίκτυο Καινοτομίας
+έληξε την <strong>{{ lapsed_on | date_el }}</strong>, γιατί δεν λάβαμε το έγγραφο ορισμού.
+Ο φορέας μπορεί να εγγραφεί ξανά: <a href="{{ register_url }}">{{ register_url }}</a></p>""",
+        html_en="""<p>The registration of <strong>{{ body_name }}</strong> in the Innovation
+Network lapsed on <strong>{{ lapsed_on | date_en }}</strong>, as no designation arrived. The
+body may register again: <a href="{{ register_url }}">{{ register_url }}</a></p>""",
+        text_el="""Η εγγραφή του φορέα «{{ body_name }}» στο Δίκτυο Καινοτομίας έληξε την
+{{ lapsed_on | date_el }}, γιατί δεν λάβαμε το έγγραφο ορισμού. Ο φορέας μπορεί να εγγραφεί
+ξανά: {{ register_url }}""",
+        text_en="""The registration of "{{ body_name }}" in the Innovation Network lapsed on
+{{ lapsed_on | date_en }}, as no designation arrived. The body may register again:
+{{ register_url }}""",
+    ),
+    "sign_in": Template(
+        subject_el="Ο σύνδεσμός σας για είσοδο στο Δίκτυο Καινοτομίας",
+        subject_en="Your sign-in link to the Innovation Network",
+        html_el="""<p>Για να συνδεθείτε στο Δίκτυο Καινοτομίας του Δημοσίου Τομέα, ανοίξτε τον
+σύνδεσμο: <a href="{{ sign_in_url }}">{{ sign_in_url }}</a></p>
+<p>Ισχύει έως <strong>{{ valid_until | datetime_el }}</strong> (ώρα Ελλάδας) και για μία
+μόνο χρήση.</p>
+<p>Αν δεν ζητήσατε εσείς να συνδεθείτε, αγνοήστε αυτό το email· χωρίς τον σύνδεσμο κανείς δεν
+συνδέεται.</p>""",
+        html_en="""<p>To sign in to the Public Sector Innovation Network, open this link:
+<a href="{{ sign_in_url }}">{{ sign_in_url }}</a></p>
+<p>It is valid until <strong>{{ valid_until | datetime_en }}</strong> (Athens time) and can be
+used once.</p>
+<p>If you did not ask to sign in, ignore this email; nobody signs in without the link.</p>""",
+        text_el="""Για να συνδεθείτε στο Δίκτυο Καινοτομίας του Δημοσίου Τομέα, ανοίξτε τον
+σύνδεσμο:
+
+{{ sign_in_url }}
+
+Ισχύει έως {{ valid_until | datetime_el }} (ώρα Ελλάδας) και για μία μόνο χρήση.
+
+Αν δεν ζητήσατε εσείς να συνδεθείτε, αγνοήστε αυτό το email· χωρίς τον σύνδεσμο κανείς δεν
+συνδέεται.""",
+        text_en="""To sign in to the Public Sector Innovation Network, open this link:
+
+{{ sign_in_url }}
+
+It is valid until {{ valid_until | datetime_en }} (Athens time) and can be used once.
+
+If you did not ask to sign in, ignore this email; nobody signs in without the link.""",
     ),
 }
