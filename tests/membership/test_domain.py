@@ -19,7 +19,7 @@ from contracts.errors import ErrorCode
 from contracts.events import ContractEvent
 from contracts.membership import ActivityKind, Answer, Seat
 from contracts.personal import Sealed
-from contracts.registration import Level, Role, Seniority
+from contracts.registration import Language, Level, Role, Seniority
 from services.membership.application import MembershipApplication
 from services.membership.domain import Activity, Invitee, Member, check_active_member
 from services.membership.plans import ActivityPlan
@@ -86,7 +86,12 @@ class RegistrationFeed:
                 ],
             )
         )
-        for representative_id, role in ((self.main, Role.MAIN), (self.alternate, Role.ALTERNATE)):
+        # The alternate's nomination is as published before the form asked the language.
+        nominees = (
+            (self.main, Role.MAIN, Language.ENGLISH),
+            (self.alternate, Role.ALTERNATE, None),
+        )
+        for representative_id, role, language in nominees:
             self.deliver(
                 registration.RepresentativeNominated(
                     registration_id=self.registration_id,
@@ -99,6 +104,7 @@ class RegistrationFeed:
                     seniority=Seniority.DIRECTORATE_HEAD,
                     designation_due=date(2026, 5, 6),
                     nominated_at=NOW,
+                    language=language,
                 )
             )
 
@@ -145,6 +151,23 @@ def test_a_verified_designation_makes_both_representatives_members(
     assert main.body_id == TAX_ID
     assert main.level is Level.LOCAL
     assert main.full_name.subject_id == feed.main, "personal data stays sealed"
+
+
+def test_a_member_s_language_is_kept_from_the_nomination_and_published_on_activation(
+    app: MembershipApplication,
+) -> None:
+    feed = RegistrationFeed(app)
+    feed.submit_and_nominate()
+    feed.deliver(feed.verified())
+
+    activated = {
+        e.representative_id: e.language
+        for e in published(app)
+        if isinstance(e, membership.MemberActivated)
+    }
+    assert activated == {feed.main: Language.ENGLISH, feed.alternate: None}
+    member: Member = app.repository.get(feed.main)
+    assert member.language is Language.ENGLISH
 
 
 def test_a_verification_published_again_at_a_new_offset_activates_no_one_twice(
@@ -211,6 +234,42 @@ def test_a_withdrawn_registration_deactivates_every_member_of_the_body(
     )
 
     assert published_names(app).count("MemberDeactivated") == 2
+    assert not app.is_active_member(feed.main)
+
+
+def test_a_lapsed_registration_s_nominees_leave_without_ever_being_members(
+    app: MembershipApplication,
+) -> None:
+    feed = RegistrationFeed(app)
+    feed.submit_and_nominate()
+    both = [feed.main, feed.alternate]
+    feed.deliver(
+        registration.RegistrationLapsing(
+            registration_id=feed.registration_id,
+            representative_ids=both,
+            lapses_on=date(2026, 6, 5),
+            warned_at=NOW,
+        )
+    )
+    feed.deliver(
+        registration.RegistrationExtended(
+            registration_id=feed.registration_id,
+            lapses_on=date(2026, 6, 30),
+            reason="Αλλαγή ηγεσίας",
+            extended_at=NOW,
+        )
+    )
+    assert [app.find(i, Member).state for i in both] == ["nominated", "nominated"]  # type: ignore[union-attr]
+
+    feed.deliver(
+        registration.RegistrationLapsed(
+            registration_id=feed.registration_id, representative_ids=both, lapsed_at=NOW
+        )
+    )
+    feed.deliver(feed.verified())  # too late: a lapsed registration's nominees stay out
+
+    assert published_names(app) == []
+    assert [app.find(i, Member).state for i in both] == ["withdrawn", "withdrawn"]  # type: ignore[union-attr]
     assert not app.is_active_member(feed.main)
 
 
