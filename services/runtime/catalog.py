@@ -5,13 +5,15 @@ from __future__ import annotations
 import sys
 
 SERVICE_PORTS: dict[str, int] = {
+    "gateway": 8000,
     "registration": 8001,
     "membership": 8002,
     "observatory": 8003,
     "newsletter": 8004,
     "notifications": 8005,
 }
-"""Domain services, each with its own database (named like the service) and its own Kafka topic."""
+"""Every service, each with its own database (named like the service): the domain services with
+their own Kafka topic, and the gateway (the pages people use), which publishes none."""
 
 
 def main() -> None:

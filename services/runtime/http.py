@@ -44,6 +44,8 @@ def create_app(
     answer_database_unavailable(app)
     for router in definition.routers:
         app.include_router(router)
+    if definition.configure_app is not None:
+        definition.configure_app(app)
 
     @app.get("/health", tags=["operations"])
     def health() -> dict[str, str]:

@@ -110,7 +110,7 @@ def readiness_checker(
     consumed: list[ConsumedTopics],
 ) -> ReadinessChecker:
     """The checker of the running parts, the stores and the broker, with the service's lag."""
-    topic = definition.published_topic(settings.topic_prefix).name
+    topic = definition.probed_topic(settings.topic_prefix)
     events_table = stores.application.recorder.events_table_name  # type: ignore[attr-defined]
     return ReadinessChecker(
         definition.name,

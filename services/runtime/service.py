@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 
 from contracts.personal import PersonalDataErased
 from contracts.topics import TOPICS, Topic, topic_of
@@ -38,11 +38,27 @@ class ServiceDefinition:
     """Periodic work, run by the worker role on one instance at a time."""
     erased_event: type[PersonalDataErased] | None = None
     """The service's own `PersonalDataErased` contract event, if it holds personal data."""
+    configure_app: Callable[[FastAPI], None] | None = None
+    """Adds what the app needs beside its routers (the gateway's static files, middleware and
+    HTML error pages); called once the runtime's own parts are in place."""
 
     def published_topic(self, prefix: str = "") -> Topic:
         """The topic the relay publishes to, named with the deployment's topic prefix."""
         topic = self.topic or topic_of(self.name)
         return replace(topic, name=f"{prefix}{topic.name}")
+
+    def probed_topic(self, prefix: str = "") -> str:
+        """The topic readiness asks the broker about: the one it publishes to, else one it reads.
+
+        The gateway publishes nothing; the topics of its projections tell the broker answers.
+        """
+        try:
+            return self.published_topic(prefix).name
+        except KeyError:
+            read = [topic for projection in self.projections for topic in projection.topics]
+            if not read:
+                raise
+            return f"{prefix}{read[0]}"
 
     def reacted_topics(self) -> tuple[str, ...]:
         """The topics carrying the events the service reacts to (its own topic among them).

@@ -33,8 +33,8 @@ PROMETHEUS_CONFIG = REPO / "deploy" / "prometheus" / "prometheus.yml"
 PROMETHEUS_ALERTS = REPO / "deploy" / "prometheus" / "alerts.yml"
 GRAFANA_DIR = REPO / "deploy" / "grafana"
 
-SERVICES_WITHOUT_DATABASE = frozenset({"gateway"})
-"""Catalog entries without an event store: the gateway only calls the services' APIs."""
+SERVICES_WITHOUT_DATABASE: frozenset[str] = frozenset()
+"""Catalog entries without a database of their own: none (the gateway keeps its sessions)."""
 
 DATA_SERVICES = sorted(name for name in SERVICE_PORTS if name not in SERVICES_WITHOUT_DATABASE)
 ALL_SERVICES = sorted(SERVICE_PORTS)

@@ -1,0 +1,77 @@
+"""The pages' Jinja2 environment and `render`, the one way a route answers with a page."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from services.gateway import i18n
+from services.gateway.security import csrf_token_of
+from services.gateway.sessions import visitor_of
+
+TEMPLATES: Final = Path(__file__).parent / "templates"
+
+
+@cache
+def environment() -> Environment:
+    """Templates under `templates/`, autoescaped, with gettext and the reader's formats."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,  # a misspelt variable fails the page (and its test) loudly
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # Globals read the page being rendered from a context variable, so imported macros work
+    # without `with context`.
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        csrf_token=lambda: i18n.reading().csrf_token,
+        format_date=i18n.format_date,
+        format_datetime=i18n.format_datetime,
+        format_number=i18n.format_number,
+        language_names=i18n.LANGUAGE_NAMES,
+    )
+    return env
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """The page `template` in the reader's language, with what every page needs in `context`.
+
+    Every page gets `lang`, `path` (the page's own path and query, for the language switch),
+    `person` (the signed-in `SignedIn`, or None) and `settings` (the gateway's settings).
+    """
+    language = i18n.language_of(request)
+    visitor = visitor_of(request)
+    page: dict[str, Any] = {
+        "request": request,
+        "lang": language,
+        "path": _own_path(request),
+        "person": visitor.person,
+        "settings": request.app.state.gateway_settings,
+        **context,
+    }
+    token = i18n.set_reading(i18n.Reading(language, csrf_token_of(request)))
+    try:
+        html = environment().get_template(template).render(page)
+    finally:
+        i18n.reset_reading(token)
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def _own_path(request: Request) -> str:
+    query = request.url.query
+    return f"{request.url.path}?{query}" if query else request.url.path

@@ -1,0 +1,1 @@
+"""The gateway's pages, a router per part of the site."""

@@ -1,0 +1,200 @@
+"""Security headers on every answer, and CSRF tokens on every form.
+
+CSRF is a signed double-submit token, one mechanism for signed-out and signed-in forms: a
+random value in the `innovnet_csrf` cookie (HttpOnly, Secure, SameSite=Lax), and in each form
+the HMAC of that value (`csrf_field()` writes it). A POST whose `csrf_token` field is not the
+HMAC of its own cookie is refused with the 403 page before any route sees it. Another site can
+make a browser send the cookie, but cannot read it, so it cannot write the field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
+
+CONTENT_SECURITY_POLICY: Final = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+SECURITY_HEADERS: Final[dict[str, str]] = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+HSTS: Final = "max-age=31536000"
+
+CSRF_COOKIE: Final = "innovnet_csrf"
+CSRF_FIELD: Final = "csrf_token"
+UNSAFE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_STATE_KEY: Final = "csrf_cookie"
+
+Page = Callable[[Request, int], Awaitable[Response]]
+"""Renders the error page of a status for a request (the CSRF 403, the 500)."""
+
+
+def csrf_key(jwt_secret: str) -> bytes:
+    """The key of the CSRF HMAC, derived from the deployment's token secret."""
+    return hmac.new(jwt_secret.encode(), b"innovnet gateway csrf", hashlib.sha256).digest()
+
+
+def csrf_token_for(key: bytes, cookie: str) -> str:
+    """The form token that goes with a CSRF cookie value."""
+    return hmac.new(key, cookie.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_token_of(request: Request) -> str:
+    """The token this request's forms carry (empty outside the CSRF middleware, e.g. in tests)."""
+    cookie = request.scope.get("state", {}).get(_STATE_KEY)
+    key = getattr(request.app.state, "csrf_key", None)
+    if not cookie or key is None:
+        return ""
+    return csrf_token_for(key, cookie)
+
+
+class SecurityHeadersMiddleware:
+    """Adds the security headers to every answer; an unhandled error becomes the 500 page.
+
+    Outermost of the app's middleware, so the body limit's 413 and the error pages carry them.
+    """
+
+    def __init__(self, app: ASGIApp, *, page: Page, https: bool) -> None:
+        self.app = app
+        self.page = page
+        self.https = https
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+                if self.https:
+                    headers["Strict-Transport-Security"] = HSTS
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            log.exception("%s %s failed", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            response = await self.page(Request(scope), 500)
+            await response(scope, receive, send_with_headers)
+
+
+class CsrfMiddleware:
+    """Gives every visitor a CSRF cookie and refuses an unsafe request without its token.
+
+    Inside the body limit, so the body it reads to find the token is bounded already; the
+    route then reads the same body again.
+    """
+
+    def __init__(self, app: ASGIApp, *, key: bytes, refuse: Page, secure: bool = True) -> None:
+        self.app = app
+        self.key = key
+        self.refuse = refuse
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent_cookie = Request(scope).cookies.get(CSRF_COOKIE, "")
+        cookie = sent_cookie if _well_formed(sent_cookie) else secrets.token_urlsafe(32)
+        scope.setdefault("state", {})[_STATE_KEY] = cookie
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and cookie != sent_cookie:
+                headers = MutableHeaders(scope=message)
+                secure = "; Secure" if self.secure else ""
+                headers.append(
+                    "set-cookie",
+                    f"{CSRF_COOKIE}={cookie}; Path=/; HttpOnly; SameSite=Lax{secure}",
+                )
+            await send(message)
+
+        if scope["method"] not in UNSAFE_METHODS:
+            await self.app(scope, receive, send_with_cookie)
+            return
+        body = await _read_body(receive)
+        replay = _replaying(body, receive)
+        token = await _submitted_token(scope, body)
+        expected = csrf_token_for(self.key, sent_cookie) if sent_cookie == cookie else None
+        if expected is None or not hmac.compare_digest(token, expected):
+            log.info("%s %s refused: no valid CSRF token", scope["method"], scope["path"])
+            response = await self.refuse(Request(scope, replay), 403)
+            await response(scope, replay, send_with_cookie)
+            return
+        await self.app(scope, replay, send_with_cookie)
+
+
+def _well_formed(cookie: str) -> bool:
+    """A value this middleware could have made: 43 URL-safe base64 characters."""
+    return len(cookie) == 43 and all(c.isalnum() or c in "-_" for c in cookie)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break  # the client went away; the route meets the same end
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives `body` once, then what the server says (a disconnect)."""
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if not given:
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+async def _submitted_token(scope: Scope, body: bytes) -> str:
+    """The `csrf_token` field of a form body (urlencoded or multipart), else an empty string."""
+    content_type = Headers(scope=scope).get("content-type", "")
+    if not content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        return ""
+    request = Request(scope, _replaying(body, _no_more))
+    try:
+        async with request.form() as form:
+            value = form.get(CSRF_FIELD)
+    except Exception:  # a form that does not parse carries no token either
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+async def _no_more() -> Message:
+    return {"type": "http.disconnect"}

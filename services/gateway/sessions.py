@@ -1,0 +1,266 @@
+"""Server-side sessions, and who is reading a page: the `Visitor` and `SignedIn` dependencies.
+
+The browser holds a random session id in the `innovnet_session` cookie (HttpOnly, Secure,
+SameSite=Lax, Path=/); the table keeps only its SHA-256, the proved email, its blind index, the
+purpose of the sign-in and the form's draft. A session ends after `GATEWAY_SESSION_IDLE_MINUTES`
+without a request, on sign out, and when the directory sees its representative withdrawn or
+replaced. Who the person is gets decided on each request, so a change shows at once: staff by
+the configured list, a representative by the directory, else an applicant if they signed in to
+register; anyone else's session ends.
+
+In a route:
+
+    def page(request: Request, visitor: CurrentVisitor) -> HTMLResponse: ...      # anyone
+    def page(request: Request, person: Representative) -> HTMLResponse: ...     # signed in
+    visitor.draft, visitor.save_draft({...}), visitor.clear_draft()             # form draft
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Final, Literal
+from uuid import UUID
+
+from fastapi import Depends, Request
+from psycopg.types.json import Jsonb
+from starlette.responses import Response
+
+from services.gateway.database import GatewayDatabase
+
+SESSION_COOKIE: Final = "innovnet_session"
+TOUCH_EVERY: Final = timedelta(seconds=60)
+"""A session's last request is written at most this often (each page would be a write)."""
+
+Kind = Literal["applicant", "representative", "staff"]
+Purpose = Literal["sign-in", "register"]
+"""Why a person signed in: to reach their pages, or to fill the registration form."""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The signed-in person: what they proved (email) and what they are."""
+
+    kind: Kind
+    email: str
+    body_id: str | None = None
+    """A representative's body (its ΑΦΜ)."""
+    registration_id: UUID | None = None
+    representative_id: UUID | None = None
+    role: str | None = None
+    """A representative's role: main or alternate."""
+
+
+@dataclass
+class StoredSession:
+    """A session row: the hash of its id and what it holds."""
+
+    id_hash: bytes
+    purpose: Purpose
+    email: str
+    blind_index: bytes
+    draft: dict[str, Any]
+
+
+class SessionStore:
+    """The sessions table."""
+
+    def __init__(self, database: GatewayDatabase, idle: timedelta) -> None:
+        self._db = database
+        self.idle = idle
+
+    def open(self, purpose: Purpose, email: str, blind: bytes, now: datetime | None = None) -> str:
+        """Start a session; its id, for the cookie (never stored)."""
+        now = now or datetime.now(UTC)
+        session_id = secrets.token_urlsafe(32)
+        with self._db.transaction() as conn:
+            conn.execute("DELETE FROM public.sessions WHERE last_seen_at < %s", (now - self.idle,))
+            conn.execute(
+                "INSERT INTO public.sessions VALUES (%s, %s, %s, %s, '{}', %s, %s)",
+                (_hash(session_id), purpose, email, blind, now, now),
+            )
+        return session_id
+
+    def find(self, session_id: str, now: datetime | None = None) -> StoredSession | None:
+        """The session of that id if it has not been idle too long; its last request is now."""
+        now = now or datetime.now(UTC)
+        rows = self._db.execute(
+            "SELECT id_hash, purpose, email, blind_index, draft, last_seen_at"
+            " FROM public.sessions WHERE id_hash = %s AND last_seen_at > %s",
+            (_hash(session_id), now - self.idle),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        if now - row["last_seen_at"] > TOUCH_EVERY:
+            self._db.execute(
+                "UPDATE public.sessions SET last_seen_at = %s WHERE id_hash = %s",
+                (now, row["id_hash"]),
+            )
+        return StoredSession(
+            bytes(row["id_hash"]),
+            row["purpose"],
+            row["email"],
+            bytes(row["blind_index"]),
+            dict(row["draft"]),
+        )
+
+    def save_draft(self, id_hash: bytes, draft: dict[str, Any]) -> None:
+        self._db.execute(
+            "UPDATE public.sessions SET draft = %s WHERE id_hash = %s", (Jsonb(draft), id_hash)
+        )
+
+    def end(self, id_hash: bytes) -> None:
+        self._db.execute("DELETE FROM public.sessions WHERE id_hash = %s", (id_hash,))
+
+
+def _hash(session_id: str) -> bytes:
+    return hashlib.sha256(session_id.encode()).digest()
+
+
+@dataclass
+class Visitor:
+    """Whoever reads the page: the signed-in person (or None) and their session's draft."""
+
+    person: SignedIn | None
+    session: StoredSession | None = None
+    store: SessionStore | None = field(default=None, repr=False)
+
+    @property
+    def draft(self) -> dict[str, Any]:
+        """The registration form as filled so far (a copy; empty when signed out)."""
+        return dict(self.session.draft) if self.session else {}
+
+    def save_draft(self, draft: dict[str, Any]) -> None:
+        """Keep `draft` (JSON values) in the session, between question pages."""
+        if self.session is None or self.store is None:
+            raise RuntimeError("a draft needs a session: the page must require a sign-in")
+        self.store.save_draft(self.session.id_hash, draft)
+        self.session.draft = dict(draft)
+
+    def clear_draft(self) -> None:
+        self.save_draft({})
+
+    def sign_out(self) -> None:
+        """End the session (the cookie is cleared by `clear_session_cookie`)."""
+        if self.session is not None and self.store is not None:
+            self.store.end(self.session.id_hash)
+        self.session = None
+        self.person = None
+
+
+def visitor_of(request: Request) -> Visitor:
+    """Who is reading: found once per request (`render` and the dependencies share it)."""
+    found = getattr(request.state, "visitor", None)
+    if isinstance(found, Visitor):
+        return found
+    visitor = _find_visitor(request)
+    request.state.visitor = visitor
+    return visitor
+
+
+def _find_visitor(request: Request) -> Visitor:
+    session_id = request.cookies.get(SESSION_COOKIE)
+    application = getattr(request.app.state, "application", None)
+    if not session_id or application is None:
+        return Visitor(None)
+    store = session_store(request)
+    stored = store.find(session_id)
+    if stored is None:
+        return Visitor(None)
+    person = person_for(request, stored)
+    if person is None:  # no longer anyone who may sign in: the session ends
+        store.end(stored.id_hash)
+        return Visitor(None)
+    return Visitor(person, stored, store)
+
+
+def session_store(request: Request) -> SessionStore:
+    """The sessions of the running gateway."""
+    application = request.app.state.application
+    idle = timedelta(minutes=application.gateway.session_idle_minutes)
+    return SessionStore(application.database, idle)
+
+
+def person_for(request: Request, stored: StoredSession) -> SignedIn | None:
+    """Who the session's email is now: staff, a current representative, an applicant, nobody."""
+    application = request.app.state.application
+    if stored.email in application.gateway.staff():
+        return SignedIn("staff", stored.email)
+    directory = request.app.state.running.projections["directory"]
+    representative = directory.current(stored.blind_index)
+    if representative is not None:
+        return SignedIn(
+            "representative",
+            stored.email,
+            representative.body_id,
+            representative.registration_id,
+            representative.representative_id,
+            representative.role,
+        )
+    if stored.purpose == "register":
+        return SignedIn("applicant", stored.email)
+    return None
+
+
+def set_session_cookie(response: Response, session_id: str) -> None:
+    """The session cookie: HttpOnly, Secure, SameSite=Lax; it lives while the browser does."""
+    response.set_cookie(
+        SESSION_COOKIE, session_id, path="/", httponly=True, secure=True, samesite="lax"
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, secure=True, samesite="lax")
+
+
+class SignInRequired(Exception):
+    """The page is for signed-in people: the error pages send the reader to sign in first."""
+
+    def __init__(self, next_path: str, purpose: Purpose = "sign-in") -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+        self.purpose = purpose
+
+
+class NotForYou(Exception):
+    """A signed-in person of another kind asked for the page: the 403 page."""
+
+
+def current_visitor(request: Request) -> Visitor:
+    """Dependency: whoever reads the page."""
+    return visitor_of(request)
+
+
+CurrentVisitor = Annotated[Visitor, Depends(current_visitor)]
+
+
+def require_kind(*kinds: Kind, purpose: Purpose = "sign-in") -> Callable[[Request], SignedIn]:
+    """A dependency giving the signed-in person when of one of `kinds`.
+
+    Signed out: a redirect to the sign-in page (with `purpose`, and back here after); of
+    another kind: the 403 page.
+    """
+
+    def signed_in_as(request: Request) -> SignedIn:
+        person = visitor_of(request).person
+        if person is None:
+            path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            raise SignInRequired(path, purpose)
+        if person.kind not in kinds:
+            raise NotForYou(person.kind)
+        return person
+
+    return signed_in_as
+
+
+AnyoneSignedIn = Annotated[SignedIn, Depends(require_kind("applicant", "representative", "staff"))]
+Representative = Annotated[SignedIn, Depends(require_kind("representative"))]
+Staff = Annotated[SignedIn, Depends(require_kind("staff"))]
+Applicant = Annotated[
+    SignedIn, Depends(require_kind("applicant", "representative", "staff", purpose="register"))
+]
+"""Whoever proved an email and may fill the registration form with it."""

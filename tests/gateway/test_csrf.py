@@ -1,0 +1,41 @@
+"""Every POST carries the CSRF token of its own cookie, or it is the 403 page."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from services.gateway.security import CSRF_COOKIE, csrf_token_for
+from tests.gateway.conftest import csrf_token
+
+
+def test_a_post_without_the_token_is_refused_with_the_403_page(gateway: TestClient) -> None:
+    gateway.get("/")  # the CSRF cookie
+    response = gateway.post("/sign-out", data={})
+    assert response.status_code == 403
+    assert "<h1" in response.text and "Δεν μπορείτε" in response.text
+    assert response.headers["content-security-policy"]
+
+
+def test_a_post_with_another_cookies_token_is_refused(gateway: TestClient) -> None:
+    gateway.get("/")
+    other_token = csrf_token_for(gateway.app.state.csrf_key, "x" * 43)
+    assert gateway.post("/sign-out", data={"csrf_token": other_token}).status_code == 403
+
+
+def test_a_post_with_a_token_but_no_cookie_is_refused(gateway: TestClient) -> None:
+    token = csrf_token(gateway.get("/sign-in").text)
+    gateway.cookies.clear()
+    assert gateway.post("/sign-out", data={"csrf_token": token}).status_code == 403
+
+
+def test_a_post_with_the_token_of_its_cookie_goes_through(gateway: TestClient) -> None:
+    token = csrf_token(gateway.get("/sign-in").text)
+    response = gateway.post("/sign-out", data={"csrf_token": token})
+    assert response.status_code == 303
+
+
+def test_the_csrf_cookie_is_httponly_secure_and_lax(gateway: TestClient) -> None:
+    cookie = gateway.get("/").headers["set-cookie"]
+    assert cookie.startswith(f"{CSRF_COOKIE}=")
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
+    assert "set-cookie" not in gateway.get("/").headers, "given once, then kept"

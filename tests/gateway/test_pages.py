@@ -1,0 +1,72 @@
+"""The public pages: Greek first, English by the switch, the security headers on every answer."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from services.gateway.routes.public import same_site_path
+from services.gateway.security import CONTENT_SECURITY_POLICY
+
+PAGES = ["/", "/accessibility", "/privacy", "/sign-in", "/no-such-page"]
+
+
+def test_the_network_page_is_greek_first(gateway: TestClient) -> None:
+    page = gateway.get("/")
+    assert page.status_code == 200
+    assert '<html lang="el">' in page.text
+    assert "Γίνετε μέλος της Κοινότητας Καινοτομίας" in page.text
+    assert 'href="#main"' in page.text, "a skip link to the main content"
+    assert 'href="/register"' in page.text
+    assert 'href="/registration-form"' in page.text
+
+
+def test_the_language_switch_turns_the_site_english_and_back(gateway: TestClient) -> None:
+    switched = gateway.get("/language/en", params={"next": "/privacy"})
+    assert switched.status_code == 303
+    assert switched.headers["location"] == "/privacy"
+    assert "lang=en" in switched.headers["set-cookie"]
+    page = gateway.get("/")
+    assert '<html lang="en">' in page.text
+    assert "Join the Innovation Community" in page.text
+    assert 'href="/language/el?next=/"' in page.text
+    gateway.get("/language/el")
+    assert '<html lang="el">' in gateway.get("/").text
+
+
+def test_the_language_switch_never_sends_the_reader_to_another_site() -> None:
+    assert same_site_path("/register?x=1") == "/register?x=1"
+    for elsewhere in ("https://evil.example", "//evil.example", "/\\evil.example", "", None):
+        assert same_site_path(elsewhere) == "/"
+
+
+def test_an_unknown_language_is_not_a_page(gateway: TestClient) -> None:
+    assert gateway.get("/language/fr").status_code == 404
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_carries_the_security_headers(gateway: TestClient, path: str) -> None:
+    response = gateway.get(path)
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
+    assert "script-src 'self'" in CONTENT_SECURITY_POLICY
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "same-origin"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "<script" not in response.text
+    assert "style=" not in response.text
+
+
+def test_a_missing_page_is_the_404_page_in_the_readers_language(gateway: TestClient) -> None:
+    response = gateway.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Η σελίδα δεν βρέθηκε" in response.text
+    gateway.cookies.set("lang", "en")
+    assert "Page not found" in gateway.get("/no-such-page").text
+
+
+def test_the_stylesheets_are_served_from_the_gateway(gateway: TestClient) -> None:
+    for sheet in ("/static/digigov.css", "/static/gateway.css"):
+        response = gateway.get(sheet)
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/css")
