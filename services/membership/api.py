@@ -30,7 +30,7 @@ from services.membership.models import (
     SearchText,
 )
 from services.membership.projections import Participation, Roster
-from services.runtime.auth import AdminPrincipal, CurrentPrincipal, MemberPrincipal
+from services.runtime.auth import AdminPrincipal, MemberPrincipal, Principal, require_role
 from services.runtime.dependencies import projection, service_application
 from services.runtime.errors import NotAllowed, NotFound
 from services.runtime.openapi_links import link, linked_response
@@ -43,6 +43,8 @@ router = APIRouter(tags=["membership"])
 App = Annotated[MembershipApplication, Depends(service_application)]
 RosterIndex = Annotated[Roster, Depends(projection("roster"))]
 ParticipationIndex = Annotated[Participation, Depends(projection("participation"))]
+MemberOrAdmin = Annotated[Principal, Depends(require_role("member", "admin"))]
+"""A member or the innovation unit: an applicant or a service, bound to no body, sees nothing."""
 
 # OpenAPI links: where an activity's or a body's id leads next (the API fuzz tests follow them).
 ONE_ACTIVITY = "/activities/{activity_id}"
@@ -72,7 +74,7 @@ def activity_links(activity_id: str) -> dict[str, dict[str, Any]]:
 )
 def list_members(
     index: RosterIndex,
-    principal: CurrentPrincipal,
+    principal: MemberOrAdmin,
     paging: Paging,
     level: Level | None = None,
     status: BodyStatus | None = None,
@@ -86,7 +88,7 @@ def list_members(
 
 
 @router.get("/members/{body_id}")
-def get_member(body_id: TaxId, index: RosterIndex, principal: CurrentPrincipal) -> MemberBodyDetail:
+def get_member(body_id: TaxId, index: RosterIndex, principal: MemberOrAdmin) -> MemberBodyDetail:
     """A body of the network with its main and alternate representative and their history."""
     body = index.body(body_id)
     if body is None:
@@ -112,7 +114,7 @@ def schedule_activity(activity: ActivityCreate, app: App, principal: AdminPrinci
     responses=linked_response(status.HTTP_200_OK, **activity_links("$response.body#/items/0/id")),
 )
 def list_activities(
-    index: ParticipationIndex, principal: CurrentPrincipal, paging: Paging
+    index: ParticipationIndex, principal: MemberOrAdmin, paging: Paging
 ) -> ActivityPage:
     """Every activity for the innovation unit; for a member, those their body is invited to."""
     # A member always has a body (Principal refuses one without): None means every activity.
@@ -134,7 +136,7 @@ def list_activities(
         **activity_links("$response.body#/id"),
     ),
 )
-def get_activity(activity_id: UUID, app: App, principal: CurrentPrincipal) -> ActivityPublic:
+def get_activity(activity_id: UUID, app: App, principal: MemberOrAdmin) -> ActivityPublic:
     """An activity, its seats and its invitations; a member sees only those their body is
     invited to, and only their own body's invitations."""
     activity = app.activity(activity_id)
@@ -221,7 +223,7 @@ def record_attendance(
 @router.get("/participation")
 def participation_report(
     index: ParticipationIndex,
-    principal: CurrentPrincipal,
+    principal: MemberOrAdmin,
     level: Level | None = None,
     from_: Annotated[
         Day | None, Query(alias="from", description="First day (Athens) an activity starts on")

@@ -16,7 +16,7 @@ from services.membership.application import MembershipApplication
 from services.membership.policies import REACTIONS
 from services.runtime.errors import answer_domain_errors
 from services.runtime.settings import DEVELOPMENT_JWT_SECRET
-from tests.membership.conftest import ADMIN
+from tests.membership.conftest import ADMIN, token
 
 
 @pytest.fixture
@@ -25,6 +25,8 @@ def client() -> Iterator[TestClient]:
     app = FastAPI()
     app.state.settings = SimpleNamespace(jwt_secret=DEVELOPMENT_JWT_SECRET)
     app.state.application = MembershipApplication(reactions=REACTIONS)
+    # The projections' tables are the database's: a refused caller never reaches them.
+    app.state.running = SimpleNamespace(projections={"roster": None, "participation": None})
     answer_domain_errors(app)
     app.include_router(router)
     with TestClient(app) as test_client:
@@ -76,3 +78,23 @@ def test_an_activity_never_scheduled_is_a_404_with_its_code(client: TestClient) 
     )
     assert missing.status_code == 404, missing.text
     assert [d["type"] for d in missing.json()["detail"]] == ["activity_not_found"]
+
+
+@pytest.mark.parametrize("role", ["applicant", "service"])
+def test_an_applicant_or_a_service_sees_nothing_of_the_network(
+    client: TestClient, role: str
+) -> None:
+    """Bound to no body, they are neither members nor the unit: not every body's data."""
+    created = client.post("/activities", json=workshop(), headers=ADMIN)
+    assert created.status_code == 201, created.text
+    caller = token(role)
+    for path in (
+        "/members",
+        "/members/094014201",
+        "/activities",
+        f"/activities/{created.json()['id']}",
+        "/participation",
+    ):
+        refused = client.get(path, headers=caller)
+        assert refused.status_code == 403, f"{path}: {refused.text}"
+        assert [d["type"] for d in refused.json()["detail"]] == ["role_required"]

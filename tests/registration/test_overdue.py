@@ -1,24 +1,26 @@
-"""The overdue check records a due day that ended with no designation, once."""
+"""The periodic checks: a due day that ended with no designation is recorded, once; a
+registration left without one is warned, then lapses, each once."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
 
 from contracts.errors import ErrorCode
-from services.registration.jobs import record_overdue_designations
+from services.registration.jobs import record_lapse_steps, record_overdue_designations
 from services.registration.models import RegistrationCreate
 from services.registration.service import SERVICE
 from services.runtime.errors import Conflict
 from services.runtime.running import RunningService, start_service
 from services.runtime.settings import ServiceSettings
+from services.runtime.timezone import ATHENS
 from services.runtime.topics import create_topics
-from tests.registration.conftest import form, registration_env
+from tests.registration.conftest import TAX_IDS, form, registration_env
 from tests.support.kafka import delete_topics
 from tests.support.polling import eventually
 from tests.support.servers import fresh_database, kafka_bootstrap_servers
@@ -109,3 +111,47 @@ def test_a_registration_that_conflicts_does_not_stop_the_check_for_the_others() 
 
     assert record_overdue_designations(running, now=DUE_DAY_OVER) == 2
     assert application.recorded == [first, last]
+
+
+def test_the_lapse_check_warns_a_week_before_the_lapse_day_then_lapses_once(
+    registration: RunningService,
+) -> None:
+    app = registration.application
+    filled = form(TAX_IDS[1])
+    registration_id = app.submit(  # type: ignore[attr-defined]
+        RegistrationCreate.model_validate(filled), filled["main"]["email"], now=SUBMITTED
+    )
+    index = registration.projections["registrations"]
+
+    def indexed(expected: dict[str, object]) -> None:
+        with index.reading() as curs:
+            row = curs.execute(
+                "SELECT status, lapses_on, next_lapse_step FROM registrations WHERE id = %s",
+                (registration_id,),
+            ).fetchone()
+        assert row == expected
+
+    eventually(lambda: indexed(AWAITING), timeout=30)
+    assert record_overdue_designations(registration, now=DUE_DAY_OVER) == 1
+    eventually(lambda: indexed(OVERDUE), timeout=30)
+
+    assert record_lapse_steps(registration, now=at_athens(date(2026, 5, 8), 23, 59)) == 0
+    assert record_lapse_steps(registration, now=at_athens(date(2026, 5, 9))) == 1
+    eventually(lambda: indexed(WARNED), timeout=30)
+    assert record_lapse_steps(registration, now=at_athens(date(2026, 5, 15), 23, 59)) == 0
+    assert record_lapse_steps(registration, now=at_athens(date(2026, 5, 16))) == 1
+    eventually(lambda: indexed(LAPSED), timeout=30)
+    assert record_lapse_steps(registration, now=at_athens(date(2026, 7, 1))) == 0
+    stored = app.recorder.select_notifications(0, 100)
+    assert sum(n.topic.endswith("Registration.Lapsing") for n in stored) == 1
+    assert sum(n.topic.endswith("Registration.Lapsed") for n in stored) == 1
+
+
+AWAITING = {"status": "awaiting_designation", "lapses_on": None, "next_lapse_step": None}
+OVERDUE = {"status": "overdue", "lapses_on": date(2026, 5, 15), "next_lapse_step": date(2026, 5, 8)}
+WARNED = {**OVERDUE, "next_lapse_step": date(2026, 5, 15)}
+LAPSED = {"status": "lapsed", "lapses_on": None, "next_lapse_step": None}
+
+
+def at_athens(day: date, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=ATHENS)
