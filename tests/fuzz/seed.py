@@ -36,6 +36,8 @@ def bearer(subject: str, role: Access, body_id: str | None = None) -> dict[str, 
 
 PUBLIC = Caller("public")
 ADMIN = Caller("admin", bearer("fuzz-admin", "admin"))
+APPLICANT = Caller("applicant", applicant_for(form()))
+"""Who proved the email of the representative filling every valid form (`bodies.valid_form`)."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Schemathesis against every service's OpenAPI, as the public, a member and an admin.
+"""Schemathesis against every service's OpenAPI, as the public, an applicant, a member and an admin.
 
 No request may get a 5xx, and every refusal's code is one of the listed stable codes. Every
 operation must get past authentication for each caller it is meant for, so the fuzzing reaches
@@ -15,7 +15,7 @@ import schemathesis
 from tests.fuzz.bodies import valid_body_every_other_case
 from tests.fuzz.conftest import FuzzStack
 from tests.fuzz.fuzzing import cover_boundaries, follow_links, fuzz_each_operation
-from tests.fuzz.seed import ADMIN, PUBLIC
+from tests.fuzz.seed import ADMIN, APPLICANT, PUBLIC
 from tests.fuzz.tally import Tally
 
 EXAMPLES_PER_OPERATION = 25
@@ -24,9 +24,10 @@ SCENARIOS, STEPS = 15, 8
 """Linked sequences per service and caller, and calls per sequence."""
 COVERAGE_CASES_PER_OPERATION = 60
 """Boundary-value cases per operation, sent once, by the most trusted caller it is for."""
-TRUST = ["public", "member", "admin"]
+TRUST = ["public", "applicant", "member", "admin"]
 
-EVERYONE = frozenset({"public", "member", "admin"})
+EVERYONE = frozenset({"public", "applicant", "member", "admin"})
+APPLICANTS = frozenset({"applicant"})
 SIGNED_IN = frozenset({"member", "admin"})
 ADMINS = frozenset({"admin"})
 MEMBERS = frozenset({"member"})
@@ -37,7 +38,7 @@ ACTIVITY = "/activities/{activity_id}"
 WHO_GETS_IN: dict[str, dict[str, frozenset[str]]] = {
     "registration": {
         **OPERATIONS,
-        "POST /registrations": EVERYONE,
+        "POST /registrations": APPLICANTS,
         "GET /registrations": ADMINS,
         f"GET {ONE}": EVERYONE,
         f"POST {ONE}/designation": SIGNED_IN,
@@ -47,6 +48,7 @@ WHO_GETS_IN: dict[str, dict[str, frozenset[str]]] = {
         f"POST {ONE}/alternate": SIGNED_IN,
         f"POST {ONE}/representatives/{{representative_id}}/replacement": SIGNED_IN,
         f"POST {ONE}/withdraw": SIGNED_IN,
+        f"POST {ONE}/extension": ADMINS,
         "GET /registration-form": EVERYONE,
         "GET /registration-form.pdf": EVERYONE,
         "GET /calendar/designation-due": EVERYONE,
@@ -93,7 +95,7 @@ def test_no_caller_gets_a_server_error_and_each_reaches_its_handlers(
     assert labels == set(meant_for), "say who a new operation is for in WHO_GETS_IN"
 
     tally = Tally()
-    callers = {c.name: c for c in [PUBLIC, fuzz_stack.seeded.member, ADMIN]}
+    callers = {c.name: c for c in [PUBLIC, APPLICANT, fuzz_stack.seeded.member, ADMIN]}
     for caller in callers.values():
         prepare = valid_body_every_other_case()
         fuzz_each_operation(schema, caller, ids, tally, EXAMPLES_PER_OPERATION, prepare)
