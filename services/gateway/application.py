@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from services.gateway.calls import ServiceCalls
 from services.gateway.database import GatewayDatabase
+from services.gateway.rate_limits import RateLimits
 from services.gateway.settings import DEVELOPMENT_BLIND_INDEX_KEY, GatewaySettings
 from services.runtime.application import ServiceApplication
 from services.runtime.settings import ServiceSettings
@@ -14,6 +16,8 @@ class GatewayApplication(ServiceApplication):
     service_name = "gateway"
     gateway: GatewaySettings = GatewaySettings()
     database: GatewayDatabase
+    calls: ServiceCalls
+    rate_limits: RateLimits
     jwt_secret: str = ""
     public_url: str = ""
 
@@ -27,3 +31,5 @@ class GatewayApplication(ServiceApplication):
         self.jwt_secret = settings.jwt_secret
         self.public_url = settings.public_url.rstrip("/")
         self.database = self.keeps(GatewayDatabase(settings.database_url))
+        self.calls = self.keeps(ServiceCalls(self.gateway, settings.jwt_secret))
+        self.rate_limits = RateLimits(self.database, self.gateway.rate_window_seconds)

@@ -33,9 +33,13 @@ DDL: Final = (
         purpose text NOT NULL,
         email text NOT NULL,
         blind_index bytea NOT NULL,
+        next_path text NOT NULL,
         created_at timestamptz NOT NULL,
         expires_at timestamptz NOT NULL,
         used_at timestamptz NULL)""",
+    # A database made before the column existed gets it too.
+    "ALTER TABLE public.sign_in_requests ADD COLUMN IF NOT EXISTS next_path text NOT NULL"
+    " DEFAULT '/'",
     """CREATE TABLE IF NOT EXISTS public.rate_counters (
         key text NOT NULL,
         window_start timestamptz NOT NULL,

@@ -6,6 +6,7 @@ import logging
 from typing import Final
 from urllib.parse import urlencode
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -13,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from services.gateway.i18n import N_
 from services.gateway.pages import render
+from services.gateway.rate_limits import RateLimited
 from services.gateway.sessions import NotForYou, SignInRequired, Visitor
 from services.runtime.errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 from services.runtime.failures import describe
@@ -88,6 +90,15 @@ def answer_with_pages(app: FastAPI) -> None:
     @app.exception_handler(NotForYou)
     async def not_for_you(request: Request, error: NotForYou) -> Response:
         return await error_page(request, 403)
+
+    @app.exception_handler(RateLimited)
+    async def too_many(request: Request, error: RateLimited) -> Response:
+        return await error_page(request, 429, {"Retry-After": str(error.retry_after)})
+
+    @app.exception_handler(httpx.TransportError)
+    async def service_away(request: Request, error: httpx.TransportError) -> Response:
+        log.warning("%s %s: a service did not answer (%r)", request.method, request.url.path, error)
+        return await error_page(request, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     async def database_unavailable(request: Request, error: Exception) -> Response:
         log.warning(

@@ -32,10 +32,13 @@ class GatewaySettings(BaseSettings):
     """Sign-in requests one client (IP address) may make in a window."""
     submit_per_client: int = Field(30, ge=1)
     """Form submissions one client may make in a window."""
+    submit_per_address: int = Field(15, ge=1)
+    """Form submissions one signed-in address may make in a window."""
     rate_window_seconds: int = Field(900, ge=1)
     innovation_unit_email: str = "innovationunit@example.gov.gr"
     """Where the pages send people with questions and accessibility feedback."""
-    innovation_unit_phone: str = "+30 213 131 3000"
+    innovation_unit_phone: str = ""
+    """The unit's telephone, shown by the accessibility statement when set."""
     data_protection_email: str = "dpo@example.gov.gr"
     """The data protection officer, named by the privacy notice."""
 

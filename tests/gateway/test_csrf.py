@@ -12,7 +12,8 @@ def test_a_post_without_the_token_is_refused_with_the_403_page(gateway: TestClie
     gateway.get("/")  # the CSRF cookie
     response = gateway.post("/sign-out", data={})
     assert response.status_code == 403
-    assert "<h1" in response.text and "Δεν μπορείτε" in response.text
+    assert "<h1" in response.text
+    assert "Δεν μπορείτε" in response.text
     assert response.headers["content-security-policy"]
 
 
@@ -37,5 +38,7 @@ def test_a_post_with_the_token_of_its_cookie_goes_through(gateway: TestClient) -
 def test_the_csrf_cookie_is_httponly_secure_and_lax(gateway: TestClient) -> None:
     cookie = gateway.get("/").headers["set-cookie"]
     assert cookie.startswith(f"{CSRF_COOKIE}=")
-    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
+    assert "HttpOnly" in cookie
+    assert "Secure" in cookie
+    assert "SameSite=Lax" in cookie
     assert "set-cookie" not in gateway.get("/").headers, "given once, then kept"
