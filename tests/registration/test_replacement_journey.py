@@ -226,6 +226,12 @@ def test_a_replaced_main_leaves_and_the_successor_becomes_a_member_with_every_ev
         }
     )
     expected[(MAIN, "verified")] = expected[(MAIN, "welcome")] = 1
+    # Both representatives hear of every change: the successor named, the main replaced (who
+    # hears of it too, as does the successor by then a representative of the body).
+    for address in (MAIN, ALTERNATE):
+        expected[(address, "representative_nominated")] = 2
+    for address in (MAIN, ALTERNATE, SUCCESSOR["email"]):
+        expected[(address, "representative_withdrawn")] = 2
 
     def emails() -> Counter[tuple[str, str]]:
         found = Counter((e.to[0], e.template) for e in journey.smtp.emails())
