@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from contracts.errors import ErrorCode
-from services.gateway.catalogue import untranslated
+from services.gateway.catalogue import extracted, untranslated
 from services.gateway.i18n import translate
 from services.gateway.refusals import MESSAGES, field_errors, message_for
 
@@ -44,3 +46,9 @@ def test_a_services_field_errors_land_on_the_forms_fields() -> None:
     assert errors.get("tax_id") == "This tax number (ΑΦΜ) is not valid: check its digits"
     assert errors.get("main") == "This is required: fill it in"
     assert errors.summary[-1][0] == "", "an error of the whole form has no field"
+
+
+def test_no_text_has_a_lone_percent_sign() -> None:
+    # The templates' gettext fills `%(name)s` placeholders, so a literal % must be written %%.
+    lone = [msgid for msgid in extracted() if re.search(r"%(?![%(])", msgid.replace("%%", ""))]
+    assert not lone, f"write % as %% in: {lone}"

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from services.gateway.routes.public import same_site_path
 from services.gateway.security import CONTENT_SECURITY_POLICY
 
-PAGES = ["/", "/accessibility", "/privacy", "/sign-in", "/no-such-page"]
+PAGES = {
+    "/": 200,
+    "/accessibility": 200,
+    "/privacy": 200,
+    "/sign-in": 200,
+    "/sign-in?purpose=register": 200,
+    "/sign-in/sent": 200,
+    "/sign-in/link?token=abc": 200,
+    "/signed-out": 200,
+    "/no-such-page": 404,
+}
 
 
 def test_the_network_page_is_greek_first(gateway: TestClient) -> None:
@@ -44,9 +55,17 @@ def test_an_unknown_language_is_not_a_page(gateway: TestClient) -> None:
     assert gateway.get("/language/fr").status_code == 404
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_every_page_carries_the_security_headers(gateway: TestClient, path: str) -> None:
-    response = gateway.get(path)
+@pytest.mark.parametrize("language", ["el", "en"])
+def test_every_page_carries_the_security_headers(gateway: TestClient, language: str) -> None:
+    gateway.cookies.set("lang", language)
+    for path, status in PAGES.items():
+        response = gateway.get(path)
+        assert response.status_code == status, path
+        assert f'<html lang="{language}">' in response.text
+        assert_secured(response)
+
+
+def assert_secured(response: Response) -> None:
     assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
     assert "script-src 'self'" in CONTENT_SECURITY_POLICY
