@@ -102,6 +102,18 @@ class RegistrationForm(_Read):
     def section_fields(self, key: str) -> tuple[Field, ...]:
         return tuple(field for field in self.fields if field.section == key)
 
+    def same_fields_as(self, key: str) -> Section | None:
+        """An earlier section asking exactly the same fields (the alternate's are the main's)."""
+        asked = [(f.type, f.label_el, f.help_el) for f in self.section_fields(key)]
+        for section in self.sections:
+            if section.key == key:
+                return None
+            if asked and asked == [
+                (f.type, f.label_el, f.help_el) for f in self.section_fields(section.key)
+            ]:
+                return section
+        return None
+
     def field(self, name: str) -> Field | None:
         """The field of that dotted name, or None when the service does not describe it."""
         return next((field for field in self.fields if field.name == name), None)

@@ -52,11 +52,29 @@ OWN_FIELDS: Final = {
 }
 """The texts of the questions the service's form does not describe (label, hint)."""
 
+QUESTIONS: Final = {
+    SUBMITTED_BY: N_("Are you the main or the alternate representative?"),
+}
+"""The gateway's own wording of a question the service's form labels as a statement."""
+
+SHORT_KEYS: Final = {
+    SUBMITTED_BY: N_("You are"),
+    HAS_ALTERNATE: N_("Appointed now"),
+}
+"""What check your answers calls a question, where the question itself is long."""
+
+MISSING_BY_NAME: Final = {
+    SUBMITTED_BY: N_("Choose whether you are the main or the alternate representative"),
+    HAS_ALTERNATE: N_("Choose whether the body appoints an alternate representative now"),
+    "language": N_("Choose the language of the network's emails"),
+}
+"""The texts of a required answer left out, for the gateway's own questions."""
+
 MISSING_TEXT: Final = {
-    "radios": N_("Choose an answer: %(label)s"),
+    "radios": N_("Choose an answer for “%(label)s”"),
     "checkbox": N_("Tick the box to confirm and agree"),
 }
-MISSING_TEXT_DEFAULT: Final = N_("Enter this: %(label)s")
+MISSING_TEXT_DEFAULT: Final = N_("Fill in “%(label)s”")
 
 
 @dataclass(frozen=True)
@@ -101,9 +119,13 @@ def texts(name: str, form: RegistrationForm, language: Language) -> tuple[str, s
     """A field's label and hint: the service's form's, else the gateway's own."""
     described = form.field(name)
     if described is not None:
-        return described.label(language), described.help(language)
-    label, hint = OWN_FIELDS.get(name.rsplit(".", 1)[-1], OWN_FIELDS.get(name, (name, "")))
-    return translate(language, label), translate(language, hint)
+        label, hint = described.label(language), described.help(language)
+    else:
+        own = OWN_FIELDS.get(name.rsplit(".", 1)[-1], OWN_FIELDS.get(name, (name, "")))
+        label, hint = translate(language, own[0]), translate(language, own[1])
+    if name in QUESTIONS:
+        label = translate(language, QUESTIONS[name])
+    return label, hint
 
 
 def options(name: str, form: RegistrationForm, language: Language) -> list[tuple[str, str]]:
@@ -120,6 +142,9 @@ def error_text(name: str, error: dict[str, Any], form: RegistrationForm, languag
     """A refusal kept in the draft, as the page says it in `language`."""
     code = str(error.get("type", ""))
     if code == MISSING and name:
+        specific = MISSING_BY_NAME.get(name, MISSING_BY_NAME.get(name.rsplit(".", 1)[-1]))
+        if specific is not None:
+            return translate(language, specific)
         label, _hint = texts(name, form, language)
         template = MISSING_TEXT.get(_kind(name, form), MISSING_TEXT_DEFAULT)
         return translate(language, template, label=label)
@@ -138,6 +163,9 @@ def field_view(
         kind, value = "fixed", email
     elif kind == "radios" and name.endswith(".language") and not value:
         value = language  # the language the form is filled in, unless they choose another
+    if name == SUBMITTED_BY:
+        mine = N_("The email you signed in with, %(email)s, is that representative's email.")
+        hint = f"{hint} {translate(language, mine, email=email)}".strip()
     part = name.rsplit(".", 1)[-1]
     return FieldView(
         name=name,
@@ -194,7 +222,8 @@ def page_rows(
             continue
         if view.name.endswith(".seniority_justification") and not view.value:
             continue  # asked only for an equivalent level
-        rows.append(Row(view.label, shown_value(view), f"{page.path}#{view.id}", view.label))
+        key = translate(language, SHORT_KEYS[view.name]) if view.name in SHORT_KEYS else view.label
+        rows.append(Row(key, shown_value(view), f"{page.path}#{view.id}", view.label))
     return rows
 
 
