@@ -42,3 +42,21 @@ def test_the_csrf_cookie_is_httponly_secure_and_lax(gateway: TestClient) -> None
     assert "Secure" in cookie
     assert "SameSite=Lax" in cookie
     assert "set-cookie" not in gateway.get("/").headers, "given once, then kept"
+
+
+def test_a_multipart_post_without_the_token_is_refused(gateway: TestClient) -> None:
+    gateway.get("/")
+    response = gateway.post(
+        "/sign-in", data={"email": "x@example.gov.gr"}, files={"file": ("a.pdf", b"%PDF-1.4")}
+    )
+    assert response.status_code == 403
+
+
+def test_a_multipart_post_with_the_token_reaches_the_route(gateway: TestClient) -> None:
+    token = csrf_token(gateway.get("/sign-in").text)
+    response = gateway.post(
+        "/sign-in",
+        data={"csrf_token": token, "email": "x@example.gov.gr"},
+        files={"file": ("a.pdf", b"%PDF-1.4")},
+    )
+    assert response.status_code == 303, "the route read the same body after the check"
