@@ -3,13 +3,13 @@
 from services.gateway.app import configure
 from services.gateway.application import GatewayApplication
 from services.gateway.directory import Directory
-from services.gateway.routes import account, my_body, public, registering
+from services.gateway.routes import account, my_body, nominations, public, registering
 from services.runtime.service import ServiceDefinition
 
 SERVICE = ServiceDefinition(
     name="gateway",
     application_class=GatewayApplication,
-    routers=(public.router, account.router, my_body.router, registering.router),
+    routers=(public.router, account.router, my_body.router, nominations.router, registering.router),
     projections=(Directory,),
     configure_app=configure,
 )

@@ -211,6 +211,25 @@ def test_the_body_page_and_the_upload_page_are_for_signed_in_representatives(
     assert client.get("/my-body").status_code == 303
 
 
+def test_the_emails_upload_link_signs_in_first_then_comes_back(
+    site: tuple[TestClient, httpx.Client], sign_in_links: SignInLinks
+) -> None:
+    client, service = site
+    tax_id = fresh_tax_id()
+    created = submit(service, tax_id)
+    feed_directory(client, created, tax_id)
+    upload_page = f"/registrations/{created['id']}/designation"
+    sign_in = client.get(client.get(upload_page).headers["location"])
+    assert f'name="next" value="{upload_page}"' in sign_in.text
+    client.post(
+        "/sign-in",
+        data={"csrf_token": csrf_token(sign_in.text), "email": MAIN_EMAIL, "next": upload_page},
+    )
+    signed_in = use_link(client, sign_in_links.token())
+    assert signed_in.headers["location"] == upload_page
+    assert client.get(upload_page).status_code == 200
+
+
 def test_another_bodys_registration_is_not_found(body: Body) -> None:
     other = submit(body.service, fresh_tax_id())
     for path in (
