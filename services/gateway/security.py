@@ -36,6 +36,7 @@ SECURITY_HEADERS: Final[dict[str, str]] = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 HSTS: Final = "max-age=31536000"
+TOO_LARGE: Final = 413
 
 CSRF_COOKIE: Final = "innovnet_csrf"
 CSRF_FIELD: Final = "csrf_token"
@@ -81,10 +82,17 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         started = False
+        too_large = False
+        replacing = False
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal started
+            nonlocal started, too_large
+            if too_large and not replacing:
+                return  # the body limit's JSON refusal, replaced by the page below
             if message["type"] == "http.response.start":
+                if message["status"] == TOO_LARGE and not started and not replacing:
+                    too_large = True  # the runtime's body limit answers JSON: a page instead
+                    return
                 started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
@@ -97,6 +105,10 @@ class SecurityHeadersMiddleware:
 
         try:
             await self.app(scope, receive, send_with_headers)
+            if too_large:
+                replacing = True
+                page = await self.page(Request(scope), TOO_LARGE)
+                await page(scope, receive, send_with_headers)
         except Exception:
             log.exception("%s %s failed", scope.get("method"), scope.get("path"))
             if started:

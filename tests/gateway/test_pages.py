@@ -89,3 +89,13 @@ def test_the_stylesheets_are_served_from_the_gateway(gateway: TestClient) -> Non
         response = gateway.get(sheet)
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/css")
+
+
+def test_a_body_past_the_limit_is_the_413_page(gateway: TestClient) -> None:
+    response = gateway.post(
+        "/sign-in", content=b"x" * 70_000, headers={"content-type": "text/plain"}
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Το αρχείο είναι πολύ μεγάλο" in response.text
+    assert_secured(response)
