@@ -61,13 +61,15 @@ def service_process(
     module: str = "",
     *,
     wait: bool = True,
+    port: int = 0,
 ) -> Iterator[RunningService]:
     """Start `python -m services.<name> --role <role>` (or `module`); SIGTERM it afterwards.
 
     With an HTTP role it listens on a free port and is yielded once `/health` answers, or at
-    once when not `wait` (to start several processes together, as `make up` does).
+    once when not `wait` (to start several processes together, as `make up` does). A `port`
+    chosen beforehand lets services that link to each other know their addresses up front.
     """
-    port = free_port()
+    port = port or free_port()
     prefix = name.upper()
     full_env = {**os.environ, **env, f"{prefix}_PORT": str(port), "INNOVNET_ENV": "test"}
     log_path = tmp_path / f"{name}-{port}.log"

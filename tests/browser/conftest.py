@@ -1,0 +1,104 @@
+"""Browser tests: real Chromium on the real stack, one stack for the whole run.
+
+A test gets a `page` in a fresh browser context (no cookies, JavaScript on), or makes its own
+contexts with `new_context` (JavaScript off, a saved sign-in). `screenshots.take(page, label)`
+saves what the page shows under the run's temporary folder (and `$INNOVNET_SCREENSHOTS`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from tests.browser.stack import GatewayStack, gateway_stack
+from tests.support.browser import Screenshots, launch_chromium
+
+NewContext = Callable[..., BrowserContext]
+
+_TIMINGS: list[tuple[str, float]] = []
+"""How long the slow parts of the run took, printed at its end."""
+
+_SCREENSHOT_ROOT: list[Path] = []
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayStack]:
+    started = time.monotonic()
+    with gateway_stack(tmp_path_factory.mktemp("services")) as running:
+        _TIMINGS.append(("the stack started", time.monotonic() - started))
+        yield running
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = launch_chromium(playwright)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser, stack: GatewayStack) -> Iterator[NewContext]:
+    """Make browser contexts on the gateway's address; all closed after the test."""
+    made: list[BrowserContext] = []
+
+    def make(**options: Any) -> BrowserContext:
+        context = browser.new_context(base_url=stack.public_url, **options)
+        context.set_default_timeout(10_000)
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: NewContext) -> Page:
+    return new_context().new_page()
+
+
+@pytest.fixture(scope="session")
+def screenshot_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("screenshots", numbered=False)
+    _SCREENSHOT_ROOT.append(folder)
+    return folder
+
+
+@pytest.fixture
+def screenshots(screenshot_folder: Path, request: pytest.FixtureRequest) -> Screenshots:
+    return Screenshots.for_test(screenshot_folder, request.node.name)
+
+
+@pytest.fixture(autouse=True)
+def _service_logs_on_failure(request: pytest.FixtureRequest, stack: GatewayStack) -> Iterator[None]:
+    """A failing test's report ends with what the services logged."""
+    yield
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        request.node.add_report_section("call", "services", stack.logs())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.rep_call = report  # type: ignore[attr-defined]
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for what, seconds in _TIMINGS:
+        terminalreporter.write_line(f"{what}: {seconds:.1f} s")
+    for folder in _SCREENSHOT_ROOT:
+        terminalreporter.write_line(f"screenshots: {folder}")

@@ -1,0 +1,136 @@
+"""Two ways of using a page: with the mouse, or with the keyboard alone.
+
+A journey is written once against `Hands` and run with either. `Keyboard` reaches each control
+by pressing Tab (Shift+Tab when it is behind), types with `keyboard.type`, picks a radio with
+the arrow keys, ticks with Space and activates links and buttons with Enter; it never clicks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from playwright.sync_api import Locator, Page
+
+TAB_LIMIT = 120
+"""More Tab presses than any page has stops: a control never reached fails the test."""
+
+
+class Hands(Protocol):
+    """What a person does with a control of the page."""
+
+    def fill(self, field: Locator, text: str) -> None: ...
+
+    def choose(self, radio: Locator) -> None: ...
+
+    def tick(self, checkbox: Locator) -> None: ...
+
+    def press(self, control: Locator) -> None:
+        """Activate a button or a link."""
+        ...
+
+    def attach(self, file_input: Locator, path: Path) -> None: ...
+
+
+class Mouse:
+    """Clicks and Playwright's own filling."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def fill(self, field: Locator, text: str) -> None:
+        field.fill(text)
+
+    def choose(self, radio: Locator) -> None:
+        radio.check()
+
+    def tick(self, checkbox: Locator) -> None:
+        checkbox.check()
+
+    def press(self, control: Locator) -> None:
+        control.click()
+
+    def attach(self, file_input: Locator, path: Path) -> None:
+        file_input.set_input_files(path)
+
+
+def is_focused(control: Locator) -> bool:
+    """Whether the control has the keyboard's focus."""
+    return bool(control.evaluate("element => element === document.activeElement"))
+
+
+class Keyboard:
+    """The keyboard alone: `page.keyboard` only, never a click or a programmatic focus."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.presses = 0
+        # Listening from the start turns on the browser's file-chooser interception before any
+        # key is pressed; turned on only with the first wait, it can miss the dialog.
+        page.on("filechooser", lambda _chooser: None)
+
+    def key(self, name: str) -> None:
+        self.page.keyboard.press(name)
+        self.presses += 1
+
+    def tab_to(self, control: Locator) -> None:
+        """Press Tab until `control` has the focus; Shift+Tab if it is behind."""
+        control.wait_for(state="visible")
+        for direction in ("Tab", "Shift+Tab"):
+            for _ in range(TAB_LIMIT):
+                if is_focused(control):
+                    return
+                self.key(direction)
+                if self._wrapped_around():
+                    break
+        raise AssertionError(f"Tab never reaches {control} on {self.page.url}")
+
+    def _wrapped_around(self) -> bool:
+        """The focus left the page's controls (past the last, or before the first)."""
+        return bool(self.page.evaluate("document.activeElement === document.body"))
+
+    def fill(self, field: Locator, text: str) -> None:
+        self.tab_to(field)
+        self.key("Control+A")  # replace what the field holds, as a person selecting it would
+        self.key("Delete")
+        self.page.keyboard.type(text)
+
+    def choose(self, radio: Locator) -> None:
+        """Tab into the radio group, then the arrow keys to the radio (they select it)."""
+        name = radio.get_attribute("name")
+        group = self.page.locator(f'input[type="radio"][name="{name}"]')
+        self._tab_into(group)
+        if is_focused(radio):
+            if not radio.is_checked():
+                self.key("Space")
+            return
+        for _ in range(group.count()):
+            self.key("ArrowDown")
+            if is_focused(radio):
+                assert radio.is_checked(), "the arrow key moved to the radio but did not pick it"
+                return
+        raise AssertionError(f"the arrow keys never reach {radio}")
+
+    def _tab_into(self, group: Locator) -> None:
+        for _ in range(TAB_LIMIT):
+            if any(is_focused(group.nth(i)) for i in range(group.count())):
+                return
+            self.key("Tab")
+        raise AssertionError(f"Tab never reaches the radio group {group}")
+
+    def tick(self, checkbox: Locator) -> None:
+        self.tab_to(checkbox)
+        if not checkbox.is_checked():
+            self.key("Space")
+        assert checkbox.is_checked()
+
+    def press(self, control: Locator) -> None:
+        self.tab_to(control)
+        self.key("Enter")
+
+    def attach(self, file_input: Locator, path: Path) -> None:
+        """Space on the file input opens the file chooser; the person picks the file there."""
+        self.tab_to(file_input)
+        with self.page.expect_file_chooser() as chooser:
+            self.key("Space")
+        chooser.value.set_files(path)
