@@ -309,6 +309,14 @@ def test_the_services_refusals_of_the_file_are_shown_at_the_field(body: Body) ->
     assert body.view()["designation"] is None
 
 
+def test_a_file_past_the_gateways_own_limit_is_a_page_not_an_answer_in_json(body: Body) -> None:
+    answer = upload(body, PDF + b"\0" * (11 * 1024 * 1024))
+    assert answer.status_code == 413
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "10 MB" in answer.text
+    assert body.view()["designation"] is None
+
+
 def test_an_upload_reaches_the_service_and_the_body_page_shows_it(body: Body) -> None:
     sent = upload(body, PDF)
     assert sent.status_code == 303, sent.text
