@@ -462,6 +462,8 @@ def test_staff_read_any_bodys_page(body: Body, sign_in_links: SignInLinks) -> No
     page = body.client.get("/my-body", params={"registration": body.registration_id})
     assert page.status_code == 200
     assert "Μαρία Παπαδοπούλου" in page.text
+    assert 'href="/my-body/withdraw"' not in page.text, "staff read; the body acts"
+    assert 'href="/my-body/alternate"' not in page.text
     assert body.client.get("/my-body").status_code == 404
     assert body.client.get("/my-body/withdraw").status_code == 403
 

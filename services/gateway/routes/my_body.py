@@ -62,7 +62,13 @@ def my_body(request: Request, person: Reader, registration: UUID | None = None) 
         read = registration_of(request, person, registration)
     else:
         read = own_registration(request, person)
-    return render(request, "my_body/overview.html", registration=read, steps=history(read))
+    return render(
+        request,
+        "my_body/overview.html",
+        registration=read,
+        steps=history(read),
+        manage=person.kind == "representative",
+    )
 
 
 # The designation.
