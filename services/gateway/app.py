@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware import Middleware
 
 from services.gateway.errors import answer_with_pages, error_page
+from services.gateway.redaction import redact_access_log
 from services.gateway.security import CsrfMiddleware, SecurityHeadersMiddleware, csrf_key
 from services.gateway.settings import GatewaySettings
 
@@ -22,6 +23,7 @@ def configure(app: FastAPI) -> None:
     app.state.gateway_settings = GatewaySettings()
     app.state.csrf_key = csrf_key(settings.jwt_secret)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    redact_access_log()
     answer_with_pages(app)
     # Innermost, inside the runtime's body limit: the body it reads for the token is bounded.
     app.user_middleware.append(
