@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from html import unescape
 from typing import Any
@@ -18,6 +19,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.gateway.directory import blind_index
+from services.gateway.form_fields import RegistrationForm
+from services.gateway.registration_draft import GENERAL, PAGE, Draft
+from services.gateway.registration_views import error_text
 from services.gateway.service import SERVICE
 from services.gateway.sessions import SESSION_COOKIE, SessionStore
 from services.runtime.http import create_app
@@ -63,16 +67,26 @@ def registration(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registrat
         yield stack
 
 
+@contextmanager
+def running_gateway(
+    database: str, registration: RegistrationStack, monkeypatch: pytest.MonkeyPatch, **env: str
+) -> Iterator[TestClient]:
+    """The gateway's API role in process, calling the registration service process."""
+    monkeypatch.setenv("GATEWAY_DATABASE_URL", database)
+    monkeypatch.setenv("GATEWAY_REGISTRATION_URL", registration.url)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = ServiceSettings.for_service("gateway")
+    app = create_app(SERVICE, settings, role="api")
+    with TestClient(app, base_url=BASE_URL, follow_redirects=False) as client:
+        yield client
+
+
 @pytest.fixture
 def gateway(
     gateway_database: str, registration: RegistrationStack, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[TestClient]:
-    """The gateway's API role, calling the registration service process."""
-    monkeypatch.setenv("GATEWAY_DATABASE_URL", gateway_database)
-    monkeypatch.setenv("GATEWAY_REGISTRATION_URL", registration.url)
-    settings = ServiceSettings.for_service("gateway")
-    app = create_app(SERVICE, settings, role="api")
-    with TestClient(app, base_url=BASE_URL, follow_redirects=False) as client:
+    with running_gateway(gateway_database, registration, monkeypatch) as client:
         yield client
 
 
@@ -266,6 +280,22 @@ def test_the_submission_needs_the_csrf_token(gateway: TestClient) -> None:
     assert gateway.post("/register/submit", data={"consent": "yes"}).status_code == 403
 
 
+def test_submissions_are_limited_per_signed_in_address(
+    gateway_database: str, registration: RegistrationStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = {"GATEWAY_SUBMIT_PER_ADDRESS": "1"}
+    with running_gateway(gateway_database, registration, monkeypatch, **env) as gateway:
+        sign_in(gateway, MAIN_EMAIL)
+        fill_in(gateway, {**BODY, "body.tax_id": "123456789"}, alternate=False)
+        assert submit(gateway).status_code == 303, "the first one reaches the service"
+        limited = submit(gateway)
+        assert limited.status_code == 429
+        assert int(limited.headers["retry-after"]) > 0
+        sign_in(gateway, ALTERNATE_EMAIL)  # another address, from the same client
+        fill_in(gateway, {**BODY, "body.tax_id": "123456789"}, alternate=False)
+        assert submit(gateway).status_code == 303
+
+
 def test_every_registration_page_is_served_in_english_too(gateway: TestClient) -> None:
     sign_in(gateway, MAIN_EMAIL)
     gateway.cookies.set("lang", "en")
@@ -284,3 +314,126 @@ def test_every_registration_page_is_served_in_english_too(gateway: TestClient) -
         assert '<html lang="en">' in page.text
         assert "style=" not in page.text
         assert "<script" not in page.text
+
+
+# The draft alone: no servers.
+
+
+def a_form() -> RegistrationForm:
+    """A small form as the service describes one: labels in both languages, some required."""
+    fields = [
+        ("body.name", "body", True, None),
+        ("body.website", "body", False, None),
+        ("main.full_name", "main", True, None),
+        ("main.seniority", "main", True, None),
+        ("main.seniority_justification", "main", False, ("main.seniority", "equivalent")),
+        ("main.email", "main", True, None),
+        ("alternate.full_name", "alternate", True, None),
+        ("alternate.email", "alternate", True, None),
+    ]
+    return RegistrationForm.model_validate(
+        {
+            "title_el": "Αίτηση",
+            "title_en": "Form",
+            "sections": [
+                {"key": key, "title_el": key, "title_en": key, "optional": key == "alternate"}
+                for key in ("body", "main", "alternate", "declaration")
+            ],
+            "fields": [
+                {
+                    "name": name,
+                    "section": section,
+                    "type": "text",
+                    "required": required,
+                    "label_el": name,
+                    "label_en": name,
+                    "required_when": {"field": when[0], "value": when[1]} if when else None,
+                }
+                for name, section, required, when in fields
+            ],
+        }
+    )
+
+
+def test_the_request_takes_the_proved_email_for_the_person_who_fills_it_in() -> None:
+    draft = Draft({"answers": {"submitted_by": "alternate", "main.email": "typed@example.gov.gr"}})
+    body = draft.request_body("proved@example.gov.gr")
+    assert body["submitted_by"] == "alternate"
+    assert body["main"]["email"] == "typed@example.gov.gr"
+    assert body["alternate"]["email"] == "proved@example.gov.gr"
+    assert body["consent"] is False
+
+
+def test_empty_answers_are_left_out_so_the_service_names_them_missing() -> None:
+    draft = Draft({"answers": {"submitted_by": "main", "body.name": "  ", "body.website": ""}})
+    body = draft.request_body("me@example.gov.gr")
+    assert body["body"] == {}
+    assert body["alternate"] is None, "no alternate unless the main said there is one"
+    assert body["main"] == {"email": "me@example.gov.gr"}
+
+
+def test_a_page_checks_the_fields_the_services_form_requires() -> None:
+    form = a_form()
+    draft = Draft({"answers": {"submitted_by": "main"}})
+    draft.take(PAGE["main"], {"main.full_name": "Μαρία", "main.seniority": "equivalent"}, form)
+    # The email is required, but the main's own is the proved one: not asked, so not missing.
+    assert set(draft.errors) == {"main.seniority_justification"}
+    assert draft.next_path(PAGE["main"], form) == "/register/main"
+    draft.take(
+        PAGE["main"],
+        {
+            "main.full_name": "Μαρία",
+            "main.seniority": "equivalent",
+            "main.seniority_justification": "Αυτοτελές γραφείο",
+            "main.language": "el",
+        },
+        form,
+    )
+    assert draft.errors == {}
+    assert draft.next_path(PAGE["main"], form) == "/register/alternate"
+
+
+def test_each_refusal_goes_to_its_field_and_two_same_emails_to_the_typed_one() -> None:
+    draft = Draft({"answers": {"submitted_by": "alternate"}})
+    draft.place(
+        [
+            {"type": "afm_check_digit", "loc": ["body", "body", "tax_id"]},
+            {"type": "url_parsing", "loc": ["body", "body", "website", "[key]"], "ctx": {"e": 1}},
+            {"type": "different_emails", "loc": ["body", "alternate", "email"]},
+            {"type": "concurrent_change"},
+        ]
+    )
+    assert draft.errors["body.tax_id"]["type"] == "afm_check_digit"
+    assert draft.errors["body.website"] == {"type": "url_parsing", "ctx": {"e": 1}}
+    assert draft.errors["main.email"]["type"] == "different_emails"
+    assert draft.errors[GENERAL]["type"] == "concurrent_change"
+    assert draft.first_page_with_errors().key == "body"
+
+
+def test_after_check_your_answers_a_change_leads_back_to_it_or_to_a_page_it_calls_for() -> None:
+    form = a_form()
+    draft = Draft(
+        {"answers": {"submitted_by": "main", "has_alternate": "no"}, "reached_check": True}
+    )
+    draft.take(PAGE["alternate"], {"has_alternate": "yes"}, form)
+    assert draft.next_path(PAGE["alternate"], form) == "/register/body", "the body is not done"
+    draft.answers.update({"body.name": "Δήμος", "main.full_name": "Μαρία"})
+    draft.answers.update({"main.seniority": "directorate_head", "main.language": "el"})
+    assert draft.next_path(PAGE["alternate"], form) == "/register/alternate/details"
+    draft.answers.update({"alternate.full_name": "Γιώργος", "alternate.email": "g@example.gov.gr"})
+    draft.answers["alternate.language"] = "en"
+    assert draft.next_path(PAGE["alternate"], form) == "/register/check"
+
+
+def test_the_alternate_who_fills_it_in_is_not_asked_whether_there_is_an_alternate() -> None:
+    draft = Draft({"answers": {"submitted_by": "alternate"}})
+    keys = [page.key for page in draft.needed_pages()]
+    assert keys == ["role", "body", "main", "alternate_details", "check"]
+    assert draft.fixed_email() == "alternate.email"
+
+
+def test_missing_answers_are_said_with_the_fields_label_in_the_readers_language() -> None:
+    form = a_form()
+    assert "body.name" in error_text("body.name", {"type": "missing"}, form, "en")
+    assert error_text("submitted_by", {"type": "missing"}, form, "el").startswith("Επιλέξτε")
+    assert "ΑΦΜ" in error_text("body.tax_id", {"type": "afm_check_digit"}, form, "el")
