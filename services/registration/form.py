@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from contracts.registration import Level, Role, Seniority
+from contracts.registration import Language, Level, Role, Seniority
 from services.registration.domain import DESIGNATION_WORKING_DAYS
 from services.registration.form_model import (
     FormField,
@@ -44,6 +44,11 @@ SENIORITY_CHOICES = choices(
         "Αντίστοιχο επίπεδο (με αιτιολόγηση)",
         "Equivalent level (with a justification)",
     ),
+)
+
+LANGUAGE_CHOICES = choices(
+    (Language.GREEK, "Ελληνικά", "Greek"),
+    (Language.ENGLISH, "Αγγλικά", "English"),
 )
 
 ROLE_CHOICES = choices(
@@ -216,6 +221,17 @@ def _representative_fields(role: Literal["main", "alternate"]) -> tuple[FormFiel
             label_en="Work phone",
             help_el="Σταθερό ή κινητό, με ή χωρίς το +30.",
             help_en="Landline or mobile, with or without +30.",
+        ),
+        FormField(
+            name=f"{role}.language",
+            section=role,
+            type="choice",
+            required=False,
+            label_el="Γλώσσα επικοινωνίας",
+            label_en="Language of the emails",
+            help_el="Η γλώσσα των μηνυμάτων του δικτύου προς εσάς· αν δεν επιλεγεί, ελληνικά.",
+            help_en="The language of the network's emails to you; Greek unless you choose.",
+            choices=LANGUAGE_CHOICES,
         ),
     )
 

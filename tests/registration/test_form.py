@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 from pypdf import PdfReader
 
-from contracts.registration import Level, Role, Seniority
+from contracts.registration import Language, Level, Role, Seniority
 from services.registration.form import REGISTRATION_FORM
 from services.registration.form_model import FormField, RegistrationForm, RequiredWhen
 from services.registration.form_sheet import render_form_sheet
@@ -23,6 +23,7 @@ REPRESENTATIVE = [
     "seniority_justification",
     "email",
     "phone",
+    "language",
 ]
 A4_POINTS = (595, 842)
 
@@ -76,6 +77,8 @@ def test_closed_sets_offer_exactly_the_values_the_api_accepts() -> None:
     assert values("main.seniority") == [seniority.value for seniority in Seniority]
     assert values("alternate.seniority") == [seniority.value for seniority in Seniority]
     assert values("submitted_by") == [role.value for role in Role]
+    for role in Role:
+        assert values(f"{role.value}.language") == [language.value for language in Language]
 
 
 def test_only_closed_sets_have_choices() -> None:
@@ -100,8 +103,10 @@ def test_the_required_fields_are_those_the_registration_cannot_do_without() -> N
         "body.website",
         "main.seniority_justification",
         "main.phone",
+        "main.language",
         "alternate.seniority_justification",
         "alternate.phone",
+        "alternate.language",
     }
 
 
