@@ -23,7 +23,11 @@ from fastapi.testclient import TestClient
 from stdnum.gr import vat
 
 from contracts import registration as reg
+from services.gateway.body_view import RegistrationRead, history
+from services.gateway.i18n import Language, Reading, reset_reading, set_reading
+from services.gateway.pages import environment
 from services.gateway.service import SERVICE
+from services.gateway.settings import GatewaySettings
 from services.runtime.auth import mint_token
 from services.runtime.http import create_app
 from services.runtime.settings import DEVELOPMENT_JWT_SECRET, ServiceSettings
@@ -485,3 +489,89 @@ def test_the_history_tells_the_designations_fate(body: Body) -> None:
 
 def test_pages_of_an_unknown_path_are_pages_not_json(body: Body) -> None:
     assert body.client.get("/my-body/representatives/not-an-id/replace").status_code == 404
+
+
+# The page's reading of states the journeys above do not reach (a due day passed, a lapse).
+
+
+def registration_view(status: str, state: str, **changes: Any) -> dict[str, Any]:
+    """The service's view of a registration with one main representative in `state`."""
+    view: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "status": status,
+        "designation_due": "2026-04-15",
+        "submitted_at": "2026-04-09T09:00:00+00:00",
+        "body": {"name": "Δήμος Παραδείγματος", "tax_id": "094014201", "level": "local"},
+        "representatives": [
+            {
+                "id": str(uuid.uuid4()),
+                "role": "main",
+                "state": state,
+                "designation_due": "2026-04-15",
+                "position_title": "Προϊσταμένη Διεύθυνσης",
+                "unit": "Διεύθυνση Ψηφιακής Διακυβέρνησης",
+                "full_name": "Μαρία Παπαδοπούλου",
+                "email": MAIN_EMAIL,
+                "language": "el",
+                "a_field_from_a_newer_service": True,
+            }
+        ],
+        "designation": None,
+        "withdrawn_at": None,
+        "lapses_on": None,
+        "lapsed_at": None,
+    }
+    view.update(changes)
+    return view
+
+
+def rendered(view: dict[str, Any], language: Language = "el") -> str:
+    """The body's page of `view`, as its representative reads it."""
+    registration = RegistrationRead.model_validate(view)
+    token = set_reading(Reading(language, "token"))
+    try:
+        return (
+            environment()
+            .get_template("my_body/overview.html")
+            .render(
+                lang=language,
+                path="/my-body",
+                person=None,
+                settings=GatewaySettings(),
+                registration=registration,
+                steps=history(registration),
+                manage=True,
+            )
+        )
+    finally:
+        reset_reading(token)
+
+
+def test_an_overdue_body_is_told_the_day_it_lapses_and_may_still_send_it() -> None:
+    view = registration_view("overdue", "overdue", lapses_on="2026-05-16")
+    registration = RegistrationRead.model_validate(view)
+    assert registration.can_send_designation()
+    assert [step.kind for step in history(registration)] == ["submitted", "overdue"]
+    page = rendered(view)
+    assert "Το έγγραφο ορισμού είναι εκπρόθεσμο" in page
+    assert "16 Μαΐου 2026" in page.split('id="lapses-on"', 1)[1][:60]
+    assert "Η προθεσμία πέρασε χωρίς έγγραφο ορισμού." in page
+    assert "/designation" in page
+    english = rendered(view, "en")
+    assert "Without it, the registration lapses on May 16, 2026." in english
+
+
+def test_a_lapsed_or_withdrawn_registration_offers_nothing_more() -> None:
+    for status, moment in (("lapsed", "lapsed_at"), ("withdrawn", "withdrawn_at")):
+        view = registration_view(status, "overdue", **{moment: "2026-05-16T21:30:00+00:00"})
+        registration = RegistrationRead.model_validate(view)
+        assert not registration.can_send_designation()
+        assert not registration.can_add_alternate()
+        assert not registration.can_withdraw()
+        assert not registration.can_replace(registration.representatives[0].id)
+        steps = history(registration)
+        assert steps[-1].kind == status
+        assert steps[-1].on == date(2026, 5, 17), "the day in Athens, not in UTC"
+        page = rendered(view)
+        assert 'href="/my-body/withdraw"' not in page
+        assert "/designation" not in page
