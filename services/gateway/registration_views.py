@@ -130,12 +130,14 @@ def texts(name: str, form: RegistrationForm, language: Language) -> tuple[str, s
 
 def options(name: str, form: RegistrationForm, language: Language) -> list[tuple[str, str]]:
     """A closed question's choices as (value, label)."""
+    described = form.field(name)
+    if described is not None and described.choices:
+        return described.options(language)
     if name.endswith(".language"):
-        return list(LANGUAGE_NAMES.items())
+        return list(LANGUAGE_NAMES.items())  # each language named in itself
     if name == HAS_ALTERNATE:
         return [(YES, translate(language, N_("Yes"))), (NO, translate(language, N_("No")))]
-    described = form.field(name)
-    return described.options(language) if described is not None else []
+    return []
 
 
 def error_text(name: str, error: dict[str, Any], form: RegistrationForm, language: Language) -> str:
