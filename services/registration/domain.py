@@ -55,7 +55,8 @@ ON_THE_LAPSE_CLOCK: Final = frozenset(
 
 
 class Registration(Aggregate):
-    """One body's registration: open until withdrawn, active while its main is designated."""
+    """One body's registration: open until withdrawn or lapsed, active while its main is
+    designated."""
 
     class Submitted(Aggregate.Created):
         body: BodyDetails
