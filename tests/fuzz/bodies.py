@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,10 @@ from typing import Any
 from schemathesis import Case
 from stdnum.gr import vat
 
+from services.runtime.settings import ServiceSettings
 from tests.registration.conftest import PDF, form
+
+DEFAULT_PUBLIC_URL = ServiceSettings.model_fields["public_url"].default
 
 # Every run has fresh databases, so the same numbers every run are fresh too (and repeatable).
 _serials = itertools.count(1_000_000)
@@ -67,6 +71,17 @@ def valid_activity() -> dict[str, Any]:
     }
 
 
+def valid_sign_in_link() -> dict[str, Any]:
+    """A sign-in email the gateway asks for: a link of the public address, valid 15 minutes."""
+    return {
+        "request_id": str(uuid.uuid4()),
+        "email": f"fuzz.sign-in.{next(_serials)}@example.gov.gr",
+        "language": "el",
+        "sign_in_url": f"{DEFAULT_PUBLIC_URL}/sign-in/link?token=fuzz",
+        "expires_at": (datetime.now(UTC) + timedelta(minutes=15)).isoformat(),
+    }
+
+
 VALID_BODIES: dict[str, Callable[[], Any]] = {
     "POST /registrations": valid_form,
     "POST /registrations/{registration_id}/alternate": valid_representative,
@@ -76,6 +91,7 @@ VALID_BODIES: dict[str, Callable[[], Any]] = {
     "POST /registrations/{registration_id}/designation": designation_upload,
     "POST /activities": valid_activity,
     "POST /activities/{activity_id}/reschedule": valid_times,
+    "POST /internal/sign-in-links": valid_sign_in_link,
 }
 """Operations whose bodies random data almost never gets right, and a body that is right."""
 

@@ -38,6 +38,8 @@ PUBLIC = Caller("public")
 ADMIN = Caller("admin", bearer("fuzz-admin", "admin"))
 APPLICANT = Caller("applicant", applicant_for(form()))
 """Who proved the email of the representative filling every valid form (`bodies.valid_form`)."""
+SERVICE = Caller("service", bearer("gateway", "service"))
+"""Another of innovnet's services, calling an internal endpoint (the gateway's sign-in emails)."""
 
 
 @dataclass(frozen=True)

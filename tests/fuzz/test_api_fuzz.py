@@ -1,4 +1,5 @@
-"""Schemathesis against every service's OpenAPI, as the public, an applicant, a member and an admin.
+"""Schemathesis against every service's OpenAPI, as the public, an applicant, a service, a member
+and an admin.
 
 No request may get a 5xx, and every refusal's code is one of the listed stable codes. Every
 operation must get past authentication for each caller it is meant for, so the fuzzing reaches
@@ -15,7 +16,7 @@ import schemathesis
 from tests.fuzz.bodies import valid_body_every_other_case
 from tests.fuzz.conftest import FuzzStack
 from tests.fuzz.fuzzing import cover_boundaries, follow_links, fuzz_each_operation
-from tests.fuzz.seed import ADMIN, APPLICANT, PUBLIC
+from tests.fuzz.seed import ADMIN, APPLICANT, PUBLIC, SERVICE
 from tests.fuzz.tally import Tally
 
 EXAMPLES_PER_OPERATION = 25
@@ -24,10 +25,11 @@ SCENARIOS, STEPS = 15, 8
 """Linked sequences per service and caller, and calls per sequence."""
 COVERAGE_CASES_PER_OPERATION = 60
 """Boundary-value cases per operation, sent once, by the most trusted caller it is for."""
-TRUST = ["public", "applicant", "member", "admin"]
+TRUST = ["public", "applicant", "service", "member", "admin"]
 
-EVERYONE = frozenset({"public", "applicant", "member", "admin"})
+EVERYONE = frozenset(TRUST)
 APPLICANTS = frozenset({"applicant"})
+SERVICES_ONLY = frozenset({"service"})
 SIGNED_IN = frozenset({"member", "admin"})
 ADMINS = frozenset({"admin"})
 MEMBERS = frozenset({"member"})
@@ -72,6 +74,7 @@ WHO_GETS_IN: dict[str, dict[str, frozenset[str]]] = {
         **OPERATIONS,
         "GET /messages": ADMINS,
         "POST /messages/{message_id}/retry": ADMINS,
+        "POST /internal/sign-in-links": SERVICES_ONLY,
     },
     "observatory": OPERATIONS,
     "newsletter": OPERATIONS,
@@ -95,7 +98,7 @@ def test_no_caller_gets_a_server_error_and_each_reaches_its_handlers(
     assert labels == set(meant_for), "say who a new operation is for in WHO_GETS_IN"
 
     tally = Tally()
-    callers = {c.name: c for c in [PUBLIC, APPLICANT, fuzz_stack.seeded.member, ADMIN]}
+    callers = {c.name: c for c in [PUBLIC, APPLICANT, SERVICE, fuzz_stack.seeded.member, ADMIN]}
     for caller in callers.values():
         prepare = valid_body_every_other_case()
         fuzz_each_operation(schema, caller, ids, tally, EXAMPLES_PER_OPERATION, prepare)
