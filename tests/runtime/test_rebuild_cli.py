@@ -98,9 +98,34 @@ def seed_membership(url: str, tmp_path: Path, env: dict[str, str]) -> Callable[[
     return answer
 
 
+def gateway_env(database_url: str, run_id: str) -> dict[str, str]:
+    return {
+        "GATEWAY_DATABASE_URL": database_url,
+        "KAFKA_TOPIC_PREFIX": f"test-{run_id}.",
+        "KAFKA_CONSUMER_GROUP_PREFIX": f"test-{run_id}.",
+        "INNOVNET_ENV": "test",
+    }
+
+
+def seed_gateway(url: str, tmp_path: Path, env: dict[str, str]) -> Callable[[httpx.Client], Any]:
+    """Registration's events about three bodies: the directory knows their representatives."""
+    stack = MembershipStack(None, env["GATEWAY_DATABASE_URL"], env, tmp_path)  # type: ignore[arg-type]
+    stack.publish_verified_bodies(3)
+
+    def answer(client: httpx.Client) -> Any:
+        # The gateway answers every address alike, so its tables are what it knows.
+        known = snapshot(env, "directory")
+        assert len(known["representatives"]) == 3, known
+        assert client.get("/health").status_code == 200
+        return known
+
+    return answer
+
+
 SEEDS: dict[str, tuple[Callable[[str, str], dict[str, str]], Seed]] = {
     "registration": (registration_env, seed_registration),
     "membership": (membership_env, seed_membership),
+    "gateway": (gateway_env, seed_gateway),
 }
 
 
