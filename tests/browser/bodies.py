@@ -12,38 +12,24 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from stdnum.gr import vat
+
 from services.runtime.auth import Access, mint_token
 from services.runtime.settings import DEVELOPMENT_JWT_SECRET
 from tests.browser.stack import GatewayStack
 from tests.registration.conftest import PDF, form
 from tests.support.polling import eventually
 
-TAX_IDS = iter(
-    [
-        "097877896",
-        "093287924",
-        "091742180",
-        "090967924",
-        "099081005",
-        "093390755",
-        "097938347",
-        "097017466",
-        "098145382",
-        "094019165",
-        "091461007",
-        "093307663",
-        "096193452",
-        "091450619",
-    ]
-)
-"""Greek tax numbers with a valid check digit: one per body of the run, none used twice."""
-
-_people = itertools.count(1)
+_bodies = itertools.count(1)
 
 
 def next_tax_id() -> str:
-    """A valid ΑΦΜ no other body of the run has."""
-    return next(TAX_IDS)
+    """A valid ΑΦΜ (its check digit computed) that no other body of the run has."""
+    base = f"09{next(_bodies):06d}"
+    return base + vat.calc_check_digit(base)
+
+
+_people = itertools.count(1)
 
 
 def new_email(who: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
+from tests.browser.people import Purpose, sign_in
 from tests.browser.stack import GatewayStack, gateway_stack
 from tests.support.browser import Screenshots, launch_chromium
 
@@ -66,6 +67,29 @@ def new_context(browser: Browser, stack: GatewayStack) -> Iterator[NewContext]:
 @pytest.fixture
 def page(new_context: NewContext) -> Page:
     return new_context().new_page()
+
+
+SignedInState = dict[str, Any]
+"""A browser context's cookies (the session's among them), as Playwright saves them."""
+
+
+@pytest.fixture(scope="session")
+def saved_sign_in(browser: Browser, stack: GatewayStack) -> Callable[..., SignedInState]:
+    """Sign in once and keep the cookies, for tests that only read pages as that person.
+
+    A test that changes what the session holds (a draft, signing out) signs in itself.
+    """
+
+    def signed_in(email: str, purpose: Purpose = "sign-in") -> SignedInState:
+        context = browser.new_context(base_url=stack.public_url)
+        try:
+            sign_in(context.new_page(), stack, email, purpose=purpose)
+            state: SignedInState = context.storage_state()  # type: ignore[assignment]
+            return state
+        finally:
+            context.close()
+
+    return signed_in
 
 
 @pytest.fixture(scope="session")

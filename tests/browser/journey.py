@@ -141,8 +141,8 @@ class Journey:
         self.hands.press(self.button("Continue"))
         expect(self.page).to_have_url(f"{self.stack.public_url}/register/role")
 
-    def fill_the_form(self, mistake: Mistaken) -> None:
-        """Who fills it, the body, the main, the alternate; one answer wrong."""
+    def fill_the_form(self, mistake: Mistaken | None = None) -> None:
+        """Who fills it, the body, the main, the alternate; one answer wrong, if `mistake`."""
         t, hands = self.texts, self.hands
         self.seen("role")
         hands.choose(self.radio(t.choice("submitted_by", "main")))
@@ -150,7 +150,8 @@ class Journey:
 
         self.expect_heading(t.form.sections[0].title(self.language), translated=False)
         typed = {"body.tax_id": self.tax_id, "alternate.email": self.alternate_email}
-        typed[mistake.field] = mistake.typed
+        if mistake is not None:
+            typed[mistake.field] = mistake.typed
         hands.fill(self.field("body.name"), self.body_name)
         hands.fill(self.field("body.tax_id"), typed["body.tax_id"])
         hands.choose(self.radio(t.choice("body.level", "local")))
