@@ -8,6 +8,7 @@ The gateway's directory is fed the registration's contract events as its consume
 
 from __future__ import annotations
 
+import io
 import itertools
 import random
 import re
@@ -18,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
+import pikepdf
 import pytest
 from fastapi.testclient import TestClient
 from stdnum.gr import vat
@@ -271,6 +273,14 @@ def upload(body: Body, content: bytes | None, name: str = "Νίκος Αθανα
     )
 
 
+def encrypted_pdf() -> bytes:
+    """The smallest PDF, protected with a password."""
+    saved = io.BytesIO()
+    with pikepdf.open(io.BytesIO(PDF)) as pdf:
+        pdf.save(saved, encryption=pikepdf.Encryption(owner="owner", user="user"))
+    return saved.getvalue()
+
+
 def test_the_upload_page_says_what_the_designation_must_contain(body: Body) -> None:
     page = body.client.get(f"/registrations/{body.registration_id}/designation")
     assert page.status_code == 200
@@ -306,6 +316,11 @@ def test_the_services_refusals_of_the_file_are_shown_at_the_field(body: Body) ->
     assert too_large.status_code == 422
     assert error_summary_links(too_large.text) == ["file"]
     assert "10 MB" in too_large.text.split('id="file-error"', 1)[1][:300]
+
+    encrypted = upload(body, encrypted_pdf())
+    assert encrypted.status_code == 422
+    assert error_summary_links(encrypted.text) == ["file"]
+    assert "κωδικό" in encrypted.text.split('id="file-error"', 1)[1][:300]
 
     short_name = upload(body, PDF, name="Ν")
     assert short_name.status_code == 422
