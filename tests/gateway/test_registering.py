@@ -144,6 +144,7 @@ def test_the_form_fields_page_shows_every_field_in_the_readers_language(
     assert "ΑΦΜ φορέα" in page.text
     assert 'href="/registration-form.pdf"' in page.text
     assert 'href="/privacy"' in page.text
+    assert "Ζητά τα ίδια πεδία με την ενότητα «Κύριο μέλος»" in page.text, "not twice over"
     gateway.cookies.set("lang", "en")
     english = gateway.get("/registration-form").text
     assert "Tax number of the body (ΑΦΜ)" in english
@@ -273,6 +274,21 @@ def test_the_declaration_must_be_ticked(gateway: TestClient) -> None:
     page = gateway.get("/register/check").text
     assert 'href="#consent"' in page
     assert re.search(r'aria-describedby="[^"]*consent-error', page)
+
+
+def test_a_person_who_left_the_form_part_way_continues_or_starts_again(
+    gateway: TestClient,
+) -> None:
+    sign_in(gateway, MAIN_EMAIL)
+    answer(gateway, "/register/role", {"submitted_by": "main"}, "/register/body")
+    answer(gateway, "/register/body", BODY, "/register/main")
+    start = gateway.get("/register").text
+    assert 'href="/register/main"' in start, "on from the first page not done"
+    token = csrf_token(start)
+    again = gateway.post("/register/restart", data={"csrf_token": token})
+    assert again.headers["location"] == "/register/role"
+    assert 'value="Δήμος Παραδείγματος"' not in gateway.get("/register/body").text
+    assert gateway.get("/register/check").headers["location"] == "/register"
 
 
 def test_the_submission_needs_the_csrf_token(gateway: TestClient) -> None:
