@@ -66,6 +66,27 @@ print_urls() {
   say "Ctrl-C stops everything"
 }
 
+# Once every service answers /ready, say where people open the system.
+announce_when_ready() {
+  "$VENV_BIN/python" - "${INNOVNET_PUBLIC_URL:-http://localhost:8000}" <<'PY' &
+import sys, time
+import httpx
+from services.runtime.catalog import SERVICE_PORTS
+def ready(port):
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/ready", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+for _ in range(180):
+    if all(ready(port) for port in SERVICE_PORTS.values()):
+        print(f"innovnet: ready: open {sys.argv[1]}", flush=True)
+        break
+    time.sleep(1)
+else:
+    print("innovnet: not every service is ready after 3 minutes; see the log above", flush=True)
+PY
+}
+
 stop_servers() {
   [ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ] || bash deploy/kafka/kafka.sh stop
   [ -n "${DATABASE_URL:-}" ] || bash deploy/postgres/postgres.sh stop
@@ -100,6 +121,7 @@ up() {
   # honcho forwards Ctrl-C to every service and returns when they have stopped.
   honcho --procfile Procfile --app-root "$ROOT" start &
   echo $! > "$INNOVNET_DATA_DIR/services.pid"
+  announce_when_ready
   wait $! || true
   rm -f "$INNOVNET_DATA_DIR/services.pid"
 }
