@@ -200,13 +200,14 @@ def test_the_main_representative_registers_the_body_with_an_alternate(
     said = text_of(done.text)
     assert "Γενικός Γραμματέας" in said or "Γενικό Γραμματέα" in said
     assert "10 MB" in said
+    assert re.search(r"έως και την \w+ \d+ \w+ 20\d\d", said), "the due day, in Greek"
     assert "Μαρία Παπαδοπούλου" in said
     assert "Γιώργος Νικολάου" in said
     with registration.client() as api:
         stored = api.get(f"/registrations/{registration_id}").json()
     assert stored["body"]["tax_id"] == TAX_IDS[1]
     gateway.cookies.set("lang", "en")
-    assert re.search(r"by the end of \w+, \w+ \d+, 20\d\d", text_of(gateway.get(done_path).text))
+    assert re.search(r"by the end of \w+day \d+ \w+ 20\d\d", text_of(gateway.get(done_path).text))
 
 
 def test_a_mistake_the_service_finds_goes_back_to_its_page_and_field(
