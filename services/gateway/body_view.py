@@ -78,11 +78,6 @@ class RegistrationRead(Read):
         """Neither withdrawn nor lapsed: its representatives can still change it."""
         return self.status not in CLOSED
 
-    @property
-    def is_waiting(self) -> bool:
-        """The body waits for its designation (due, overdue, or after a rejection)."""
-        return self.status in WAITING
-
     def current(self) -> list[RepresentativePart]:
         """The representatives not withdrawn, as the service ordered them (main first)."""
         return [r for r in self.representatives if r.state != "withdrawn"]
@@ -102,13 +97,18 @@ class RegistrationRead(Read):
         """A designation waits for the innovation unit's check."""
         return self.designation is not None and self.designation.state == "received"
 
+    def waiting(self) -> list[RepresentativePart]:
+        """The current representatives a new designation would cover."""
+        return [r for r in self.current() if r.state in WAITING]
+
+    @property
+    def next_due(self) -> date:
+        """The earliest due day of those waiting (a later nominee has a day of its own)."""
+        return min((r.designation_due for r in self.waiting()), default=self.designation_due)
+
     def can_send_designation(self) -> bool:
         """Open, nothing waiting for a check, and a representative waiting for a designation."""
-        return (
-            self.is_open
-            and not self.designation_pending()
-            and any(r.state in WAITING for r in self.current())
-        )
+        return self.is_open and not self.designation_pending() and bool(self.waiting())
 
     def can_add_alternate(self) -> bool:
         return self.is_open and not self.has_alternate()

@@ -590,3 +590,23 @@ def test_a_lapsed_or_withdrawn_registration_offers_nothing_more() -> None:
         page = rendered(view)
         assert 'href="/my-body/withdraw"' not in page
         assert "/designation" not in page
+
+
+def test_an_active_body_with_a_new_alternate_is_told_the_alternates_own_due_day() -> None:
+    view = registration_view("active", "designated")
+    alternate = {
+        **view["representatives"][0],
+        "id": str(uuid.uuid4()),
+        "role": "alternate",
+        "state": "awaiting_designation",
+        "designation_due": "2026-06-03",
+        "full_name": "Γιώργος Νικολάου",
+    }
+    view["representatives"].append(alternate)
+    registration = RegistrationRead.model_validate(view)
+    assert [r.full_name for r in registration.waiting()] == ["Γιώργος Νικολάου"]
+    assert registration.next_due == date(2026, 6, 3)
+    page = rendered(view)
+    assert "Ενεργό μέλος του δικτύου" in page
+    assert "Στείλτε το έγγραφο ορισμού έως και τις 3 Ιουνίου 2026." in page
+    assert "3 Ιουνίου 2026" in page.split('id="designation-due"', 1)[1][:60]

@@ -23,7 +23,7 @@ from services.gateway.body_registration import (
     registration_of,
     unavailable,
 )
-from services.gateway.body_view import WAITING, RegistrationRead, history
+from services.gateway.body_view import RegistrationRead, history
 from services.gateway.calls import calls_of
 from services.gateway.i18n import N_, language_of, translate
 from services.gateway.pages import render
@@ -88,13 +88,12 @@ def designation_form(
     errors: FormErrors | None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    waiting = [r for r in registration.current() if r.state in WAITING]
     return render(
         request,
         "my_body/designation.html",
         status_code=status_code,
         registration=registration,
-        waiting=waiting,
+        waiting=registration.waiting(),
         values=values,
         errors=errors,
     )
