@@ -26,10 +26,13 @@ from stdnum.gr import vat
 
 from contracts import registration as reg
 from services.gateway.body_view import RegistrationRead, history
+from services.gateway.form_fields import RegistrationForm
 from services.gateway.i18n import Language, Reading, reset_reading, set_reading
+from services.gateway.nominee import NomineeDraft
 from services.gateway.pages import environment
 from services.gateway.service import SERVICE
 from services.gateway.settings import GatewaySettings
+from services.registration.form import REGISTRATION_FORM
 from services.runtime.auth import mint_token
 from services.runtime.http import create_app
 from services.runtime.settings import DEVELOPMENT_JWT_SECRET, ServiceSettings
@@ -610,3 +613,46 @@ def test_an_active_body_with_a_new_alternate_is_told_the_alternates_own_due_day(
     assert "Ενεργό μέλος του δικτύου" in page
     assert "Στείλτε το έγγραφο ορισμού έως και τις 3 Ιουνίου 2026." in page
     assert "3 Ιουνίου 2026" in page.split('id="designation-due"', 1)[1][:60]
+
+
+def described_form() -> RegistrationForm:
+    """The registration service's form, as the gateway reads it (the alternate's fields)."""
+    return RegistrationForm.model_validate(REGISTRATION_FORM.model_dump(mode="json"))
+
+
+def test_a_nominees_answers_are_checked_as_the_registration_form_says() -> None:
+    draft = NomineeDraft("alternate")
+    draft.take({**ALTERNATE, "seniority": "equivalent", "phone": "  "}, described_form())
+    assert set(draft.errors) == {"seniority_justification"}, "required for an equivalent level"
+    draft.take({**ALTERNATE, "language": ""}, described_form())
+    assert set(draft.errors) == {"language"}
+    draft.take(
+        {**ALTERNATE, "seniority_justification": "typed, then the level changed"}, described_form()
+    )
+    assert draft.is_complete
+    body = draft.request_body()
+    assert "seniority_justification" not in body, "asked only for an equivalent level"
+    assert "phone" not in body, "an empty answer is left out"
+    assert body["language"] == "en"
+
+
+def test_a_services_refusal_lands_on_the_nominees_field_or_the_whole_request() -> None:
+    draft = NomineeDraft("replace:x", {"purpose": "alternate", "answers": {"unit": "kept?"}})
+    assert draft.answers == {}, "a draft of another purpose starts empty"
+    draft.place(
+        [
+            {
+                "type": "webmail_not_allowed",
+                "loc": ["body", "email"],
+                "ctx": {"domain": "gmail.com"},
+            },
+            {"type": "replacement_pending", "msg": "x"},
+        ]
+    )
+    assert draft.errors == {
+        "email": {"type": "webmail_not_allowed", "ctx": {"domain": "gmail.com"}},
+        "": {"type": "replacement_pending", "ctx": {}},
+    }
+    assert draft.general_error(described_form(), "en") == (
+        "A replacement for this representative is named already"
+    )
