@@ -215,8 +215,10 @@ class Journey:
         due = date.fromisoformat(
             bodies.registration(self.stack, self.registration_id)["designation_due"]
         )
+        # The day as the reader writes it ("3 Δεκεμβρίου 2026", "3 December 2026"), whatever
+        # words the page puts around it.
         expect(self.page.get_by_role("main")).to_contain_text(
-            format_date(due, "full", locale=self.language)
+            format_date(due, "d MMMM y", locale=self.language)
         )
         expect(self.page.get_by_role("main")).to_contain_text(self.registration_id)
         self.seen("done")
