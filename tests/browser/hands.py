@@ -1,8 +1,10 @@
 """Two ways of using a page: with the mouse, or with the keyboard alone.
 
 A journey is written once against `Hands` and run with either. `Keyboard` reaches each control
-by pressing Tab (Shift+Tab when it is behind), types with `keyboard.type`, picks a radio with
-the arrow keys, ticks with Space and activates links and buttons with Enter; it never clicks.
+by pressing Tab (Shift+Tab when it is behind), types with `keyboard.type` (Control+A and Delete
+first, to replace a value), picks a radio with the arrow keys, ticks with Space, opens the file
+chooser with Space and activates links and buttons with Enter; it never clicks. It also checks
+that each control it reaches shows the focus (WCAG 2.4.7), which axe-core cannot judge.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import FloatRect, Locator, Page
 
 TAB_LIMIT = 120
 """More Tab presses than any page has stops: a control never reached fails the test."""
@@ -65,6 +67,7 @@ class Keyboard:
     def __init__(self, page: Page) -> None:
         self.page = page
         self.presses = 0
+        self.seen_focused: set[str] = set()
         # Listening from the start turns on the browser's file-chooser interception before any
         # key is pressed; turned on only with the first wait, it can miss the dialog.
         page.on("filechooser", lambda _chooser: None)
@@ -74,16 +77,49 @@ class Keyboard:
         self.presses += 1
 
     def tab_to(self, control: Locator) -> None:
-        """Press Tab until `control` has the focus; Shift+Tab if it is behind."""
+        """Press Tab until `control` has the focus (Shift+Tab if it is behind); it must show it."""
         control.wait_for(state="visible")
         for direction in ("Tab", "Shift+Tab"):
             for _ in range(TAB_LIMIT):
                 if is_focused(control):
+                    self.check_focus_is_visible(control)
                     return
                 self.key(direction)
                 if self._wrapped_around():
                     break
         raise AssertionError(f"Tab never reaches {control} on {self.page.url}")
+
+    def check_focus_is_visible(self, control: Locator) -> None:
+        """WCAG 2.4.7: the control looks different with the focus than without it.
+
+        Compared as pixels around it (the focus ring may be drawn outside it, or on its
+        label): with the focus, then with the focus moved away by Shift+Tab, then back.
+        """
+        seen = f"{self.page.url} {control}"
+        if seen in self.seen_focused:
+            return
+        around = self._around(control)
+        focused = self.page.screenshot(clip=around)
+        self.key("Shift+Tab")
+        unfocused = self.page.screenshot(clip=around)
+        self.key("Tab")
+        assert is_focused(control), f"Tab did not come back to {control}"
+        assert focused != unfocused, f"{control} on {self.page.url} shows no sign of the focus"
+        self.seen_focused.add(seen)
+
+    def _around(self, control: Locator) -> FloatRect:
+        box = control.bounding_box()
+        if box is None or box["width"] < 2 or box["height"] < 2:
+            # A radio or box the design system draws on its label: look around the label.
+            box = control.locator("xpath=..").bounding_box()
+        assert box is not None, f"{control} is not on the page"
+        margin = 6
+        return {
+            "x": max(box["x"] - margin, 0),
+            "y": max(box["y"] - margin, 0),
+            "width": box["width"] + 2 * margin,
+            "height": box["height"] + 2 * margin,
+        }
 
     def _wrapped_around(self) -> bool:
         """The focus left the page's controls (past the last, or before the first)."""
@@ -91,8 +127,10 @@ class Keyboard:
 
     def fill(self, field: Locator, text: str) -> None:
         self.tab_to(field)
-        self.key("Control+A")  # replace what the field holds, as a person selecting it would
-        self.key("Delete")
+        if field.input_value():
+            # What the field holds goes first, as a person selecting it all would do it.
+            self.key("Control+A")
+            self.key("Delete")
         self.page.keyboard.type(text)
 
     def choose(self, radio: Locator) -> None:

@@ -258,7 +258,8 @@ class Journey:
         verified = bodies.verify_designation(self.stack, self.registration_id)
         assert verified["status"] == "active"
         assert verified["designation"]["signed_by_name"] == "Ελένη Γεωργίου"
-        self.page.goto("/my-body")
+        self.hands.press(self.page.get_by_role("link", name=self.w("Go to your body's page")))
+        expect(self.page).to_have_url(f"{self.stack.public_url}/my-body")
         expect(self.page.locator("#registration-status")).to_have_text(
             exactly(self.w("Active member of the network"))
         )

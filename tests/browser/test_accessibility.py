@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import bodies
 from tests.browser.conftest import NewContext, SignedInState
-from tests.browser.hands import Mouse
+from tests.browser.hands import Keyboard, Mouse
 from tests.browser.journey import Journey
 from tests.browser.people import Language, read_in, sign_in, words
 from tests.browser.stack import GatewayStack
@@ -55,7 +55,7 @@ def test_a_page_anyone_can_open_has_no_wcag_violation(
     page: Page, screenshots: Screenshots, language: Language, path: str, status: int
 ) -> None:
     open_page(page, language, path, status)
-    screenshots.take(page, f"{language}-{path}")
+    screenshots.take(page)
     check_accessibility(page)
 
 
@@ -195,7 +195,7 @@ def test_a_page_of_a_body_waiting_for_its_designation_has_no_wcag_violation(
     path: str,
 ) -> None:
     page = signed_in_page(new_context, representative_of_a_waiting_body, language, path)
-    screenshots.take(page, f"{language}-{path}")
+    screenshots.take(page)
     check_accessibility(page)
 
 
@@ -209,7 +209,7 @@ def test_a_page_of_an_active_body_has_no_wcag_violation(
     path: str,
 ) -> None:
     page = signed_in_page(new_context, representative_of_an_active_body, language, path)
-    screenshots.take(page, f"{language}-{path}")
+    screenshots.take(page)
     check_accessibility(page)
 
 
@@ -223,7 +223,7 @@ def test_a_page_of_the_registration_form_has_no_wcag_violation(
     path: str,
 ) -> None:
     page = signed_in_page(new_context, applicant_with_a_draft, language, path)
-    screenshots.take(page, f"{language}-{path}")
+    screenshots.take(page)
     check_accessibility(page)
 
 
@@ -238,7 +238,7 @@ def test_a_page_of_the_registration_form_showing_errors_has_no_wcag_violation(
 ) -> None:
     page = signed_in_page(new_context, applicant_with_errors, language, path)
     expect(page.get_by_role("alert")).to_contain_text(words(language, "There is a problem"))
-    screenshots.take(page, f"{language}-{path}")
+    screenshots.take(page)
     check_accessibility(page)
 
 
@@ -255,3 +255,18 @@ def test_the_upload_page_showing_its_errors_has_no_wcag_violation(
     expect(page.get_by_role("alert")).to_contain_text(words(language, "There is a problem"))
     screenshots.take(page, f"{language}-upload-errors")
     check_accessibility(page)
+
+
+def test_the_keyboard_fails_on_a_control_that_hides_its_focus(page: Page) -> None:
+    """The keyboard journey's focus check can fail: a field whose focus looks like nothing."""
+    page.set_content(
+        '<html lang="en"><head><title>t</title><style>'
+        "input { border: 1px solid #000; outline: none; }"
+        "#shown:focus { outline: 3px solid #fd0; }"
+        '</style></head><body><label for="shown">Shown</label><input id="shown">'
+        '<label for="hidden">Hidden</label><input id="hidden"></body></html>'
+    )
+    keyboard = Keyboard(page)
+    keyboard.tab_to(page.get_by_label("Shown"))
+    with pytest.raises(AssertionError, match="shows no sign of the focus"):
+        keyboard.tab_to(page.get_by_label("Hidden"))

@@ -80,16 +80,16 @@ class Screenshots:
             folders.append(Path(os.environ[SCREENSHOTS_ENV]))
         for folder in folders:
             folder.mkdir(parents=True, exist_ok=True)
-        return cls(folders, _file_name(test_name))
+        return cls(folders, _file_name(test_name.removeprefix("test_")))
 
-    def take(self, page: Page, label: str) -> None:
+    def take(self, page: Page, label: str = "") -> None:
         """Save what the page shows now, named after the test, the step's number and `label`."""
-        name = f"{self.test_name}-{len(self.taken) + 1:02d}-{_file_name(label)}.jpg"
-        # JPEG: half the time of a PNG of a long page, and as readable.
-        image = page.screenshot(full_page=True, type="jpeg", quality=85)
+        step = f"{len(self.taken) + 1:02d}"
+        name = "-".join(part for part in (self.test_name, step, _file_name(label)) if part)
+        image = page.screenshot(full_page=True)
         for folder in self.folders:
-            (folder / name).write_bytes(image)
-        self.taken.append(self.folders[0] / name)
+            (folder / f"{name}.png").write_bytes(image)
+        self.taken.append(self.folders[0] / f"{name}.png")
 
 
 def _file_name(text: str) -> str:
