@@ -262,9 +262,9 @@ def test_the_keyboard_fails_on_a_control_that_hides_its_focus(page: Page) -> Non
     page.set_content(
         '<html lang="en"><head><title>t</title><style>'
         "input { border: 1px solid #000; outline: none; }"
-        "#shown:focus { outline: 3px solid #fd0; }"
-        '</style></head><body><label for="shown">Shown</label><input id="shown">'
-        '<label for="hidden">Hidden</label><input id="hidden"></body></html>'
+        ".ringed:focus { outline: 3px solid #fd0; }"
+        '</style></head><body><label for="shown">Shown</label><input id="shown" class="ringed">'
+        '<label for="hidden">Hidden</label><input id="hidden" class="plain"></body></html>'
     )
     keyboard = Keyboard(page)
     keyboard.tab_to(page.get_by_label("Shown"))
