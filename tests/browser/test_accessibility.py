@@ -177,10 +177,12 @@ APPLICANT_PAGES = [
 ERROR_PAGES = ["/register/body", "/register/check"]
 
 
-def signed_in_page(new_context: NewContext, who: SignedIn, language: Language, path: str) -> Page:
+def signed_in_page(
+    new_context: NewContext, who: SignedIn, language: Language, path: str, status: int = 200
+) -> Page:
     """The page at `path` (its ids filled in) as `who` sees it, in `language`."""
     page = new_context(storage_state=who.state).new_page()
-    open_page(page, language, path.format(**who.ids), 200)
+    open_page(page, language, path.format(**who.ids), status)
     expect(page.get_by_role("button", name=words(language, "Sign out"))).to_be_visible()
     return page
 
@@ -223,6 +225,18 @@ def test_a_page_of_the_registration_form_has_no_wcag_violation(
     path: str,
 ) -> None:
     page = signed_in_page(new_context, applicant_with_a_draft, language, path)
+    screenshots.take(page)
+    check_accessibility(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_page_refusing_an_applicant_a_bodys_page_has_no_wcag_violation(
+    new_context: NewContext,
+    applicant_with_a_draft: SignedIn,
+    screenshots: Screenshots,
+    language: Language,
+) -> None:
+    page = signed_in_page(new_context, applicant_with_a_draft, language, "/my-body", 403)
     screenshots.take(page)
     check_accessibility(page)
 

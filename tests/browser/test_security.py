@@ -61,9 +61,9 @@ def test_a_member_cannot_open_another_bodys_page(
     body_page(page, ours)
     expect(page.get_by_role("main")).not_to_contain_text(theirs.name)
 
-    for path in (
-        f"/registrations/{theirs.registration_id}/designation",
-        f"/my-body?registration={theirs.registration_id}",
+    for label, path in (
+        ("their-upload-page", f"/registrations/{theirs.registration_id}/designation"),
+        ("their-body-page", f"/my-body?registration={theirs.registration_id}"),
     ):
         response = page.goto(path)
         assert response is not None
@@ -73,7 +73,7 @@ def test_a_member_cannot_open_another_bodys_page(
         expect(main).not_to_contain_text(theirs.name)
         expect(main).not_to_contain_text(theirs.tax_id)
         expect(main).not_to_contain_text(theirs.main_email)
-        screenshots.take(page, path)
+        screenshots.take(page, label)
 
 
 def test_a_member_cannot_send_another_body_a_designation(page: Page, stack: GatewayStack) -> None:
