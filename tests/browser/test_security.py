@@ -1,8 +1,9 @@
 """Security a person meets in the browser (tests/gateway checks the rest over HTTP).
 
 A representative replaced by a successor is signed out on their next page, while the body's
-other representative stays signed in; a member of one body gets the 404 page for another
-body's registration, and cannot send that body a designation with their own session.
+other representative stays signed in; signing out ends the session on the server, so a copy
+of its cookie opens nothing; a member of one body gets the 404 page for another body's
+registration, and cannot send that body a designation with their own session.
 """
 
 from __future__ import annotations
@@ -50,6 +51,27 @@ def test_a_replaced_representative_is_signed_out_on_their_next_page(
     screenshots.take(replaced, "replaced-asked-to-sign-in")
     body_page(staying, body)
     expect(staying.get_by_role("button", name=words("el", "Sign out"))).to_be_visible()
+
+
+def test_signing_out_ends_the_session_for_a_copy_of_its_cookie_too(
+    new_context: NewContext, stack: GatewayStack, screenshots: Screenshots
+) -> None:
+    body = bodies.register_body(stack, name="Δήμος Αποσύνδεσης")
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, stack, body.main_email)
+    copy = new_context(storage_state=context.storage_state()).new_page()
+    body_page(copy, body)
+
+    page.get_by_role("button", name=words("el", "Sign out")).click()
+    expect(page).to_have_url(f"{stack.public_url}/signed-out")
+    screenshots.take(page, "signed-out")
+
+    copy.goto("/my-body")
+    expect(copy.get_by_role("heading", level=1)).to_have_text(
+        exactly(words("el", "Sign in with your organisation email"))
+    )
+    expect(copy.get_by_role("main")).not_to_contain_text(body.tax_id)
 
 
 def test_a_member_cannot_open_another_bodys_page(
