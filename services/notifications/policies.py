@@ -127,7 +127,8 @@ def announce_the_overdue_designation(
         "body_name": context["body_name"],
         "due": context["due"],
         "count": str(len(e.representative_ids)),
-        "registration_url": f"{app.public_url}/admin/registrations/{e.registration_id}",
+        # The gateway's page of the body, which the unit's staff may open for any registration.
+        "registration_url": f"{app.public_url}/my-body?registration={e.registration_id}",
     }
     office = app.mail.innovation_unit_email
     return changed + app.record("overdue_unit", delivery, None, office, None, unit_context)

@@ -190,6 +190,9 @@ def test_overdue_notices_go_to_each_representative_and_to_the_innovation_unit() 
     )
     unit = next(m for m in recorded if m.recipient_id is None)
     assert unit.address == app.mail.innovation_unit_email
+    assert unit.context["registration_url"] == (
+        f"{app.public_url}/my-body?registration={feed.registration_id}"
+    )
     assert all(m.status == EmailStatus.PENDING for m in recorded)
 
 
