@@ -22,11 +22,14 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from services.gateway.settings import DEVELOPMENT_BLIND_INDEX_KEY, GatewaySettings
+from services.notifications.settings import MailSettings
 from services.runtime.catalog import SERVICE_PORTS
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "docker-compose.yml"
 DOCKERFILE = REPO / "deploy" / "Dockerfile"
+PYPROJECT = REPO / "pyproject.toml"
 KAFKA_POM = REPO / "deploy" / "kafka" / "pom.xml"
 INIT_DATABASES = REPO / "deploy" / "postgres" / "init-databases.sh"
 PROMETHEUS_CONFIG = REPO / "deploy" / "prometheus" / "prometheus.yml"
@@ -44,6 +47,23 @@ VAULT_DATABASE = "vault"
 
 PRODUCTION_SECRETS = ("INNOVNET_MASTER_KEY", "INNOVNET_JWT_SECRET")
 """What INNOVNET_ENV=production refuses to default (services/runtime/settings.py)."""
+
+OWN_SETTINGS: dict[str, type[GatewaySettings] | type[MailSettings]] = {
+    "gateway": GatewaySettings,
+    "notifications": MailSettings,
+}
+"""The services with settings of their own beside the runtime's, by the service that reads them."""
+
+DEPLOYER_SETTINGS = {
+    "gateway": {
+        "GATEWAY_BLIND_INDEX_KEY",
+        "GATEWAY_STAFF_EMAILS",
+        "GATEWAY_INNOVATION_UNIT_EMAIL",
+        "GATEWAY_DATA_PROTECTION_EMAIL",
+    },
+    "notifications": {"NOTIFICATIONS_INNOVATION_UNIT_EMAIL", "NOTIFICATIONS_SENDER"},
+}
+"""What only the deployer knows: keys, who the staff are, the unit's and the DPO's addresses."""
 
 _VARIABLE = re.compile(r"\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
 
@@ -85,6 +105,38 @@ def environment(service: dict[str, Any], *, interpolate: bool = True) -> dict[st
         str(key): with_defaults(str(value)) if interpolate else str(value)
         for key, value in raw.items()
     }
+
+
+def required(value: str) -> bool:
+    """`${VAR:?message}`: compose refuses to start without the operator's value."""
+    return re.fullmatch(r"\$\{\w+:\?[^}]+\}", value) is not None
+
+
+def trial_only_settings(name: str) -> list[str]:
+    """The variables of a service's own settings whose default fits a trial only: an example
+    address (example.gov.gr) or the development blind-index key everyone knows."""
+    settings = OWN_SETTINGS[name]
+    prefix = str(settings.model_config.get("env_prefix", ""))
+    return sorted(
+        f"{prefix}{field}".upper()
+        for field, info in settings.model_fields.items()
+        if isinstance(info.default, str)
+        and ("@example." in info.default or info.default == DEVELOPMENT_BLIND_INDEX_KEY)
+    )
+
+
+def dockerfile_stages() -> list[list[str]]:
+    """The Dockerfile's instructions (comments and continuations joined), one list per stage."""
+    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text(encoding="utf-8"))
+    stages: list[list[str]] = []
+    for line in (line.strip() for line in text.splitlines()):
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("FROM "):
+            stages.append([])
+        assert stages, "the Dockerfile starts with FROM"
+        stages[-1].append(" ".join(line.split()))
+    return stages
 
 
 def command(service: dict[str, Any]) -> list[str]:
@@ -230,6 +282,43 @@ def test_a_service_takes_its_production_secrets_from_the_operator_never_a_defaul
         assert re.fullmatch(rf"\$\{{{secret}:\?[^}}]+\}}", env.get(secret, "")), secret
 
 
+def test_every_service_builds_its_email_links_on_the_one_public_address() -> None:
+    addresses = {
+        name: environment(compose_service(name), interpolate=False).get("INNOVNET_PUBLIC_URL")
+        for name in ALL_SERVICES
+    }
+    assert len(set(addresses.values())) == 1, addresses
+    assert with_defaults(addresses["gateway"] or "") == "http://localhost:8000", (
+        "a trial on this machine reaches the gateway on its published port"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(OWN_SETTINGS))
+def test_a_setting_that_fits_only_a_trial_is_the_operators_own_in_production(name: str) -> None:
+    variables = sorted(DEPLOYER_SETTINGS[name] | set(trial_only_settings(name)))
+    env = environment(compose_service(name), interpolate=False)
+    assert [variable for variable in variables if not required(env.get(variable, ""))] == []
+
+
+def test_the_gateway_and_notifications_name_the_same_office_of_the_innovation_unit() -> None:
+    gateway = environment(compose_service("gateway"), interpolate=False)
+    notifications = environment(compose_service("notifications"), interpolate=False)
+    assert (
+        notifications["NOTIFICATIONS_INNOVATION_UNIT_EMAIL"]
+        == gateway["GATEWAY_INNOVATION_UNIT_EMAIL"]
+    )
+
+
+def test_the_gateway_believes_forwarded_client_addresses_only_from_a_proxy_the_operator_names() -> (
+    None
+):
+    # The per-client rate limits count request.client, which uvicorn takes from X-Forwarded-For
+    # when the peer is in FORWARDED_ALLOW_IPS; "*" by default would let a client choose its own.
+    value = environment(compose_service("gateway"), interpolate=False)["FORWARDED_ALLOW_IPS"]
+    assert value.startswith("${FORWARDED_ALLOW_IPS:-"), "an operator behind a proxy sets it"
+    assert with_defaults(value) == "127.0.0.1"
+
+
 @pytest.mark.parametrize("name", DATA_SERVICES)
 def test_a_service_finds_kafka_on_the_compose_network(name: str) -> None:
     assert environment(compose_service(name))["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
@@ -344,8 +433,7 @@ def test_every_file_compose_mounts_exists_in_the_repository() -> None:
 
 
 def test_the_image_is_slim_python_run_by_an_unprivileged_user_exposing_every_catalog_port() -> None:
-    lines = [line.strip() for line in DOCKERFILE.read_text(encoding="utf-8").splitlines()]
-    instructions = [line for line in lines if line and not line.startswith("#")]
+    instructions = dockerfile_stages()[-1]
     assert instructions[0] == "FROM python:3.11-slim"
     users = [line.split()[1] for line in instructions if line.startswith("USER ")]
     assert users, "the image sets a USER"
@@ -359,13 +447,37 @@ def test_the_image_is_slim_python_run_by_an_unprivileged_user_exposing_every_cat
     assert set(SERVICE_PORTS.values()) <= exposed
 
 
+def test_the_image_carries_the_locked_gov_gr_stylesheet_built_by_npm_ci() -> None:
+    *builders, final = dockerfile_stages()
+    stylesheet = next(
+        (stage for stage in builders if re.fullmatch(r"FROM node:\d+[\w.-]* AS \w+", stage[0])),
+        None,
+    )
+    assert stylesheet is not None, "a stage FROM a pinned node image builds the stylesheet"
+    stage = stylesheet[0].split()[-1]
+    copied = [line.split()[1:] for line in stylesheet if line.startswith("COPY ")]
+    assert any({"package.json", "package-lock.json", ".npmrc"} <= set(files) for files in copied)
+    assert any(line.startswith("RUN npm ci") for line in stylesheet), "npm ci: the lock file"
+    assert any(
+        line.startswith(f"COPY --from={stage} ")
+        and line.split()[-2].endswith("/node_modules/@digigov/css/dist/digigov.css")
+        and line.split()[-1] == "./services/gateway/static/digigov.css"
+        for line in final
+    )
+    # Copied before the project is installed, so it is package data of services.gateway.
+    copy = next(i for i, line in enumerate(final) if line.startswith(f"COPY --from={stage} "))
+    install = next(i for i, line in enumerate(final) if line.startswith("RUN pip install"))
+    assert copy < install
+    assert "static/*.css" in str(PYPROJECT.read_text(encoding="utf-8"))
+
+
 def test_the_build_context_leaves_tests_environments_and_local_data_out() -> None:
     ignored = {
         line.strip()
         for line in (REPO / ".dockerignore").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     }
-    assert {".git", ".venv", ".data", "tests"} <= ignored
+    assert {".git", ".venv", ".data", "tests", "node_modules"} <= ignored
 
 
 # --- Prometheus ----------------------------------------------------------------------------
