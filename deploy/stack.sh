@@ -79,7 +79,7 @@ def ready(port):
         return False
 for _ in range(180):
     if all(ready(port) for port in SERVICE_PORTS.values()):
-        print(f"innovnet: ready: open {sys.argv[1]}", flush=True)
+        print(f"innovnet: ready: open {sys.argv[1]} (its emails, sign-in links too, land in .data/mail/)", flush=True)
         break
     time.sleep(1)
 else:
