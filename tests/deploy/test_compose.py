@@ -36,11 +36,9 @@ PROMETHEUS_CONFIG = REPO / "deploy" / "prometheus" / "prometheus.yml"
 PROMETHEUS_ALERTS = REPO / "deploy" / "prometheus" / "alerts.yml"
 GRAFANA_DIR = REPO / "deploy" / "grafana"
 
-SERVICES_WITHOUT_DATABASE: frozenset[str] = frozenset()
-"""Catalog entries without a database of their own: none (the gateway keeps its sessions)."""
-
-DATA_SERVICES = sorted(name for name in SERVICE_PORTS if name not in SERVICES_WITHOUT_DATABASE)
 ALL_SERVICES = sorted(SERVICE_PORTS)
+DATA_SERVICES = ALL_SERVICES
+"""Every service has a database of its own (the gateway keeps its sessions in one)."""
 
 VAULT_DATABASE = "vault"
 """The key vault's database, shared by the services (services/runtime/settings.py)."""
