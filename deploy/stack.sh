@@ -56,10 +56,13 @@ check_service_ports_free() {
 }
 
 print_urls() {
-  local name port
+  local name port what
   say "services:"
   while read -r name port; do
-    printf '  %-14s http://127.0.0.1:%s  (/docs, /health, /ready, /metrics)\n' "$name" "$port"
+    # The gateway serves pages, not a JSON API: it has no /docs.
+    what="/docs, /health, /ready, /metrics"
+    [ "$name" = gateway ] && what="the pages; /health, /ready, /metrics"
+    printf '  %-14s http://127.0.0.1:%s  (%s)\n' "$name" "$port" "$what"
   done < <(services)
   printf '  %-14s %s\n' kafka "${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}"
   [ -n "${DATABASE_URL:-}" ] || printf '  %-14s %s\n' postgres "$(bash deploy/postgres/postgres.sh url)"
