@@ -43,4 +43,10 @@ How to add a page
    language)` gives `FormErrors` (`.summary` for `error_summary`, `.get(field)` for a field);
    on a 422 render the same page again with status 422, the typed values and the errors.
    Form submissions are rate-limited with the `rate_limits.SubmitLimit` dependency.
+5. Posted texts: take them with the `posted.Posted` dependency (or `posted.clean_text` for a
+   route's own `Form()` parameters): the runtime's text rules (no NUL, control or bidi
+   characters, bounded), each broken rule a refusal waiting at its field. A service's answer:
+   `calls.read_as(response, Model)`, `calls.json_object(response)` and
+   `calls.refusal_detail(response)` (anything unreadable is the 503 page, never a 500); the
+   service's form: `form_fields.registration_form(request)` (cached).
 """

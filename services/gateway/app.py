@@ -12,7 +12,6 @@ from starlette.middleware import Middleware
 from services.gateway.errors import answer_with_pages, error_page
 from services.gateway.redaction import redact_access_log
 from services.gateway.security import CsrfMiddleware, SecurityHeadersMiddleware, csrf_key
-from services.gateway.settings import GatewaySettings
 
 STATIC: Final = Path(__file__).parent / "static"
 
@@ -20,7 +19,6 @@ STATIC: Final = Path(__file__).parent / "static"
 def configure(app: FastAPI) -> None:
     """Called by the runtime's app factory once its own parts are in place."""
     settings = app.state.settings
-    app.state.gateway_settings = GatewaySettings()
     app.state.csrf_key = csrf_key(settings.jwt_secret)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     redact_access_log()

@@ -5,21 +5,34 @@ not exist (staff may read any).
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 from uuid import UUID
 
-import httpx
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from services.gateway.body_view import RegistrationRead
-from services.gateway.calls import calls_of
-from services.gateway.form_fields import RegistrationForm
+from services.gateway.calls import calls_of, read_as, service_unavailable
 from services.gateway.i18n import language_of, translate
 from services.gateway.pages import render
 from services.gateway.sessions import SignedIn
 
 STATUS_OK: Final = (200, 201)
+PREPARING_RETRY_SECONDS: Final = 2
+
+
+class BeingPrepared(Exception):
+    """An applicant who has just sent the form asks for their body's page before it is ready."""
+
+
+def preparing_page(request: Request) -> HTMLResponse:
+    """The body's page is being prepared: try again in a moment (503, with `Retry-After`)."""
+    return render(
+        request,
+        "my_body/preparing.html",
+        status_code=503,
+        headers={"Retry-After": str(PREPARING_RETRY_SECONDS)},
+    )
 
 
 def registration_of(request: Request, person: SignedIn, registration_id: UUID) -> RegistrationRead:
@@ -28,8 +41,8 @@ def registration_of(request: Request, person: SignedIn, registration_id: UUID) -
     if response.status_code == 404:
         raise HTTPException(404)
     if response.status_code != 200:
-        raise HTTPException(503)
-    registration = RegistrationRead.model_validate(response.json())
+        raise service_unavailable()
+    registration = read_as(response, RegistrationRead)
     if person.kind != "staff" and registration.body.tax_id != person.body_id:
         raise HTTPException(404)
     return registration
@@ -40,23 +53,6 @@ def own_registration(request: Request, person: SignedIn) -> RegistrationRead:
     if person.registration_id is None:
         raise HTTPException(404)
     return registration_of(request, person, person.registration_id)
-
-
-def registration_form(request: Request) -> RegistrationForm:
-    """The registration service's form: the fields a new representative is asked for."""
-    response = calls_of(request).get("registration", "/registration-form", None)
-    if response.status_code != 200:
-        raise HTTPException(503)
-    return RegistrationForm.model_validate(response.json())
-
-
-def refused(response: httpx.Response) -> list[dict[str, Any]]:
-    """The `detail` of a service's refusal (a list, whatever the body was)."""
-    try:
-        detail = response.json().get("detail")
-    except ValueError:
-        return []
-    return detail if isinstance(detail, list) else []
 
 
 def unavailable(request: Request, title: str, reason: str) -> HTMLResponse:

@@ -13,10 +13,11 @@ endpoint as the `service` the gateway is. A service that does not answer is the 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 import httpx
-from fastapi import Request
+from fastapi import HTTPException, Request
+from pydantic import BaseModel, ValidationError
 
 from services.gateway.sessions import SignedIn
 from services.gateway.settings import GatewaySettings
@@ -25,6 +26,8 @@ from services.runtime.auth import Access, mint_token
 Service = Literal["registration", "membership", "notifications"]
 CALL_TOKEN_TTL: Final = timedelta(minutes=5)
 GATEWAY_SUBJECT: Final = "gateway"
+RETRY_AFTER: Final = {"Retry-After": "5"}
+Answer = TypeVar("Answer", bound=BaseModel)
 
 
 def principal_of(person: SignedIn) -> tuple[str, Access, str | None, str | None]:
@@ -106,3 +109,37 @@ def calls_of(request: Request) -> ServiceCalls:
     """The running gateway's client to the services."""
     calls: ServiceCalls = request.app.state.application.calls
     return calls
+
+
+def service_unavailable() -> HTTPException:
+    """The 503 page: a service away, or answering what this gateway cannot read."""
+    return HTTPException(503, headers=RETRY_AFTER)
+
+
+def json_object(response: httpx.Response) -> dict[str, Any]:
+    """The answer's JSON object; the 503 page for anything else (a service out of step)."""
+    try:
+        value = response.json()
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise service_unavailable()
+    return value
+
+
+def read_as(response: httpx.Response, model: type[Answer]) -> Answer:
+    """The answer read as `model`; the 503 page when it is not one."""
+    try:
+        return model.model_validate(json_object(response))
+    except ValidationError:
+        raise service_unavailable() from None
+
+
+def refusal_detail(response: httpx.Response) -> list[dict[str, Any]]:
+    """The `detail` of a service's refusal: its objects (none when the answer is not one)."""
+    try:
+        value = response.json()
+    except ValueError:
+        return []
+    detail = value.get("detail") if isinstance(value, dict) else None
+    return [item for item in detail if isinstance(item, dict)] if isinstance(detail, list) else []

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
+from services.gateway.body_registration import BeingPrepared, preparing_page
 from services.gateway.i18n import N_
 from services.gateway.pages import render
 from services.gateway.rate_limits import RateLimited
@@ -90,6 +91,10 @@ def answer_with_pages(app: FastAPI) -> None:
     @app.exception_handler(NotForYou)
     async def not_for_you(request: Request, error: NotForYou) -> Response:
         return await error_page(request, 403)
+
+    @app.exception_handler(BeingPrepared)
+    async def being_prepared(request: Request, error: BeingPrepared) -> Response:
+        return preparing_page(request)
 
     @app.exception_handler(RateLimited)
     async def too_many(request: Request, error: RateLimited) -> Response:

@@ -8,9 +8,17 @@ service can add to it. A field the service does not describe (yet) gets the gate
 
 from __future__ import annotations
 
+import time
+from typing import Final
+
+from fastapi import Request
 from pydantic import BaseModel, ConfigDict
 
+from services.gateway.calls import calls_of, read_as, service_unavailable
 from services.gateway.i18n import Language
+
+FORM_FRESH_SECONDS: Final = 300.0
+"""How long the service's form is kept before it is read again (it changes with a release)."""
 
 
 class _Read(BaseModel):
@@ -117,3 +125,18 @@ class RegistrationForm(_Read):
     def field(self, name: str) -> Field | None:
         """The field of that dotted name, or None when the service does not describe it."""
         return next((field for field in self.fields if field.name == name), None)
+
+
+def registration_form(request: Request) -> RegistrationForm:
+    """The registration service's form, read at most every few minutes; 503 when it is away."""
+    kept: tuple[float, RegistrationForm] | None = getattr(
+        request.app.state, "registration_form", None
+    )
+    if kept is not None and time.monotonic() - kept[0] < FORM_FRESH_SECONDS:
+        return kept[1]
+    response = calls_of(request).get("registration", "/registration-form", None)
+    if response.status_code != 200:
+        raise service_unavailable()
+    form = read_as(response, RegistrationForm)
+    request.app.state.registration_form = (time.monotonic(), form)
+    return form

@@ -76,14 +76,26 @@ class NomineeDraft:
         """Answered, with no refusal waiting: check your answers can be shown."""
         return bool(self.answers) and not self.errors
 
-    def take(self, posted: Mapping[str, Any], form: RegistrationForm) -> None:
-        """Keep what the question page sent, and its own check of the required fields."""
+    def take(
+        self,
+        posted: Mapping[str, Any],
+        form: RegistrationForm,
+        refused: Mapping[str, dict[str, Any]] | None = None,
+    ) -> None:
+        """Keep what the question page sent, and its own check of the required fields.
+
+        `refused` holds the fields whose text broke the text rules (`posted.PostedTexts`).
+        """
         for part in REPRESENTATIVE_PARTS:
             value = posted.get(part)
             self.answers[part] = value.strip() if isinstance(value, str) else ""
         self.errors = {
             part: refusal(MISSING) for part in REPRESENTATIVE_PARTS if self.missing(part, form)
         }
+        refused = refused or {}
+        self.errors.update(
+            {part: refused[part] for part in REPRESENTATIVE_PARTS if part in refused}
+        )
 
     def missing(self, part: str, form: RegistrationForm) -> bool:
         """A required field (by the registration form and its conditions) left empty."""
@@ -150,11 +162,6 @@ def field_views(draft: NomineeDraft, form: RegistrationForm, language: Language)
             )
         )
     return views
-
-
-def summary(views: Iterable[FieldView]) -> list[tuple[str, str]]:
-    """The page's errors for the error summary: (field name, message)."""
-    return [(view.name, view.error) for view in views if view.error]
 
 
 def check_rows(

@@ -6,18 +6,20 @@ and texts.
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from services.gateway.body_registration import STATUS_OK, refused, registration_form
+from services.gateway.body_registration import STATUS_OK
 from services.gateway.body_view import RegistrationRead, RepresentativePart
-from services.gateway.calls import calls_of
+from services.gateway.calls import calls_of, json_object, refusal_detail
+from services.gateway.form_fields import registration_form
 from services.gateway.i18n import language_of
-from services.gateway.nominee import NomineeDraft, check_rows, field_views, summary
+from services.gateway.nominee import NomineeDraft, check_rows, field_views
 from services.gateway.pages import render
+from services.gateway.posted import PostedTexts
+from services.gateway.registration_views import summary
 from services.gateway.sessions import SignedIn, Visitor
 
 
@@ -47,17 +49,12 @@ def nominee_page(
     )
 
 
-async def posted_texts(request: Request) -> dict[str, Any]:
-    """The text fields of a posted form (whatever fields it has: the draft picks its own)."""
-    async with request.form() as posted:
-        return {key: value for key, value in posted.items() if isinstance(value, str)}
-
-
 def take_nominee(
-    request: Request, visitor: Visitor, purpose: str, posted: dict[str, Any]
+    request: Request, visitor: Visitor, purpose: str, posted: PostedTexts
 ) -> NomineeDraft:
+    """Keep the question page's answers (the draft picks its own fields of the form posted)."""
     draft = NomineeDraft.of(visitor, purpose)
-    draft.take(posted, registration_form(request))
+    draft.take(posted.values, registration_form(request), posted.refused)
     draft.save(visitor)
     return draft
 
@@ -107,12 +104,12 @@ def send_nominee(
     )
     if response.status_code in STATUS_OK:
         draft.clear(visitor)
-        representative_id = response.json().get("id", "")
+        representative_id = json_object(response).get("id", "")
         return RedirectResponse(f"{done_path}?representative={representative_id}", 303)
     if response.status_code == 404:
         raise HTTPException(404)
     draft.errors = {}
-    draft.place(refused(response) or [{"type": "unavailable"}])
+    draft.place(refusal_detail(response) or [{"type": "unavailable"}])
     draft.save(visitor)
     field_refused = any(part for part in draft.errors if part)
     return RedirectResponse(question_path if field_refused else f"{question_path}/check", 303)

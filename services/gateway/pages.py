@@ -61,7 +61,7 @@ def render(
         "lang": language,
         "path": _own_path(request),
         "person": visitor.person,
-        "settings": request.app.state.gateway_settings,
+        "settings": request.app.state.application.gateway,
         **context,
     }
     token = i18n.set_reading(i18n.Reading(language, csrf_token_of(request)))

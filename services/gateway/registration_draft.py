@@ -158,8 +158,17 @@ class Draft:
 
     # Answers.
 
-    def take(self, page: QuestionPage, posted: Mapping[str, str], form: RegistrationForm) -> None:
-        """Keep what the page sent, and the page's own check of its required fields."""
+    def take(
+        self,
+        page: QuestionPage,
+        posted: Mapping[str, str],
+        form: RegistrationForm,
+        refused: Mapping[str, dict[str, Any]] | None = None,
+    ) -> None:
+        """Keep what the page sent, and the page's own check of its required fields.
+
+        `refused` holds the fields whose text broke the text rules (`posted.PostedTexts`).
+        """
         for name in self.asked(page):
             value = posted.get(name)
             self.answers[name] = value if isinstance(value, str) else ""
@@ -168,6 +177,8 @@ class Draft:
         if page.key == "check":
             self.errors.pop(GENERAL, None)
         self.errors.update(self.missing(page, form))
+        refused = refused or {}
+        self.errors.update({name: refused[name] for name in self.asked(page) if name in refused})
 
     def missing(self, page: QuestionPage, form: RegistrationForm) -> dict[str, dict[str, Any]]:
         """The required fields of the page left empty, as the service's form says."""

@@ -4,6 +4,7 @@ in the reader's language, with the texts of the service's form and the draft's a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -190,8 +191,8 @@ def page_fields(
     return [field_view(name, draft, form, language, email) for name in page.fields]
 
 
-def summary(fields: list[FieldView]) -> list[tuple[str, str]]:
-    """The page's errors for the error summary: (field name, message)."""
+def summary(fields: Iterable[FieldView]) -> list[tuple[str, str]]:
+    """A page's errors for the error summary: (field name, message)."""
     return [(f.name, f.error) for f in fields if f.error]
 
 

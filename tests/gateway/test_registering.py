@@ -9,6 +9,7 @@ sign-in link would (the link itself is tested with the sign-in pages).
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -27,7 +28,8 @@ from services.gateway.sessions import SESSION_COOKIE, SessionStore
 from services.runtime.http import create_app
 from services.runtime.settings import ServiceSettings
 from tests.gateway.conftest import BASE_URL, csrf_token
-from tests.registration.conftest import TAX_IDS, RegistrationStack, running_registration
+from tests.gateway.test_my_body import feed_directory, fresh_tax_id
+from tests.registration.conftest import ADMIN, TAX_IDS, RegistrationStack, running_registration
 
 MAIN_EMAIL = "m.papadopoulou@example.gov.gr"
 ALTERNATE_EMAIL = "g.nikolaou@example.gov.gr"
@@ -454,3 +456,33 @@ def test_missing_answers_are_said_with_the_fields_label_in_the_readers_language(
     assert "body.name" in error_text("body.name", {"type": "missing"}, form, "en")
     assert error_text("submitted_by", {"type": "missing"}, form, "el").startswith("Επιλέξτε")
     assert "ΑΦΜ" in error_text("body.tax_id", {"type": "afm_check_digit"}, form, "el")
+
+
+def test_right_after_sending_the_bodys_pages_are_being_prepared_not_refused(
+    gateway: TestClient, registration: RegistrationStack
+) -> None:
+    sign_in(gateway, MAIN_EMAIL)
+    tax_id = fresh_tax_id()
+    fill_in(gateway, {**BODY, "body.tax_id": tax_id}, alternate=False)
+    registration_id = submit(gateway).headers["location"].rsplit("/", 1)[-1]
+    upload_page = f"/registrations/{registration_id}/designation"
+    for path in (upload_page, "/my-body"):
+        waiting = gateway.get(path)
+        assert waiting.status_code == 503, path
+        assert waiting.headers["retry-after"] == "2"
+        assert f'href="{path}"' in waiting.text, "a link to try the same page again"
+        assert "Η σελίδα του φορέα σας ετοιμάζεται" in waiting.text
+        assert 'action="/sign-out"' in waiting.text, "still signed in"
+
+    # Once the directory has read the registration, the same link opens the page.
+    with registration.client() as api:
+        created = api.get(f"/registrations/{registration_id}", headers=ADMIN).json()
+    feed_directory(gateway, created, tax_id)
+    assert gateway.get(upload_page).status_code == 200
+    assert gateway.get("/my-body").status_code == 200
+
+
+def test_an_applicant_who_sent_nothing_is_refused_a_bodys_page(gateway: TestClient) -> None:
+    sign_in(gateway, "nobody.yet@example.gov.gr")
+    assert gateway.get("/my-body").status_code == 403
+    assert gateway.get(f"/registrations/{uuid.uuid4()}/designation").status_code == 403

@@ -10,6 +10,7 @@ designation. The service checks roles itself: these pages are not the only guard
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Final
 from uuid import UUID
 
@@ -18,22 +19,53 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.gateway.body_registration import (
     STATUS_OK,
+    BeingPrepared,
     own_registration,
-    refused,
     registration_of,
     unavailable,
 )
 from services.gateway.body_view import RegistrationRead, history
-from services.gateway.calls import calls_of
-from services.gateway.i18n import N_, language_of, translate
+from services.gateway.calls import calls_of, refusal_detail
+from services.gateway.i18n import N_, Language, language_of, translate
 from services.gateway.pages import render
+from services.gateway.posted import clean_text
 from services.gateway.rate_limits import SubmitLimit
-from services.gateway.refusals import FormErrors, field_errors
-from services.gateway.sessions import Representative, SignedIn, require_kind
+from services.gateway.refusals import FormErrors, field_errors, message_for
+from services.gateway.registration_draft import Draft
+from services.gateway.sessions import NotForYou, Representative, SignedIn, require_kind, visitor_of
 
 router = APIRouter(include_in_schema=False)
 
-Reader = Annotated[SignedIn, Depends(require_kind("representative", "staff"))]
+PREPARED_WITHIN: Final = timedelta(minutes=10)
+"""How long after sending the form an applicant is told their body's page is being prepared."""
+_signed_in = require_kind("applicant", "representative", "staff")
+
+
+def just_sent(request: Request) -> bool:
+    """Whether the signed-in person sent a registration form a moment ago (from this session)."""
+    sent = Draft.of(visitor_of(request)).sent or {}
+    try:
+        moment = datetime.fromisoformat(str(sent.get("sent_at")))
+    except ValueError:
+        return False
+    return moment.tzinfo is not None and datetime.now(UTC) - moment < PREPARED_WITHIN
+
+
+def reader(request: Request) -> SignedIn:
+    """A representative or staff; an applicant who has just sent the form waits a moment.
+
+    Until the directory has read the registration just sent, its main representative is still
+    an applicant: rather than the 403 page, they are asked to try again in a moment.
+    """
+    person = _signed_in(request)
+    if person.kind == "applicant":
+        if just_sent(request):
+            raise BeingPrepared()
+        raise NotForYou(person.kind)
+    return person
+
+
+Reader = Annotated[SignedIn, Depends(reader)]
 """Who may read a registration's page and upload its designation."""
 
 DESIGNATION_FIELDS: Final = ("signed_by_name", "signed_by_title", "file")
@@ -115,12 +147,13 @@ def send_designation(
     """Send the signer and the PDF to the registration service; its refusals at their fields."""
     registration = registration_of(request, person, registration_id)
     language = language_of(request)
-    values = {"signed_by_name": signed_by_name, "signed_by_title": signed_by_title}
+    values, errors = clean_fields(
+        {"signed_by_name": signed_by_name, "signed_by_title": signed_by_title}, language
+    )
     # A plain `def` route runs in the thread pool: the spooled file is read off the event loop.
     content = file.file.read() if file is not None and file.filename else b""
-    errors = FormErrors()
     for name, given in (*values.items(), ("file", content)):
-        if not given or (isinstance(given, str) and not given.strip()):
+        if not given and errors.get(name) is None:
             errors.add(name, translate(language, DESIGNATION_MISSING[name]))
     if errors:
         return designation_form(request, registration, values, errors, 422)
@@ -138,10 +171,21 @@ def send_designation(
         raise HTTPException(404)
     # 413 and 415 are the file's (too large, not a PDF); a 409 is the registration's state.
     default_field = "file" if response.status_code in (413, 415) else ""
-    errors = field_errors(refused(response), DESIGNATION_FIELD_MAP, language, default_field)
+    errors = field_errors(refusal_detail(response), DESIGNATION_FIELD_MAP, language, default_field)
     if not errors:
         raise HTTPException(503)
     return designation_form(request, registration, values, errors.ordered(DESIGNATION_FIELDS), 422)
+
+
+def clean_fields(typed: dict[str, str], language: Language) -> tuple[dict[str, str], FormErrors]:
+    """The typed texts by the gateway's text rules, and the refusal of each that broke one."""
+    values: dict[str, str] = {}
+    errors = FormErrors()
+    for name, value in typed.items():
+        values[name], problem = clean_text(name, value)
+        if problem is not None:
+            errors.add(name, message_for(problem["type"], problem["ctx"], language))
+    return values, errors
 
 
 @router.get("/registrations/{registration_id}/designation/sent", response_class=HTMLResponse)
@@ -179,20 +223,19 @@ def withdraw(
     """Withdraw through the registration service, once confirmed."""
     registration = own_registration(request, person)
     language = language_of(request)
-    values = {"reason": reason, "confirm": confirm}
-    errors = FormErrors()
-    if confirm != "yes":
+    values, errors = clean_fields({"reason": reason, "confirm": confirm}, language)
+    if values["confirm"] != "yes":
         errors.add("confirm", translate(language, CONFIRM_WITHDRAWAL))
-    else:
+    elif not errors:
         response = calls_of(request).post(
             "registration",
             f"/registrations/{registration.id}/withdraw",
             person,
-            json={"reason": reason.strip() or None},
+            json={"reason": values["reason"] or None},
         )
         if response.status_code in STATUS_OK:
             return RedirectResponse("/my-body/withdraw/done", status_code=303)
-        errors = field_errors(refused(response), {"reason": "reason"}, language)
+        errors = field_errors(refusal_detail(response), {"reason": "reason"}, language)
         if not errors:
             raise HTTPException(503)
     return render(

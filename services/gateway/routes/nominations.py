@@ -10,7 +10,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from services.gateway.body_registration import own_registration, unavailable
 from services.gateway.body_view import RegistrationRead, RepresentativePart
@@ -19,10 +18,10 @@ from services.gateway.nominee_pages import (
     nominee_check,
     nominee_done,
     nominee_page,
-    posted_texts,
     send_nominee,
     take_nominee,
 )
+from services.gateway.posted import Posted
 from services.gateway.rate_limits import SubmitLimit
 from services.gateway.sessions import CurrentVisitor, Representative, SignedIn
 
@@ -72,12 +71,11 @@ def alternate_page(request: Request, person: Representative, visitor: CurrentVis
 
 
 @router.post(ALTERNATE_PATH, dependencies=[SubmitLimit])
-async def alternate_answers(
-    request: Request, person: Representative, visitor: CurrentVisitor
+def alternate_answers(
+    request: Request, person: Representative, visitor: CurrentVisitor, posted: Posted
 ) -> Response:
     """Keep the answers; on to check them, or back to the fields left empty."""
-    answers = await posted_texts(request)
-    draft = await run_in_threadpool(take_nominee, request, visitor, ALTERNATE, answers)
+    draft = take_nominee(request, visitor, ALTERNATE, posted)
     return RedirectResponse(
         ALTERNATE_PATH if draft.errors else f"{ALTERNATE_PATH}/check", status_code=303
     )
@@ -186,13 +184,16 @@ def replace_page(
 
 
 @router.post("/my-body/representatives/{representative_id}/replace", dependencies=[SubmitLimit])
-async def replace_answers(
-    request: Request, representative_id: UUID, person: Representative, visitor: CurrentVisitor
+def replace_answers(
+    request: Request,
+    representative_id: UUID,
+    person: Representative,
+    visitor: CurrentVisitor,
+    posted: Posted,
 ) -> Response:
     """Keep the answers; on to check them, or back to the fields left empty."""
-    answers = await posted_texts(request)
     purpose = f"replace:{representative_id}"
-    draft = await run_in_threadpool(take_nominee, request, visitor, purpose, answers)
+    draft = take_nominee(request, visitor, purpose, posted)
     path = replace_path(representative_id)
     return RedirectResponse(path if draft.errors else f"{path}/check", status_code=303)
 

@@ -11,18 +11,19 @@ form, everything else from its 422 at submit, put back on the page and field it 
 
 from __future__ import annotations
 
-import time
-from typing import Annotated, Any, Final
+from datetime import UTC, date, datetime
+from typing import Any, Final
 from uuid import UUID
 
 import httpx
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from services.gateway.calls import calls_of
-from services.gateway.form_fields import RegistrationForm
+from services.gateway.calls import calls_of, json_object, refusal_detail, service_unavailable
+from services.gateway.form_fields import RegistrationForm, registration_form
 from services.gateway.i18n import N_, Language, language_of, translate
 from services.gateway.pages import render
+from services.gateway.posted import Posted, PostedTexts
 from services.gateway.rate_limits import SubmitLimit
 from services.gateway.registration_draft import (
     CONSENT,
@@ -45,33 +46,7 @@ from services.gateway.sessions import Applicant, SignedIn, Visitor, visitor_of
 
 router = APIRouter(include_in_schema=False)
 
-FORM_FRESH_SECONDS: Final = 300.0
-"""How long the service's form is kept before it is read again (it changes with a release)."""
 START: Final = "/register"
-
-
-def registration_form(request: Request) -> RegistrationForm:
-    """The registration service's form, read at most every few minutes; 503 when it is away."""
-    kept: tuple[float, RegistrationForm] | None = getattr(
-        request.app.state, "registration_form", None
-    )
-    if kept is not None and time.monotonic() - kept[0] < FORM_FRESH_SECONDS:
-        return kept[1]
-    response = calls_of(request).get("registration", "/registration-form", None)
-    if response.status_code != 200:
-        raise HTTPException(503, headers={"Retry-After": "5"})
-    form = RegistrationForm.model_validate(response.json())
-    request.app.state.registration_form = (time.monotonic(), form)
-    return form
-
-
-async def posted_texts(request: Request) -> dict[str, str]:
-    """The posted form's text fields (read here: the routes themselves run in the thread pool)."""
-    async with request.form() as form:
-        return {name: value for name, value in form.items() if isinstance(value, str)}
-
-
-Posted = Annotated[dict[str, str], Depends(posted_texts)]
 
 
 def see_other(path: str) -> RedirectResponse:
@@ -92,7 +67,7 @@ def form_sheet(request: Request) -> Response:
     """The service's printable sheet of the form's fields."""
     response = calls_of(request).get("registration", "/registration-form.pdf", None)
     if response.status_code != 200:
-        raise HTTPException(503, headers={"Retry-After": "5"})
+        raise service_unavailable()
     disposition = 'inline; filename="innovnet-registration-form.pdf"'
     return Response(
         response.content,
@@ -212,13 +187,13 @@ def question_page(request: Request, person: SignedIn, page: QuestionPage) -> Res
 
 
 def take_answers(
-    request: Request, person: SignedIn, page: QuestionPage, posted: dict[str, str]
+    request: Request, person: SignedIn, page: QuestionPage, posted: PostedTexts
 ) -> RedirectResponse:
-    """Keep the page's answers; on to the next page, or back with what is missing."""
+    """Keep the page's answers; on to the next page, or back with what is missing or refused."""
     visitor = visitor_of(request)
     draft = Draft.of(visitor)
     form = registration_form(request)
-    draft.take(page, posted, form)
+    draft.take(page, posted.values, form, posted.refused)
     draft.save(visitor)
     return see_other(draft.next_path(page, form))
 
@@ -277,7 +252,7 @@ def submit(request: Request, person: Applicant, posted: Posted) -> Response:
     if draft.is_empty:
         return see_other(START)
     form = registration_form(request)
-    draft.take(PAGE["check"], posted, form)
+    draft.take(PAGE["check"], posted.values, form, posted.refused)
     if draft.errors.get(CONSENT):
         draft.save(visitor)
         return see_other(PAGE["check"].path)
@@ -295,7 +270,9 @@ def answered(
 ) -> Response:
     """The service's answer as the next page: done, a refusal back on its page, or a conflict."""
     if response.status_code == 201:
-        created = response.json()
+        created = json_object(response)
+        if not isinstance(created.get("id"), str):
+            raise service_unavailable()
         draft.start_again(sent=sent_summary(created["id"], draft))
         draft.save(visitor)
         return see_other(f"/register/done/{created['id']}")
@@ -313,25 +290,27 @@ def answered(
         draft.place(detail)
         draft.save(visitor)
         return see_other(draft.first_page_with_errors().path)
-    raise HTTPException(503, headers={"Retry-After": "5"})
-
-
-def refusal_detail(response: httpx.Response) -> list[dict[str, Any]]:
-    """The `detail` of a service's refusal (empty when the answer is not one)."""
-    try:
-        detail = response.json().get("detail")
-    except ValueError:
-        return []
-    return [item for item in detail if isinstance(item, dict)] if isinstance(detail, list) else []
+    raise service_unavailable()
 
 
 def sent_summary(registration_id: str, draft: Draft) -> dict[str, Any]:
     """What the done page says of the registration just sent: who the designation names."""
     return {
         "registration_id": registration_id,
+        "sent_at": datetime.now(UTC).isoformat(),
         "main": draft.answers.get("main.full_name") or None,
         "alternate": draft.answers.get("alternate.full_name") if draft.with_alternate else None,
     }
+
+
+def due_day(value: Any) -> date:
+    """The service's due day; the 503 page when it sent something else."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise service_unavailable()
 
 
 @router.get("/register/done/{registration_id}", response_class=HTMLResponse)
@@ -341,16 +320,17 @@ def done_page(request: Request, registration_id: UUID, person: Applicant) -> HTM
     if response.status_code == 404:
         raise HTTPException(404)
     if response.status_code != 200:
-        raise HTTPException(503, headers={"Retry-After": "5"})
-    registration = response.json()
+        raise service_unavailable()
+    registration = json_object(response)
+    body = registration.get("body")
     sent = Draft.of(visitor_of(request)).sent or {}
     ours = sent.get("registration_id") == str(registration_id)
     return render(
         request,
         "register/done.html",
         registration_id=registration_id,
-        due=registration["designation_due"],
-        body_name=registration.get("body", {}).get("name"),
+        due=due_day(registration.get("designation_due")),
+        body_name=body.get("name") if isinstance(body, dict) else None,
         main_name=sent.get("main") if ours else None,
         alternate_name=sent.get("alternate") if ours else None,
     )
