@@ -39,7 +39,7 @@ How to add a page
    adds the missing msgids with an empty msgstr to fill in; a test fails on any text with no
    Greek. Dates and numbers: `format_date(day)`, `format_datetime(moment)`,
    `format_number(n)` in templates (the reader's language, Athens time).
-4. A service's refusal: `refusals.field_errors(response.json()["detail"], field_map,
+4. A service's refusal: `refusals.field_errors(calls.refusal_detail(response), field_map,
    language)` gives `FormErrors` (`.summary` for `error_summary`, `.get(field)` for a field);
    on a 422 render the same page again with status 422, the typed values and the errors.
    Form submissions are rate-limited with the `rate_limits.SubmitLimit` dependency.

@@ -5,7 +5,7 @@ page never shows `msg` (English, for logs) but the text below for `type`, filled
 (`%(max_length)s`), in the reader's language. `field_errors` maps each `loc` to the form's
 field, so the error summary links to it and the field shows its message:
 
-    errors = field_errors(response.json()["detail"], {"body.tax_id": "tax_id"}, language)
+    errors = field_errors(refusal_detail(response), {"body.tax_id": "tax_id"}, language)
     render(request, "page.html", errors=errors, ...)
     # template: {{ forms.error_summary(errors.summary) }} and error=errors.get("tax_id")
 
