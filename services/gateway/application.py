@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from services.gateway.calls import ServiceCalls
 from services.gateway.database import GatewayDatabase
 from services.gateway.rate_limits import RateLimits
-from services.gateway.settings import DEVELOPMENT_BLIND_INDEX_KEY, GatewaySettings
+from services.gateway.sessions import SessionStore
+from services.gateway.settings import GatewaySettings
 from services.runtime.application import ServiceApplication
-from services.runtime.settings import ServiceSettings
+from services.runtime.settings import ServiceSettings, SettingsRefused
 
 
 class GatewayApplication(ServiceApplication):
     """Sessions, sign-in requests and rate counters in the gateway's database; its settings."""
 
     service_name = "gateway"
-    gateway: GatewaySettings = GatewaySettings()
+    gateway: GatewaySettings
+    """Read once, when the resources open (the pages read them here too)."""
     database: GatewayDatabase
+    sessions: SessionStore
     calls: ServiceCalls
     rate_limits: RateLimits
     jwt_secret: str = ""
@@ -23,13 +28,17 @@ class GatewayApplication(ServiceApplication):
 
     def open_resources(self, settings: ServiceSettings) -> None:
         self.gateway = GatewaySettings()
-        if settings.environment == "production" and (
-            self.gateway.blind_index_key == DEVELOPMENT_BLIND_INDEX_KEY
-            or len(self.gateway.blind_index_key.encode()) < 32
-        ):
-            raise ValueError("GATEWAY_BLIND_INDEX_KEY must be set to 32 random bytes or more")
+        if settings.environment == "production":
+            reasons = self.gateway.unfit_for_production()
+            if reasons:  # like the runtime's refusal of weak secrets: each variable named
+                raise SettingsRefused(f"gateway cannot start: {'; '.join(reasons)}")
         self.jwt_secret = settings.jwt_secret
         self.public_url = settings.public_url.rstrip("/")
         self.database = self.keeps(GatewayDatabase(settings.database_url))
+        self.sessions = SessionStore(
+            self.database,
+            idle=timedelta(minutes=self.gateway.session_idle_minutes),
+            lifetime=timedelta(hours=self.gateway.session_max_hours),
+        )
         self.calls = self.keeps(ServiceCalls(self.gateway, settings.jwt_secret))
         self.rate_limits = RateLimits(self.database, self.gateway.rate_window_seconds)

@@ -51,8 +51,9 @@ def render(
 ) -> HTMLResponse:
     """The page `template` in the reader's language, with what every page needs in `context`.
 
-    Every page gets `lang`, `path` (the page's own path and query, for the language switch),
-    `person` (the signed-in `SignedIn`, or None) and `settings` (the gateway's settings).
+    Every page gets `lang`, `path` (the page's own path and query, where the language switch
+    comes back to; a page whose query holds a secret passes its `path` without it), `person`
+    (the signed-in `SignedIn`, or None) and `settings` (the gateway's settings).
     """
     language = i18n.language_of(request)
     visitor = visitor_of(request)

@@ -2,7 +2,8 @@
 
 A key ("sign-in:client:203.0.113.7") counts its hits in the current window; past the limit the
 request is the 429 page with `Retry-After` (seconds to the window's end). The counters are
-rows, so every API process and a restart see the same counts.
+rows, so every API process and a restart see the same counts; the gateway's clean-up job
+deletes the windows that are over (`remove_past_windows`).
 
 On a form's POST route, the registration's or an upload's:
 
@@ -12,6 +13,7 @@ On a form's POST route, the registration's or an upload's:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -25,8 +27,10 @@ INSERT INTO public.rate_counters AS c VALUES (%s, %s, 1)
 ON CONFLICT (key, window_start) DO UPDATE SET count = c.count + 1
 RETURNING count
 """
-_FORGET_EVERY: Final = 200
-"""One hit in this many also deletes the windows that are over (a cheap, rare clean-up)."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 class RateLimited(Exception):
@@ -40,26 +44,33 @@ class RateLimited(Exception):
 class RateLimits:
     """Fixed-window counters of the gateway's table."""
 
-    def __init__(self, database: GatewayDatabase, window_seconds: int) -> None:
+    def __init__(
+        self, database: GatewayDatabase, window_seconds: int, clock: Callable[[], datetime] = _now
+    ) -> None:
         self._db = database
         self.window = window_seconds
-        self._hits = 0
+        self.clock = clock  # a test sets a fixed time, so no window ends in the middle of it
+
+    def _start_of_window(self, now: datetime) -> datetime:
+        start_seconds = math.floor(now.timestamp() / self.window) * self.window
+        return datetime.fromtimestamp(start_seconds, UTC)
 
     def hit(self, key: str, limit: int, now: datetime | None = None) -> None:
         """Count one hit of `key`; raises `RateLimited` when the window holds more than `limit`."""
-        now = now or datetime.now(UTC)
-        start_seconds = math.floor(now.timestamp() / self.window) * self.window
-        start = datetime.fromtimestamp(start_seconds, UTC)
+        now = now or self.clock()
+        start = self._start_of_window(now)
         rows = self._db.execute(_UPSERT, (key, start))
-        self._hits += 1
-        if self._hits % _FORGET_EVERY == 0:
-            self._db.execute(
-                "DELETE FROM public.rate_counters WHERE window_start < %s",
-                (start - timedelta(seconds=self.window),),
-            )
         if int(rows[0]["count"]) > limit:
             ends = start + timedelta(seconds=self.window)
             raise RateLimited(max(1, math.ceil((ends - now).total_seconds())))
+
+    def remove_past_windows(self, now: datetime) -> int:
+        """Delete the counts of the windows that are over; how many."""
+        with self._db.transaction() as conn:
+            return conn.execute(
+                "DELETE FROM public.rate_counters WHERE window_start < %s",
+                (self._start_of_window(now),),
+            ).rowcount
 
 
 def rate_limits_of(request: Request) -> RateLimits:

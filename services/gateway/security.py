@@ -1,10 +1,16 @@
 """Security headers on every answer, and CSRF tokens on every form.
 
 CSRF is a signed double-submit token, one mechanism for signed-out and signed-in forms: a
-random value in the `innovnet_csrf` cookie (HttpOnly, Secure, SameSite=Lax), and in each form
-the HMAC of that value (`csrf_field()` writes it). A POST whose `csrf_token` field is not the
-HMAC of its own cookie is refused with the 403 page before any route sees it. Another site can
-make a browser send the cookie, but cannot read it, so it cannot write the field.
+random value in the `__Host-innovnet_csrf` cookie (HttpOnly, Secure, SameSite=Lax, Path=/, no
+Domain), and in each form the HMAC of that value and of the hash of the session cookie the
+browser holds, if any (`csrf_field()` writes it). A POST whose `csrf_token` field is not that
+HMAC of its own cookies is refused with the 403 page before any route sees it. Another site
+can make a browser send the cookies, but cannot read them, so it cannot write the field.
+
+The `__Host-` prefix makes a browser refuse the cookie from a sibling subdomain or over plain
+http, and a token planted some other way is still bound to a session the planter does not
+hold. Signing in and out give the browser a new CSRF cookie (`rotate_csrf_cookie`), so a value
+known before the sign-in opens nothing after it.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.gateway.sessions import SESSION_COOKIE
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +46,7 @@ SECURITY_HEADERS: Final[dict[str, str]] = {
 HSTS: Final = "max-age=31536000"
 TOO_LARGE: Final = 413
 
-CSRF_COOKIE: Final = "innovnet_csrf"
+CSRF_COOKIE: Final = "__Host-innovnet_csrf"
 CSRF_FIELD: Final = "csrf_token"
 UNSAFE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _STATE_KEY: Final = "csrf_cookie"
@@ -52,9 +60,10 @@ def csrf_key(jwt_secret: str) -> bytes:
     return hmac.new(jwt_secret.encode(), b"innovnet gateway csrf", hashlib.sha256).digest()
 
 
-def csrf_token_for(key: bytes, cookie: str) -> str:
-    """The form token that goes with a CSRF cookie value."""
-    return hmac.new(key, cookie.encode(), hashlib.sha256).hexdigest()
+def csrf_token_for(key: bytes, cookie: str, session_cookie: str | None = None) -> str:
+    """The form token that goes with a CSRF cookie value and the session cookie (if any)."""
+    session = hashlib.sha256(session_cookie.encode()).hexdigest() if session_cookie else ""
+    return hmac.new(key, f"{cookie}:{session}".encode(), hashlib.sha256).hexdigest()
 
 
 def csrf_token_of(request: Request) -> str:
@@ -63,7 +72,16 @@ def csrf_token_of(request: Request) -> str:
     key = getattr(request.app.state, "csrf_key", None)
     if not cookie or key is None:
         return ""
-    return csrf_token_for(key, cookie)
+    return csrf_token_for(key, cookie, request.cookies.get(SESSION_COOKIE))
+
+
+def rotate_csrf_cookie(request: Request) -> None:
+    """Give the browser a new CSRF cookie with this answer (at sign-in and sign-out)."""
+    request.scope.setdefault("state", {})[_STATE_KEY] = _new_cookie()
+
+
+def _new_cookie() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class SecurityHeadersMiddleware:
@@ -124,27 +142,29 @@ class CsrfMiddleware:
     route then reads the same body again.
     """
 
-    def __init__(self, app: ASGIApp, *, key: bytes, refuse: Page, secure: bool = True) -> None:
+    def __init__(self, app: ASGIApp, *, key: bytes, refuse: Page) -> None:
         self.app = app
         self.key = key
         self.refuse = refuse
-        self.secure = secure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        sent_cookie = Request(scope).cookies.get(CSRF_COOKIE, "")
-        cookie = sent_cookie if _well_formed(sent_cookie) else secrets.token_urlsafe(32)
-        scope.setdefault("state", {})[_STATE_KEY] = cookie
+        cookies = Request(scope).cookies
+        sent_cookie = cookies.get(CSRF_COOKIE, "")
+        cookie = sent_cookie if _well_formed(sent_cookie) else _new_cookie()
+        state = scope.setdefault("state", {})
+        state[_STATE_KEY] = cookie
 
         async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and cookie != sent_cookie:
+            # The route may have rotated it: the cookie of the answer is read when it starts.
+            current = state.get(_STATE_KEY, cookie)
+            if message["type"] == "http.response.start" and current != sent_cookie:
                 headers = MutableHeaders(scope=message)
-                secure = "; Secure" if self.secure else ""
                 headers.append(
                     "set-cookie",
-                    f"{CSRF_COOKIE}={cookie}; Path=/; HttpOnly; SameSite=Lax{secure}",
+                    f"{CSRF_COOKIE}={current}; Path=/; HttpOnly; Secure; SameSite=Lax",
                 )
             await send(message)
 
@@ -154,7 +174,9 @@ class CsrfMiddleware:
         body = await _read_body(receive)
         replay = _replaying(body, receive)
         token = await _submitted_token(scope, body)
-        expected = csrf_token_for(self.key, sent_cookie) if sent_cookie == cookie else None
+        expected = None
+        if sent_cookie == cookie:  # a cookie it has just made has no form yet
+            expected = csrf_token_for(self.key, sent_cookie, cookies.get(SESSION_COOKIE))
         if expected is None or not hmac.compare_digest(token, expected):
             log.info("%s %s refused: no valid CSRF token", scope["method"], scope["path"])
             response = await self.refuse(Request(scope, replay), 403)

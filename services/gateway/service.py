@@ -1,8 +1,12 @@
-"""How the runtime runs the gateway: its pages, its directory projection, its app set-up."""
+"""How the runtime runs the gateway: its pages, its directory projection, its app set-up.
+
+It has no JSON API for others to call, so it serves no OpenAPI document and no /docs.
+"""
 
 from services.gateway.app import configure
 from services.gateway.application import GatewayApplication
 from services.gateway.directory import Directory
+from services.gateway.housekeeping import CLEAN_UP
 from services.gateway.routes import account, my_body, nominations, public, registering
 from services.runtime.service import ServiceDefinition
 
@@ -11,5 +15,7 @@ SERVICE = ServiceDefinition(
     application_class=GatewayApplication,
     routers=(public.router, account.router, my_body.router, nominations.router, registering.router),
     projections=(Directory,),
+    jobs=(CLEAN_UP,),
     configure_app=configure,
+    serves_api_docs=False,
 )

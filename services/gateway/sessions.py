@@ -1,12 +1,14 @@
 """Server-side sessions, and who is reading a page: the `Visitor` and `SignedIn` dependencies.
 
-The browser holds a random session id in the `innovnet_session` cookie (HttpOnly, Secure,
-SameSite=Lax, Path=/); the table keeps only its SHA-256, the proved email, its blind index, the
-purpose of the sign-in and the form's draft. A session ends after `GATEWAY_SESSION_IDLE_MINUTES`
-without a request, on sign out, and when the directory sees its representative withdrawn or
-replaced. Who the person is gets decided on each request, so a change shows at once: staff by
-the configured list, a representative by the directory, else an applicant if they signed in to
-register; anyone else's session ends.
+The browser holds a random session id in the `__Host-innovnet_session` cookie (HttpOnly,
+Secure, SameSite=Lax, Path=/, no Domain); the table keeps only its SHA-256, the proved email,
+its blind index, the purpose of the sign-in and the form's draft. A session ends after
+`GATEWAY_SESSION_IDLE_MINUTES` without a request, `GATEWAY_SESSION_MAX_HOURS` after the sign-in
+however busy, on sign out, and when the directory sees its representative withdrawn or
+replaced; the gateway's clean-up job (`housekeeping.py`) deletes the rows of ended ones. Who
+the person is gets decided on each request, so a change shows at once: staff by the configured
+list, a representative by the directory, else an applicant if they signed in to register;
+anyone else's session ends.
 
 In a route:
 
@@ -31,7 +33,9 @@ from starlette.responses import Response
 
 from services.gateway.database import GatewayDatabase
 
-SESSION_COOKIE: Final = "innovnet_session"
+SESSION_COOKIE: Final = "__Host-innovnet_session"
+MAX_LIFETIME: Final = timedelta(hours=12)
+"""The default of `GATEWAY_SESSION_MAX_HOURS`: a session ends this long after its sign-in."""
 TOUCH_EVERY: Final = timedelta(seconds=60)
 """A session's last request is written at most this often (each page would be a write)."""
 
@@ -68,29 +72,31 @@ class StoredSession:
 class SessionStore:
     """The sessions table."""
 
-    def __init__(self, database: GatewayDatabase, idle: timedelta) -> None:
+    def __init__(
+        self, database: GatewayDatabase, idle: timedelta, lifetime: timedelta = MAX_LIFETIME
+    ) -> None:
         self._db = database
         self.idle = idle
+        self.lifetime = lifetime
 
     def open(self, purpose: Purpose, email: str, blind: bytes, now: datetime | None = None) -> str:
         """Start a session; its id, for the cookie (never stored)."""
         now = now or datetime.now(UTC)
         session_id = secrets.token_urlsafe(32)
-        with self._db.transaction() as conn:
-            conn.execute("DELETE FROM public.sessions WHERE last_seen_at < %s", (now - self.idle,))
-            conn.execute(
-                "INSERT INTO public.sessions VALUES (%s, %s, %s, %s, '{}', %s, %s)",
-                (_hash(session_id), purpose, email, blind, now, now),
-            )
+        self._db.execute(
+            "INSERT INTO public.sessions VALUES (%s, %s, %s, %s, '{}', %s, %s)",
+            (_hash(session_id), purpose, email, blind, now, now),
+        )
         return session_id
 
     def find(self, session_id: str, now: datetime | None = None) -> StoredSession | None:
-        """The session of that id if it has not been idle too long; its last request is now."""
+        """The session of that id if it has not ended; its last request is now."""
         now = now or datetime.now(UTC)
         rows = self._db.execute(
             "SELECT id_hash, purpose, email, blind_index, draft, last_seen_at"
-            " FROM public.sessions WHERE id_hash = %s AND last_seen_at > %s",
-            (_hash(session_id), now - self.idle),
+            " FROM public.sessions"
+            " WHERE id_hash = %s AND last_seen_at > %s AND created_at > %s",
+            (_hash(session_id), now - self.idle, now - self.lifetime),
         )
         if not rows:
             return None
@@ -115,6 +121,14 @@ class SessionStore:
 
     def end(self, id_hash: bytes) -> None:
         self._db.execute("DELETE FROM public.sessions WHERE id_hash = %s", (id_hash,))
+
+    def remove_ended(self, now: datetime) -> int:
+        """Delete the sessions idle too long or past their lifetime; how many."""
+        with self._db.transaction() as conn:
+            return conn.execute(
+                "DELETE FROM public.sessions WHERE last_seen_at <= %s OR created_at <= %s",
+                (now - self.idle, now - self.lifetime),
+            ).rowcount
 
 
 def _hash(session_id: str) -> bytes:
@@ -180,9 +194,8 @@ def _find_visitor(request: Request) -> Visitor:
 
 def session_store(request: Request) -> SessionStore:
     """The sessions of the running gateway."""
-    application = request.app.state.application
-    idle = timedelta(minutes=application.gateway.session_idle_minutes)
-    return SessionStore(application.database, idle)
+    store: SessionStore = request.app.state.application.sessions
+    return store
 
 
 def person_for(request: Request, stored: StoredSession) -> SignedIn | None:
@@ -207,7 +220,10 @@ def person_for(request: Request, stored: StoredSession) -> SignedIn | None:
 
 
 def set_session_cookie(response: Response, session_id: str) -> None:
-    """The session cookie: HttpOnly, Secure, SameSite=Lax; it lives while the browser does."""
+    """The session cookie: HttpOnly, Secure, SameSite=Lax, Path=/, no Domain (`__Host-`).
+
+    It lives while the browser does; the session itself ends sooner (see above).
+    """
     response.set_cookie(
         SESSION_COOKIE, session_id, path="/", httponly=True, secure=True, samesite="lax"
     )

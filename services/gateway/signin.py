@@ -7,8 +7,9 @@ anything is looked up: what differs (storing the request, asking notifications t
 link) happens after the answer has gone, and for an unknown address nothing happens at all.
 
 A link carries a random token; only its SHA-256 is stored, with the address, for 15 minutes,
-and it opens one session once. The token travels in the link and in the one call that asks
-the notifications service to send it (the request id as its idempotency key), never in a log.
+and it opens one session once; the clean-up job deletes the request once used or expired. The
+token travels in the link and in the one call that asks the notifications service to send it
+(the request id as its idempotency key), never in a log.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from services.runtime.values import is_organisation_email
 log = logging.getLogger(__name__)
 
 SEND_ATTEMPTS: Final = 4
-KEEP_USED_OR_EXPIRED: Final = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -82,26 +82,21 @@ def send_link_if_known(
     request_id = uuid.uuid4()
     token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(minutes=application.gateway.sign_in_link_minutes)
-    with application.database.transaction() as conn:
-        conn.execute(
-            "DELETE FROM public.sign_in_requests WHERE expires_at < %s",
-            (now - KEEP_USED_OR_EXPIRED,),
-        )
-        conn.execute(
-            "INSERT INTO public.sign_in_requests"
-            " (id, token_hash, purpose, email, blind_index, next_path, created_at, expires_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            (
-                request_id,
-                token_hash(token),
-                purpose,
-                email,
-                blind_index(application.gateway.blind_index_key, email),
-                next_path,
-                now,
-                expires_at,
-            ),
-        )
+    application.database.execute(
+        "INSERT INTO public.sign_in_requests"
+        " (id, token_hash, purpose, email, blind_index, next_path, created_at, expires_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        (
+            request_id,
+            token_hash(token),
+            purpose,
+            email,
+            blind_index(application.gateway.blind_index_key, email),
+            next_path,
+            now,
+            expires_at,
+        ),
+    )
     body = {
         "request_id": str(request_id),
         "email": email,
@@ -151,3 +146,12 @@ def consume(
         return None
     row = rows[0]
     return Consumed(row["purpose"], row["email"], bytes(row["blind_index"]), row["next_path"])
+
+
+def remove_spent_requests(application: GatewayApplication, now: datetime) -> int:
+    """Delete the requests whose link was used or has expired (their address with them)."""
+    with application.database.transaction() as conn:
+        return conn.execute(
+            "DELETE FROM public.sign_in_requests WHERE used_at IS NOT NULL OR expires_at <= %s",
+            (now,),
+        ).rowcount

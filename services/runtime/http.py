@@ -35,7 +35,12 @@ def create_app(
         finally:
             await run_in_threadpool(running.stop)
 
-    app = FastAPI(title=f"innovnet {definition.name}", lifespan=lifespan)
+    app = FastAPI(
+        title=f"innovnet {definition.name}",
+        lifespan=lifespan,
+        # Without the document, FastAPI serves no /docs or /redoc either.
+        openapi_url="/openapi.json" if definition.serves_api_docs else None,
+    )
     app.state.settings = settings
     app.add_middleware(BodyLimitMiddleware)  # innermost: metrics and request ids see its 413s
     app.add_middleware(HttpMetricsMiddleware, service=definition.name)

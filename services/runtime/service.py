@@ -41,6 +41,9 @@ class ServiceDefinition:
     configure_app: Callable[[FastAPI], None] | None = None
     """Adds what the app needs beside its routers (the gateway's static files, middleware and
     HTML error pages); called once the runtime's own parts are in place."""
+    serves_api_docs: bool = True
+    """Whether it answers `/openapi.json`, `/docs` and `/redoc`: False for one with no JSON API
+    for others to call (the gateway's pages)."""
 
     def published_topic(self, prefix: str = "") -> Topic:
         """The topic the relay publishes to, named with the deployment's topic prefix."""

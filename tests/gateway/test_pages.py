@@ -8,6 +8,9 @@ from httpx import Response
 
 from services.gateway.routes.public import same_site_path
 from services.gateway.security import CONTENT_SECURITY_POLICY
+from services.gateway.service import SERVICE
+from services.runtime.http import create_app
+from services.runtime.settings import ServiceSettings
 
 PAGES = {
     "/": 200,
@@ -47,8 +50,29 @@ def test_the_language_switch_turns_the_site_english_and_back(gateway: TestClient
 
 def test_the_language_switch_never_sends_the_reader_to_another_site() -> None:
     assert same_site_path("/register?x=1") == "/register?x=1"
+    assert same_site_path("/my-body?q=Δήμος Αθηναίων") == "/my-body?q=Δήμος Αθηναίων"
     for elsewhere in ("https://evil.example", "//evil.example", "/\\evil.example", "", None):
         assert same_site_path(elsewhere) == "/"
+
+
+@pytest.mark.parametrize(
+    "unfit", ["/\x00", "/a\r\nSet-Cookie: x=1", "/\t", "/\u202eexe.pdf", "/\x7f", "/" + "a" * 1000]
+)
+def test_a_next_path_with_unprintable_characters_or_too_long_is_the_home_page(unfit: str) -> None:
+    assert same_site_path(unfit) == "/"
+
+
+def test_the_language_switch_refuses_a_control_character(gateway: TestClient) -> None:
+    switched = gateway.get("/language/en", params={"next": "/\x00"})
+    assert switched.status_code == 303
+    assert switched.headers["location"] == "/"
+
+
+@pytest.mark.parametrize("path", ["/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"])
+def test_the_gateway_serves_no_api_documents(gateway: TestClient, path: str) -> None:
+    answer = gateway.get(path)
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html"), "the 404 page"
 
 
 def test_an_unknown_language_is_not_a_page(gateway: TestClient) -> None:
@@ -99,3 +123,18 @@ def test_a_body_past_the_limit_is_the_413_page(gateway: TestClient) -> None:
     assert response.headers["content-type"].startswith("text/html")
     assert "Το αρχείο είναι πολύ μεγάλο" in response.text
     assert_secured(response)
+
+
+def test_the_privacy_notice_gives_the_times_the_code_keeps(
+    gateway_env: pytest.MonkeyPatch,
+) -> None:
+    gateway_env.setenv("GATEWAY_SESSION_IDLE_MINUTES", "20")
+    app = create_app(SERVICE, ServiceSettings.for_service("gateway"), role="api")
+    with TestClient(app, base_url="https://testserver") as client:
+        client.cookies.set("lang", "en")
+        notice = client.get("/privacy").text
+    assert "until it expires 15 minutes later" in notice
+    assert "after 20 minutes without use, or 12 hours after you signed in" in notice
+    assert "the counts of attempts: 15 minutes" in notice
+    assert "deleted within 5 minutes" in notice
+    assert "two years" not in notice, "no promise of a deletion nothing does"

@@ -37,3 +37,30 @@ def test_the_counts_outlive_a_restart(gateway_database: str) -> None:
             RateLimits(again, 60).hit("k", 1, START + timedelta(seconds=1))
     finally:
         again.close()
+
+
+def test_the_counts_are_taken_at_the_time_of_its_clock(gateway_database: str) -> None:
+    database = GatewayDatabase(gateway_database)
+    try:
+        limits = RateLimits(database, 900, clock=lambda: START + timedelta(seconds=899))
+        limits.hit("k", 1)
+        with pytest.raises(RateLimited) as refused:
+            limits.hit("k", 1)
+        assert refused.value.retry_after == 1, "one second left of the window"
+    finally:
+        database.close()
+
+
+def test_the_windows_that_are_over_are_deleted(gateway_database: str) -> None:
+    database = GatewayDatabase(gateway_database)
+    try:
+        limits = RateLimits(database, 900)
+        limits.hit("past", 5, START - timedelta(seconds=1))
+        limits.hit("current", 5, START)
+        assert limits.remove_past_windows(START + timedelta(seconds=899)) == 1
+        rows = database.execute("SELECT key FROM public.rate_counters")
+        assert [row["key"] for row in rows] == ["current"]
+        with pytest.raises(RateLimited):  # the current window's count was kept: 2 > 1
+            limits.hit("current", 1, START + timedelta(seconds=899))
+    finally:
+        database.close()

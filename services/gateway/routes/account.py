@@ -13,6 +13,7 @@ from services.gateway.pages import render
 from services.gateway.rate_limits import client_of, rate_limits_of
 from services.gateway.refusals import FormErrors
 from services.gateway.routes.public import same_site_path
+from services.gateway.security import rotate_csrf_cookie
 from services.gateway.sessions import (
     SESSION_COOKIE,
     CurrentVisitor,
@@ -89,8 +90,12 @@ def link_sent(request: Request) -> HTMLResponse:
 
 @router.get("/sign-in/link", response_class=HTMLResponse)
 def continue_page(request: Request, token: str = "") -> HTMLResponse:
-    """One button that uses the link: a mail scanner that opens links does not use it up."""
-    return render(request, "sign_in_link.html", token=token[:200])
+    """One button that uses the link: a mail scanner that opens links does not use it up.
+
+    The token is in the form only: the page's language switch comes back to the path without
+    it, so the token is in no other address (and in no log line of one).
+    """
+    return render(request, "sign_in_link.html", token=token[:200], path=request.url.path)
 
 
 @router.post("/sign-in/link", response_model=None)
@@ -109,6 +114,7 @@ def use_the_link(
     staff = consumed.email in application.gateway.staff()
     response = RedirectResponse(_landing(consumed, staff), status_code=303)
     set_session_cookie(response, session_id)
+    rotate_csrf_cookie(request)  # a CSRF cookie known before the sign-in opens nothing after
     return response
 
 
@@ -128,6 +134,7 @@ def sign_out(request: Request, visitor: CurrentVisitor) -> RedirectResponse:
     response = RedirectResponse("/signed-out", status_code=303)
     if SESSION_COOKIE in request.cookies:
         clear_session_cookie(response)
+    rotate_csrf_cookie(request)
     return response
 
 

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from services.gateway.housekeeping import CLEAN_UP_EVERY_SECONDS
 from services.gateway.i18n import LANGUAGE_COOKIE
 from services.gateway.pages import render
 
 router = APIRouter(include_in_schema=False)
 
 YEAR_SECONDS = 365 * 24 * 3600
+NEXT_MAX_LENGTH = 1000
+"""Longer than any address of ours: a longer `next` is not a page we sent anyone from."""
 
 
 def same_site_path(target: str | None) -> str:
-    """`target` if it is a path of this site, else `/`: the switch never sends anyone away."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """`target` if it is a path of this site, else `/`: the switch never sends anyone away.
+
+    Control and other unprintable characters (NUL, line breaks, bidi controls) and over-long
+    values are refused too: the path is stored with a sign-in request and put in a header.
+    """
+    if (
+        not target
+        or len(target) > NEXT_MAX_LENGTH
+        or not target.isprintable()
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
         return "/"
     return target
 
@@ -54,5 +69,14 @@ def accessibility_statement(request: Request) -> HTMLResponse:
 
 @router.get("/privacy", response_class=HTMLResponse)
 def privacy_notice(request: Request) -> HTMLResponse:
-    """The privacy notice of the registration form and sign-in (GDPR Art. 13)."""
-    return render(request, "privacy.html")
+    """The privacy notice of the registration form and sign-in (GDPR Art. 13).
+
+    Its times are the running settings' and the clean-up job's, so it says what the code does.
+    """
+    window = request.app.state.application.gateway.rate_window_seconds
+    return render(
+        request,
+        "privacy.html",
+        window_minutes=math.ceil(window / 60),
+        clean_up_minutes=math.ceil(CLEAN_UP_EVERY_SECONDS / 60),
+    )
