@@ -13,7 +13,6 @@ On a form's POST route, the registration's or an upload's:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -29,7 +28,9 @@ RETURNING count
 """
 
 
-def _now() -> datetime:
+def current_time() -> datetime:
+    """The time a hit is counted at (the gateway's tests fix it, in `tests/gateway/conftest.py`:
+    the real clock could end a window in the middle of a test)."""
     return datetime.now(UTC)
 
 
@@ -44,12 +45,9 @@ class RateLimited(Exception):
 class RateLimits:
     """Fixed-window counters of the gateway's table."""
 
-    def __init__(
-        self, database: GatewayDatabase, window_seconds: int, clock: Callable[[], datetime] = _now
-    ) -> None:
+    def __init__(self, database: GatewayDatabase, window_seconds: int) -> None:
         self._db = database
         self.window = window_seconds
-        self.clock = clock  # a test sets a fixed time, so no window ends in the middle of it
 
     def _start_of_window(self, now: datetime) -> datetime:
         start_seconds = math.floor(now.timestamp() / self.window) * self.window
@@ -57,7 +55,7 @@ class RateLimits:
 
     def hit(self, key: str, limit: int, now: datetime | None = None) -> None:
         """Count one hit of `key`; raises `RateLimited` when the window holds more than `limit`."""
-        now = now or self.clock()
+        now = now or current_time()
         start = self._start_of_window(now)
         rows = self._db.execute(_UPSERT, (key, start))
         if int(rows[0]["count"]) > limit:

@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient
 from contracts import registration as reg
 from contracts.envelope import ReceivedEvent, event_id
 from contracts.events import ContractEvent
+from services.gateway import rate_limits
 from services.gateway.service import SERVICE
 from services.runtime.auth import read_token
 from services.runtime.deliveries import Delivery
@@ -83,6 +84,13 @@ class SignInLinks:
         found = re.search(r"token=([^&]+)", self.received[index]["sign_in_url"])
         assert found
         return found.group(1)
+
+
+@pytest.fixture(autouse=True)
+def rate_limits_at_a_fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every rate-limit hit is counted at `NOW`, when a window starts: with the real clock a
+    window could end in the middle of a test, and its counts start again from nothing."""
+    monkeypatch.setattr(rate_limits, "current_time", lambda: NOW)
 
 
 @pytest.fixture
