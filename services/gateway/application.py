@@ -26,12 +26,17 @@ class GatewayApplication(ServiceApplication):
     jwt_secret: str = ""
     public_url: str = ""
 
-    def open_resources(self, settings: ServiceSettings) -> None:
-        self.gateway = GatewaySettings()
+    @classmethod
+    def refuse_unfit_settings(cls, settings: ServiceSettings) -> None:
+        """Production refuses the public blind-index key and the example addresses."""
         if settings.environment == "production":
-            reasons = self.gateway.unfit_for_production()
+            reasons = GatewaySettings().unfit_for_production()
             if reasons:  # like the runtime's refusal of weak secrets: each variable named
                 raise SettingsRefused(f"gateway cannot start: {'; '.join(reasons)}")
+
+    def open_resources(self, settings: ServiceSettings) -> None:
+        self.refuse_unfit_settings(settings)  # also when started other than by the runner
+        self.gateway = GatewaySettings()
         self.jwt_secret = settings.jwt_secret
         self.public_url = settings.public_url.rstrip("/")
         self.database = self.keeps(GatewayDatabase(settings.database_url))

@@ -78,6 +78,11 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         if self._reactions is not None:
             processing_event.collect_events(*self._reactions(self, domain_event))
 
+    @classmethod
+    def refuse_unfit_settings(cls, settings: ServiceSettings) -> None:
+        """Raise `SettingsRefused`, naming each variable, when the service's own settings cannot
+        run in `settings.environment`; the runner calls it before it starts anything."""
+
     def open_resources(self, settings: ServiceSettings) -> None:
         """Open what the service needs besides its event store (`keeps` each); nothing here."""
 

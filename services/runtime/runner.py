@@ -34,6 +34,7 @@ def run(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
         handler.addFilter(RequestIdLogFilter())
     try:
         settings = ServiceSettings.for_service(definition.name)
+        definition.application_class.refuse_unfit_settings(settings)
     except SettingsRefused as refused:
         raise SystemExit(f"innovnet: {refused}") from None  # one line naming the variable
     if role in ("api", "all"):

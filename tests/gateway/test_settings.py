@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+import subprocess
+import sys
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,6 +16,7 @@ from services.gateway.service import SERVICE
 from services.gateway.settings import GatewaySettings, is_example_address
 from services.runtime.http import create_app
 from services.runtime.settings import ServiceSettings, SettingsRefused
+from tests.support.processes import REPO_ROOT, free_port
 
 OWN = {
     "GATEWAY_BLIND_INDEX_KEY": secrets.token_urlsafe(48),
@@ -88,3 +91,24 @@ def test_the_gateway_in_production_does_not_start_on_the_examples(
     app = create_app(SERVICE, ServiceSettings.for_service("gateway"), role="api")
     with TestClient(app, base_url="https://testserver") as client:
         assert client.get("/health").status_code == 200, "its own values: it starts"
+
+
+def test_the_gateway_process_refuses_the_examples_in_one_line() -> None:
+    env = {
+        **os.environ,
+        "INNOVNET_ENV": "production",
+        "INNOVNET_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "INNOVNET_JWT_SECRET": secrets.token_urlsafe(48),
+        **OWN,
+        "GATEWAY_STAFF_EMAILS": "innovationunit@example.gov.gr",
+        "GATEWAY_PORT": str(free_port()),
+    }
+    command = [sys.executable, "-m", "services.gateway", "--role", "api"]
+    refused = subprocess.run(
+        command, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert refused.returncode != 0
+    assert refused.stderr.startswith("innovnet: gateway cannot start: "), refused.stderr
+    assert "GATEWAY_STAFF_EMAILS" in refused.stderr
+    assert "GATEWAY_DATA_PROTECTION_EMAIL" not in refused.stderr
+    assert "Traceback" not in refused.stderr
