@@ -26,7 +26,7 @@ DDL: Final = (
         created_at timestamptz NOT NULL,
         last_seen_at timestamptz NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS sessions_blind_index ON public.sessions (blind_index)",
-    # Only the SHA-256 of a link's token; the row goes when used or a day after it expired.
+    # Only the SHA-256 of a link's token; the clean-up job deletes the row once used or expired.
     """CREATE TABLE IF NOT EXISTS public.sign_in_requests (
         id uuid PRIMARY KEY,
         token_hash bytea NOT NULL UNIQUE,
