@@ -104,20 +104,27 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return translations(reading().language).ngettext(singular, plural, count)
 
 
+def babel_locale(language: str) -> str:
+    """The locale dates are written in: English as in Europe ("3 December 2026"), not the US."""
+    return "en_GB" if language == "en" else language
+
+
 def format_date(day: date | datetime | str, form: str = "long") -> str:
     """A day as the reader writes it: "15 Απριλίου 2026" or "15 April 2026"."""
     if isinstance(day, str):
         day = date.fromisoformat(day[:10])
     if isinstance(day, datetime):
         day = day.astimezone(ATHENS).date()
-    return babel_format_date(day, format=form, locale=reading().language)
+    return babel_format_date(day, format=form, locale=babel_locale(reading().language))
 
 
 def format_datetime(moment: datetime | str, form: str = "medium") -> str:
     """A moment in Athens time, as the reader writes it."""
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return babel_format_datetime(moment, format=form, tzinfo=ATHENS, locale=reading().language)
+    return babel_format_datetime(
+        moment, format=form, tzinfo=ATHENS, locale=babel_locale(reading().language)
+    )
 
 
 def format_number(number: int | float | Decimal) -> str:

@@ -83,7 +83,6 @@ def gateway_stack(tmp_path: Path) -> Iterator[GatewayStack]:
                 "KAFKA_TOPIC_PREFIX": prefix,
                 "KAFKA_CONSUMER_GROUP_PREFIX": prefix,
                 "INNOVNET_PUBLIC_URL": public_url,
-                "NOTIFICATIONS_PORTAL_URL": public_url,
                 "NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
                 "NOTIFICATIONS_SMTP_PORT": str(smtp.port),
                 "NOTIFICATIONS_DELIVER_EVERY_SECONDS": "0.2",

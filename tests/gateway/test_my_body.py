@@ -576,7 +576,7 @@ def test_an_overdue_body_is_told_the_day_it_lapses_and_may_still_send_it() -> No
     assert "Η προθεσμία πέρασε χωρίς έγγραφο ορισμού." in page
     assert "/designation" in page
     english = rendered(view, "en")
-    assert "Without it, the registration lapses on May 16, 2026." in english
+    assert "Without it, the registration lapses on 16 May 2026." in english
 
 
 def test_a_lapsed_or_withdrawn_registration_offers_nothing_more() -> None:

@@ -211,6 +211,10 @@ def test_the_main_representative_registers_the_body_with_an_alternate(
     gateway.cookies.set("lang", "en")
     assert re.search(r"by the end of \w+day \d+ \w+ 20\d\d", text_of(gateway.get(done_path).text))
 
+    gateway.cookies.clear()
+    sign_in(gateway, "someone.else@example.gov.gr")
+    assert gateway.get(done_path).status_code == 404, "another's done page is not found"
+
 
 def test_a_mistake_the_service_finds_goes_back_to_its_page_and_field(
     gateway: TestClient,

@@ -316,6 +316,11 @@ def due_day(value: Any) -> date:
 @router.get("/register/done/{registration_id}", response_class=HTMLResponse)
 def done_page(request: Request, registration_id: UUID, person: Applicant) -> HTMLResponse:
     """The form is sent: the day the designation is due, what it must say, where to upload it."""
+    sent = Draft.of(visitor_of(request)).sent or {}
+    ours = sent.get("registration_id") == str(registration_id)
+    # Only for the one who sent it, the body's representatives and staff: anyone else's is 404.
+    if not (ours or person.kind == "staff" or person.registration_id == registration_id):
+        raise HTTPException(404)
     response = calls_of(request).get("registration", f"/registrations/{registration_id}", person)
     if response.status_code == 404:
         raise HTTPException(404)
@@ -323,8 +328,6 @@ def done_page(request: Request, registration_id: UUID, person: Applicant) -> HTM
         raise service_unavailable()
     registration = json_object(response)
     body = registration.get("body")
-    sent = Draft.of(visitor_of(request)).sent or {}
-    ours = sent.get("registration_id") == str(registration_id)
     return render(
         request,
         "register/done.html",
