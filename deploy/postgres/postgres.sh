@@ -200,7 +200,8 @@ write_conf() {
 listen_addresses = '$HOST'
 port = $PORT
 unix_socket_directories = $(sql_quote "$sockdirs")
-max_connections = 200
+# A whole stack holds about 90 connections; tests start stacks back to back.
+max_connections = 300
 shared_buffers = 128MB
 # Data safety first, even on a dev/test box.
 fsync = on
