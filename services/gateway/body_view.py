@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Final
 from uuid import UUID
 
+import phonenumbers
 from pydantic import BaseModel, ConfigDict
 
 from services.runtime.timezone import ATHENS
@@ -47,6 +48,17 @@ class RepresentativePart(Read):
     email: str | None = None
     phone: str | None = None
     language: str | None = None
+
+    @property
+    def phone_as_written(self) -> str | None:
+        """The phone grouped as people read it (+30 21 0000 0000), not the stored E.164."""
+        if not self.phone:
+            return None
+        try:
+            number = phonenumbers.parse(self.phone)
+        except phonenumbers.NumberParseException:
+            return self.phone
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 class DesignationPart(Read):

@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 from stdnum.gr import vat
 
 from contracts import registration as reg
-from services.gateway.body_view import RegistrationRead, history
+from services.gateway.body_view import RegistrationRead, RepresentativePart, history
 from services.gateway.form_fields import RegistrationForm
 from services.gateway.i18n import Language, Reading, reset_reading, set_reading
 from services.gateway.nominee import NomineeDraft
@@ -656,3 +656,20 @@ def test_a_services_refusal_lands_on_the_nominees_field_or_the_whole_request() -
     assert draft.general_error(described_form(), "en") == (
         "A replacement for this representative is named already"
     )
+
+
+def test_a_phone_is_shown_grouped_as_people_read_it_not_as_stored() -> None:
+    def shown(phone: str | None) -> str | None:
+        return RepresentativePart(
+            id=uuid.uuid4(),
+            role="main",
+            state="nominated",
+            designation_due=date(2026, 12, 3),
+            position_title="Προϊσταμένη Διεύθυνσης",
+            unit="Διεύθυνση Ψηφιακής Διακυβέρνησης",
+            phone=phone,
+        ).phone_as_written
+
+    assert shown("+302100000000") == "+30 21 0000 0000"
+    assert shown("not a number") == "not a number", "what the service sent, when unreadable"
+    assert shown(None) is None
