@@ -313,7 +313,8 @@ def test_answers_that_are_not_objects_are_the_unavailable_page(
         sent = odd_gateway.post("/register/submit", data={"csrf_token": token, "consent": "yes"})
         assert sent.status_code in (303, 503), status
     odd_service.status, odd_service.answer = 200, b"[1, 2]"
-    assert odd_gateway.get(f"/register/done/{uuid.uuid4()}").status_code == 503
+    # A done page of a form this session never sent is not found, before any call.
+    assert odd_gateway.get(f"/register/done/{uuid.uuid4()}").status_code == 404
 
     feed = Feed(odd_gateway)
     feed.register("representative@example.gov.gr")
