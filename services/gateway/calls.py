@@ -35,7 +35,10 @@ def principal_of(person: SignedIn) -> tuple[str, Access, str | None, str | None]
     if person.kind == "representative":
         return str(person.representative_id), "member", person.email, person.body_id
     if person.kind == "staff":
-        return person.email, "admin", person.email, None
+        # Never the address as subject: the services record it in events as who decided.
+        if person.staff_subject is None:
+            raise ValueError("a member of staff signed in without their subject id")
+        return person.staff_subject, "admin", person.email, None
     return person.email, "applicant", person.email, None
 
 

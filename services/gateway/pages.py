@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -11,8 +11,10 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from services.gateway import i18n
+from services.gateway.sections import MEMBER_SECTIONS, STAFF_SECTIONS, current_section
 from services.gateway.security import csrf_token_of
 from services.gateway.sessions import visitor_of
+from services.gateway.staff import decider_name
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
 
@@ -37,6 +39,9 @@ def environment() -> Environment:
         format_datetime=i18n.format_datetime,
         format_number=i18n.format_number,
         language_names=i18n.LANGUAGE_NAMES,
+        member_sections=MEMBER_SECTIONS,
+        staff_sections=STAFF_SECTIONS,
+        current_section=current_section,
     )
     return env
 
@@ -57,12 +62,15 @@ def render(
     """
     language = i18n.language_of(request)
     visitor = visitor_of(request)
+    settings = request.app.state.application.gateway
     page: dict[str, Any] = {
         "request": request,
         "lang": language,
         "path": _own_path(request),
         "person": visitor.person,
-        "settings": request.app.state.application.gateway,
+        "settings": settings,
+        # Who made a decision, by the subject id a service recorded (for the unit's pages).
+        "decided_by_name": partial(decider_name, settings.staff_members, language=language),
         **context,
     }
     token = i18n.set_reading(i18n.Reading(language, csrf_token_of(request)))

@@ -56,6 +56,8 @@ class SignedIn:
     representative_id: UUID | None = None
     role: str | None = None
     """A representative's role: main or alternate."""
+    staff_subject: str | None = None
+    """The subject id a member of staff decides as (`staff.staff_subject`)."""
 
 
 @dataclass
@@ -201,8 +203,9 @@ def session_store(request: Request) -> SessionStore:
 def person_for(request: Request, stored: StoredSession) -> SignedIn | None:
     """Who the session's email is now: staff, a current representative, an applicant, nobody."""
     application = request.app.state.application
-    if stored.email in application.gateway.staff():
-        return SignedIn("staff", stored.email)
+    for member in application.gateway.staff_members:
+        if member.email == stored.email:
+            return SignedIn("staff", stored.email, staff_subject=member.subject)
     directory = request.app.state.running.projections["directory"]
     representative = directory.current(stored.blind_index)
     if representative is not None:

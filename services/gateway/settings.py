@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Final
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.gateway.staff import StaffMember, parse_staff
 
 DEVELOPMENT_BLIND_INDEX_KEY: Final = "development-only-blind-index-key-not-for-production"
 """Known to everyone: accepted outside production only (the service refuses it there)."""
@@ -25,7 +28,9 @@ class GatewaySettings(BaseSettings):
     notifications_url: str = "http://127.0.0.1:8005"
     call_timeout_seconds: float = Field(10.0, gt=0)
     staff_emails: str = EXAMPLE_STAFF_EMAIL
-    """Comma-separated addresses of the innovation unit's staff, who sign in as admins."""
+    """The innovation unit's staff, who sign in as admins: comma-separated addresses, each
+    `Name <address>` or just the address (the name is what the unit's pages show for whoever
+    made a decision)."""
     blind_index_key: str = DEVELOPMENT_BLIND_INDEX_KEY
     """Keys the HMAC of an email that the directory knows representatives by."""
     session_idle_minutes: int = Field(30, ge=1)
@@ -54,11 +59,14 @@ class GatewaySettings(BaseSettings):
         """Paths are joined with a leading slash."""
         return url.rstrip("/")
 
+    @cached_property
+    def staff_members(self) -> tuple[StaffMember, ...]:
+        """The staff as configured, each with the subject id they decide as."""
+        return parse_staff(self.staff_emails, self.blind_index_key)
+
     def staff(self) -> frozenset[str]:
         """The staff addresses, normalised as sign-in normalises a typed one."""
-        return frozenset(
-            email.strip().lower() for email in self.staff_emails.split(",") if email.strip()
-        )
+        return frozenset(member.email for member in self.staff_members)
 
     def unfit_for_production(self) -> list[str]:
         """Why these settings cannot run in production, naming each variable (empty: they can).

@@ -15,7 +15,6 @@ from contracts.errors import ErrorCode
 from contracts.personal import Sealed
 from services.notifications.domain import FINAL_STATUSES, Message, message_id
 from services.notifications.held_links import HeldLinks
-from services.notifications.links import invitation_links
 from services.notifications.log import MessageLog
 from services.notifications.mirrors import (
     Activity,
@@ -30,6 +29,7 @@ from services.notifications.settings import MailSettings
 from services.runtime.application import ServiceApplication
 from services.runtime.deliveries import Delivery
 from services.runtime.errors import Conflict, RuleBroken
+from services.runtime.invitation_links import invitation_links
 from services.runtime.settings import ServiceSettings
 
 SIGN_IN: Final = "sign_in"

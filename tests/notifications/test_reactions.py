@@ -17,10 +17,10 @@ from contracts.events import ContractEvent
 from contracts.personal import Sealed
 from services.notifications.application import NotificationsApplication
 from services.notifications.domain import EmailStatus, Message
-from services.notifications.links import read_invitation_answer
 from services.notifications.policies import REACTIONS
 from services.notifications.templates import datetime_el, datetime_en, render
 from services.runtime.deliveries import Delivery
+from services.runtime.invitation_links import read_invitation_answer
 
 DUE = date(2026, 4, 15)
 SECRET = "a-test-secret-of-at-least-thirty-two-bytes"

@@ -119,12 +119,12 @@ def use_the_link(
 
 
 def _landing(consumed: Consumed, staff: bool) -> str:
-    """Where the link was asked from, else the registration form, a body's page or home."""
+    """Where the link was asked from, else the registration form, the unit's or a body's page."""
     if consumed.next_path != "/":
         return consumed.next_path
     if consumed.purpose == "register":
         return "/register"
-    return "/" if staff else "/my-body"
+    return "/unit" if staff else "/my-body"
 
 
 @router.post("/sign-out")

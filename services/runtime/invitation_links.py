@@ -1,6 +1,7 @@
 """Accept and decline links of an invitation: signed with the token secret, expiring.
 
-They are made when the email is rendered and never stored in an event or sent to Kafka.
+The notifications service makes them when it renders an invitation email; the gateway reads
+them when a link is followed. They are never stored in an event or sent to Kafka.
 """
 
 from __future__ import annotations
