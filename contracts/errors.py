@@ -180,6 +180,10 @@ class ErrorCode(StrEnum):
         "No invitation of this representative to this activity.",
     )
     LANGUAGES_REQUIRED = "languages_required", "Name the language(s) of the activity."
+    LEVEL_WITH_BODIES = (
+        "level_with_bodies",
+        "Invite the bodies named or the members of one level, not both.",
+    )
     NOT_ACTIVE_MEMBER = (
         "not_active_member",
         "Only active members take part; this representative is not one.",

@@ -90,6 +90,9 @@ class ActivityScheduled(MembershipEvent):
     capacity: int = Field(gt=0)
     languages: list[str] = Field(min_length=1)
     scheduled_at: AwareDatetime
+    decided_by: str | None = None
+    """The subject id of the innovation-unit member who decided; None in events recorded before it
+    was kept."""
 
 
 class ActivityRescheduled(MembershipEvent):
@@ -103,6 +106,9 @@ class ActivityRescheduled(MembershipEvent):
     invitee_ids: RepresentativeIdList
     """The representatives invited so far."""
     rescheduled_at: AwareDatetime
+    decided_by: str | None = None
+    """The subject id of the innovation-unit member who decided; None in events recorded before it
+    was kept."""
 
 
 class ActivityCancelled(MembershipEvent):
@@ -113,6 +119,9 @@ class ActivityCancelled(MembershipEvent):
     invitee_ids: RepresentativeIdList
     """The representatives invited so far."""
     cancelled_at: AwareDatetime
+    decided_by: str | None = None
+    """The subject id of the innovation-unit member who decided; None in events recorded before it
+    was kept."""
 
 
 class InvitationSent(MembershipEvent):
@@ -124,6 +133,9 @@ class InvitationSent(MembershipEvent):
     body_name: str = Field(min_length=1)
     level: Level
     sent_at: AwareDatetime
+    decided_by: str | None = None
+    """The subject id of the innovation-unit member who decided; None in events recorded before it
+    was kept."""
 
 
 class InvitationAnswered(MembershipEvent):
@@ -156,3 +168,6 @@ class AttendanceRecorded(MembershipEvent):
     body_id: TaxId
     attended: bool
     recorded_at: AwareDatetime
+    decided_by: str | None = None
+    """The subject id of the innovation-unit member who decided; None in events recorded before it
+    was kept."""

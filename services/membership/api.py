@@ -106,7 +106,7 @@ def get_member(body_id: TaxId, index: RosterIndex, principal: MemberOrAdmin) -> 
 )
 def schedule_activity(activity: ActivityCreate, app: App, principal: AdminPrincipal) -> Created:
     """Schedule a GOV.LAB workshop, event, conference, webinar or joint action."""
-    return Created(id=app.schedule_activity(activity.plan()))
+    return Created(id=app.schedule_activity(activity.plan(), principal.subject))
 
 
 @router.get(
@@ -137,8 +137,8 @@ def list_activities(
     ),
 )
 def get_activity(activity_id: UUID, app: App, principal: MemberOrAdmin) -> ActivityPublic:
-    """An activity, its seats and its invitations; a member sees only those their body is
-    invited to, and only their own body's invitations."""
+    """An activity, its seats, its invitations and its history; a member sees only those their
+    body is invited to, and only their own body's invitations and history steps."""
     activity = app.activity(activity_id)
     if not views.may_see_activity(activity, principal):
         # As if it did not exist: a member learns nothing of activities of other bodies.
@@ -166,10 +166,11 @@ def invite(
     index: RosterIndex,
     principal: AdminPrincipal,
 ) -> Invited:
-    """Invite every active member, or the active members of the bodies named."""
+    """Invite every active member, the active members of the bodies named, or those of one
+    level of government."""
     app.activity(activity_id)  # a 404 before reading the roster
-    invitees = index.active_invitees(invitation.body_ids)
-    return Invited(invited=app.invite(activity_id, invitees))
+    invitees = index.active_invitees(invitation.body_ids, invitation.level)
+    return Invited(invited=app.invite(activity_id, invitees, principal.subject))
 
 
 @router.post("/activities/{activity_id}/invitations/{representative_id}/answer")
@@ -195,7 +196,14 @@ def reschedule_activity(
     activity_id: UUID, update: ActivityUpdate, app: App, principal: AdminPrincipal
 ) -> ActivityPublic:
     """Move an activity in time or place; the invitees are told."""
-    app.reschedule(activity_id, update.starts_at, update.ends_at, update.location, update.link)
+    app.reschedule(
+        activity_id,
+        update.starts_at,
+        update.ends_at,
+        update.location,
+        update.link,
+        principal.subject,
+    )
     return views.activity_view(app.activity(activity_id), principal)
 
 
@@ -204,7 +212,7 @@ def cancel_activity(
     activity_id: UUID, cancellation: Cancellation, app: App, principal: AdminPrincipal
 ) -> ActivityPublic:
     """Cancel an activity; the invitees are told."""
-    app.cancel(activity_id, cancellation.reason)
+    app.cancel(activity_id, cancellation.reason, principal.subject)
     return views.activity_view(app.activity(activity_id), principal)
 
 
@@ -213,7 +221,9 @@ def record_attendance(
     activity_id: UUID, attendance: AttendanceCreate, app: App, principal: AdminPrincipal
 ) -> ActivityPublic:
     """Record who attended, once the activity has started."""
-    app.record_attendance(activity_id, attendance.representative_ids, attendance.attended)
+    app.record_attendance(
+        activity_id, attendance.representative_ids, attendance.attended, principal.subject
+    )
     return views.activity_view(app.activity(activity_id), principal)
 
 

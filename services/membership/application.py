@@ -38,18 +38,21 @@ class MembershipApplication(ServiceApplication):
 
     service_name = "membership"
 
-    # Commands.
+    # Commands. The innovation unit's decisions record who decided (`decided_by`: the subject
+    # of the admin's token), so every history shows who did what and when.
 
-    def schedule_activity(self, plan: ActivityPlan) -> UUID:
+    def schedule_activity(self, plan: ActivityPlan, decided_by: str) -> UUID:
         """Schedule an activity; its invitations come next."""
-        activity = Activity.schedule(plan, datetime.now(UTC))
+        activity = Activity.schedule(plan, datetime.now(UTC), decided_by=decided_by)
         self.save(activity)
         return activity.id
 
-    def invite(self, activity_id: UUID, invitees: Sequence[Invitee]) -> list[UUID]:
+    def invite(self, activity_id: UUID, invitees: Sequence[Invitee], decided_by: str) -> list[UUID]:
         """Invite the active members among `invitees`; returns those invited now."""
         active = [i for i in invitees if self.is_active_member(i.representative_id)]
-        return self.on_activity(activity_id, lambda a: a.invite(active, datetime.now(UTC)))
+        return self.on_activity(
+            activity_id, lambda a: a.invite(active, datetime.now(UTC), decided_by=decided_by)
+        )
 
     def answer(self, activity_id: UUID, representative_id: UUID, answer: Answer) -> UUID:
         """An invitee's answer; the seat follows the order in which answers are committed."""
@@ -67,26 +70,37 @@ class MembershipApplication(ServiceApplication):
         ends_at: datetime,
         location: str | None,
         online_url: str | None,
+        decided_by: str,
     ) -> UUID:
         """Move an activity in time or place."""
         self.on_activity(
             activity_id,
-            lambda a: a.reschedule(starts_at, ends_at, location, online_url, datetime.now(UTC)),
+            lambda a: a.reschedule(
+                starts_at, ends_at, location, online_url, datetime.now(UTC), decided_by=decided_by
+            ),
         )
         return activity_id
 
-    def cancel(self, activity_id: UUID, reason: str | None) -> UUID:
+    def cancel(self, activity_id: UUID, reason: str | None, decided_by: str) -> UUID:
         """Cancel an activity."""
-        self.on_activity(activity_id, lambda a: a.cancel(reason, datetime.now(UTC)))
+        self.on_activity(
+            activity_id, lambda a: a.cancel(reason, datetime.now(UTC), decided_by=decided_by)
+        )
         return activity_id
 
     def record_attendance(
-        self, activity_id: UUID, representative_ids: Sequence[UUID], attended: bool
+        self,
+        activity_id: UUID,
+        representative_ids: Sequence[UUID],
+        attended: bool,
+        decided_by: str,
     ) -> UUID:
         """Record whether these invitees attended."""
         self.on_activity(
             activity_id,
-            lambda a: a.record_attendance(representative_ids, attended, datetime.now(UTC)),
+            lambda a: a.record_attendance(
+                representative_ids, attended, datetime.now(UTC), decided_by=decided_by
+            ),
         )
         return activity_id
 

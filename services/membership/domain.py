@@ -30,6 +30,7 @@ from contracts.errors import ErrorCode
 from contracts.membership import ActivityKind, Answer, Seat
 from contracts.personal import Sealed
 from contracts.registration import Language, Level, Role
+from services.membership.history import ActivityHistoryWhat, ActivityStep
 from services.membership.plans import ActivityPlan, check_ends_after_starts, check_held_somewhere
 from services.runtime.errors import Conflict, NotAllowed, NotFound
 
@@ -241,6 +242,8 @@ class Activity(Aggregate):
         capacity: int
         languages: list[str]
         scheduled_at: datetime
+        decided_by: str | None = None
+        """Who decided (the unit member's subject id); absent from events stored before."""
 
     class InvitationSent(Aggregate.Event):
         representative_id: UUID
@@ -248,6 +251,7 @@ class Activity(Aggregate):
         body_name: str
         level: str
         sent_at: datetime
+        decided_by: str | None = None
 
     class InvitationAnswered(Aggregate.Event):
         representative_id: UUID
@@ -268,17 +272,20 @@ class Activity(Aggregate):
         online_url: str | None
         invitee_ids: list[UUID]
         rescheduled_at: datetime
+        decided_by: str | None = None
 
     class Cancelled(Aggregate.Event):
         reason: str | None
         invitee_ids: list[UUID]
         cancelled_at: datetime
+        decided_by: str | None = None
 
     class AttendanceRecorded(Aggregate.Event):
         representative_id: UUID
         body_id: str
         attended: bool
         recorded_at: datetime
+        decided_by: str | None = None
 
     @event(Scheduled)
     def __init__(
@@ -292,6 +299,7 @@ class Activity(Aggregate):
         capacity: int,
         languages: list[str],
         scheduled_at: datetime,
+        decided_by: str | None = None,  # None: scheduled before who decided was kept
     ) -> None:
         self.kind = ActivityKind(kind)
         self.title = title
@@ -306,14 +314,19 @@ class Activity(Aggregate):
         self.waiting_list: list[UUID] = []
         self.cancelled_at: datetime | None = None
         self.cancellation_reason: str | None = None
+        self.history = [
+            ActivityStep(scheduled_at, ActivityHistoryWhat.SCHEDULED, decided_by=decided_by)
+        ]
 
     @classmethod
-    def schedule(cls, plan: ActivityPlan, at: datetime) -> Activity:
+    def schedule(
+        cls, plan: ActivityPlan, at: datetime, *, decided_by: str | None = None
+    ) -> Activity:
         """A new activity, held in a place, online, or both."""
         plan.check()
         # The event records the plan's fields as stored: the kind as its value, a list.
         recorded = {"kind": plan.kind.value, "languages": list(plan.languages)}
-        return cls(**(asdict(plan) | recorded), scheduled_at=at)
+        return cls(**(asdict(plan) | recorded), scheduled_at=at, decided_by=decided_by)
 
     # Derived state.
 
@@ -338,7 +351,9 @@ class Activity(Aggregate):
 
     # Commands.
 
-    def invite(self, invitees: Sequence[Invitee], at: datetime) -> list[UUID]:
+    def invite(
+        self, invitees: Sequence[Invitee], at: datetime, *, decided_by: str | None = None
+    ) -> list[UUID]:
         """Invite each invitee not invited yet; returns the ones invited now."""
         self.check_not_cancelled()
         invited = []
@@ -350,6 +365,7 @@ class Activity(Aggregate):
                     invitee.body_name,
                     invitee.level.value,
                     at,
+                    decided_by,
                 )
                 invited.append(invitee.representative_id)
         return invited
@@ -362,9 +378,11 @@ class Activity(Aggregate):
         body_name: str,
         level: str,
         sent_at: datetime,
+        decided_by: str | None = None,
     ) -> None:
         invitee = Invitee(representative_id, body_id, body_name, Level(level))
         self.invitations[representative_id] = Invitation(invitee, sent_at)
+        self.record_step(invitee, sent_at, ActivityHistoryWhat.INVITED, decided_by=decided_by)
 
     def answer(self, representative_id: UUID, answer: Answer, at: datetime) -> Invitation:
         """Accept (a seat or the waiting list, `seat_or_waiting_list`) or decline."""
@@ -412,11 +430,25 @@ class Activity(Aggregate):
             self.waiting_list.remove(representative_id)
         if invitation.seat is Seat.WAITING:
             self.waiting_list.append(representative_id)
+        self.record_step(
+            invitation.invitee,
+            answered_at,
+            ActivityHistoryWhat.ANSWERED,
+            answer=invitation.answer,
+            seat=invitation.seat,
+        )
 
     @event(WaitingListMoved)
     def waiting_list_moved(self, representative_id: UUID, body_id: str, moved_at: datetime) -> None:
         self.waiting_list.remove(representative_id)
-        self.invitations[representative_id].seat = Seat.CONFIRMED
+        invitation = self.invitations[representative_id]
+        invitation.seat = Seat.CONFIRMED
+        self.record_step(
+            invitation.invitee,
+            moved_at,
+            ActivityHistoryWhat.WAITING_LIST_MOVED,
+            seat=Seat.CONFIRMED,
+        )
 
     def reschedule(
         self,
@@ -425,12 +457,14 @@ class Activity(Aggregate):
         location: str | None,
         online_url: str | None,
         at: datetime,
+        *,
+        decided_by: str | None = None,
     ) -> None:
         """Move the activity in time or place; the invitees are told through the event."""
         self.check_not_cancelled()
         check_ends_after_starts(starts_at, ends_at)
         check_held_somewhere(location, online_url)
-        self.rescheduled(starts_at, ends_at, location, online_url, self.invitee_ids, at)
+        self.rescheduled(starts_at, ends_at, location, online_url, self.invitee_ids, at, decided_by)
 
     @event(Rescheduled)
     def rescheduled(
@@ -441,26 +475,44 @@ class Activity(Aggregate):
         online_url: str | None,
         invitee_ids: list[UUID],
         rescheduled_at: datetime,
+        decided_by: str | None = None,
     ) -> None:
         self.starts_at = starts_at
         self.ends_at = ends_at
         self.location = location
         self.online_url = online_url
+        self.history.append(
+            ActivityStep(rescheduled_at, ActivityHistoryWhat.RESCHEDULED, decided_by=decided_by)
+        )
 
-    def cancel(self, reason: str | None, at: datetime) -> None:
+    def cancel(self, reason: str | None, at: datetime, *, decided_by: str | None = None) -> None:
         """Cancel the activity; the invitees are told through the event."""
         self.check_not_cancelled()
-        self.cancelled(reason, self.invitee_ids, at)
+        self.cancelled(reason, self.invitee_ids, at, decided_by)
 
     @event(Cancelled)
     def cancelled(
-        self, reason: str | None, invitee_ids: list[UUID], cancelled_at: datetime
+        self,
+        reason: str | None,
+        invitee_ids: list[UUID],
+        cancelled_at: datetime,
+        decided_by: str | None = None,
     ) -> None:
         self.cancelled_at = cancelled_at
         self.cancellation_reason = reason
+        self.history.append(
+            ActivityStep(
+                cancelled_at, ActivityHistoryWhat.CANCELLED, reason=reason, decided_by=decided_by
+            )
+        )
 
     def record_attendance(
-        self, representative_ids: Sequence[UUID], attended: bool, at: datetime
+        self,
+        representative_ids: Sequence[UUID],
+        attended: bool,
+        at: datetime,
+        *,
+        decided_by: str | None = None,
     ) -> None:
         """Record, once the activity has started, whether these invitees attended."""
         self.check_not_cancelled()
@@ -471,14 +523,42 @@ class Activity(Aggregate):
             invitation = self.invitations[representative_id]
             if invitation.attended is not attended:
                 self.attendance_recorded(
-                    representative_id, invitation.invitee.body_id, attended, at
+                    representative_id, invitation.invitee.body_id, attended, at, decided_by
                 )
 
     @event(AttendanceRecorded)
     def attendance_recorded(
-        self, representative_id: UUID, body_id: str, attended: bool, recorded_at: datetime
+        self,
+        representative_id: UUID,
+        body_id: str,
+        attended: bool,
+        recorded_at: datetime,
+        decided_by: str | None = None,
     ) -> None:
-        self.invitations[representative_id].attended = attended
+        invitation = self.invitations[representative_id]
+        invitation.attended = attended
+        self.record_step(
+            invitation.invitee,
+            recorded_at,
+            ActivityHistoryWhat.ATTENDANCE_RECORDED,
+            attended=attended,
+            decided_by=decided_by,
+        )
+
+    def record_step(
+        self, invitee: Invitee, at: datetime, what: ActivityHistoryWhat, **facts: Any
+    ) -> None:
+        """Add an invitee's step to the history (applying an event: no new event)."""
+        self.history.append(
+            ActivityStep(
+                at,
+                what,
+                representative_id=invitee.representative_id,
+                body_id=invitee.body_id,
+                body_name=invitee.body_name,
+                **facts,
+            )
+        )
 
     # Rules.
 

@@ -6,12 +6,23 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, Field, HttpUrl, StrictBool, StrictInt
+from pydantic import (
+    BaseModel,
+    Field,
+    HttpUrl,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+)
 
+from contracts.errors import ErrorCode
 from contracts.membership import ActivityKind, Answer, Seat
 from contracts.registration import Level, Role, TaxId
 from services.membership.domain import ActivityState, BodyStatus, MemberState
+from services.membership.history import ActivityHistoryWhat
 from services.membership.plans import ActivityPlan
+from services.runtime.errors import refusal
 from services.runtime.paging import PageOf
 from services.runtime.requests import RequestBody
 from services.runtime.text import CleanText
@@ -68,13 +79,25 @@ class Cancellation(RequestBody):
 
 
 class InvitationCreate(RequestBody):
-    """Whom to invite: every active member, or the active members of the bodies named."""
+    """Whom to invite: every active member, those of the bodies named, or those of one level."""
 
     body_ids: list[BodyId] | None = Field(
         None,
         max_length=10_000,
         description="Tax numbers of the bodies to invite; omitted: every active member.",
     )
+    level: Level | None = Field(
+        None,
+        description="Invite the active members of this level of government; not with body_ids.",
+    )
+
+    @field_validator("level")
+    @classmethod
+    def check_not_with_bodies(cls, value: Level | None, info: ValidationInfo) -> Level | None:
+        """Bodies named or a level: both would leave unsaid which one decides."""
+        if value is not None and info.data.get("body_ids") is not None:
+            raise refusal(ErrorCode.LEVEL_WITH_BODIES, ErrorCode.LEVEL_WITH_BODIES.meaning)
+        return value
 
 
 class AnswerCreate(RequestBody):
@@ -118,6 +141,31 @@ class InvitationPublic(BaseModel):
     attended: bool | None
 
 
+class ActivityHistoryEntry(BaseModel):
+    """A step of an activity's history: what happened, when, to whom and who decided.
+
+    An invitee's steps name them and their body; the activity's own steps (scheduled,
+    rescheduled, cancelled) name no one.
+    """
+
+    at: datetime
+    what: ActivityHistoryWhat
+    representative_id: UUID | None
+    body_id: str | None
+    body_name: str | None
+    answer: Answer | None
+    """For `answered`: the invitee's answer."""
+    seat: Seat | None
+    """For `answered` (an acceptance) and `waiting_list_moved`: where the invitee stands."""
+    attended: bool | None
+    """For `attendance_recorded`."""
+    reason: str | None
+    """For `cancelled`: why, if given."""
+    decided_by: str | None
+    """The subject id of the innovation-unit member who decided, shown to the unit only; None
+    for anyone else, for a member's own answer, and for steps recorded before it was kept."""
+
+
 class ActivitySummary(BaseModel):
     """An activity in a list."""
 
@@ -139,6 +187,8 @@ class ActivityPublic(ActivitySummary):
     confirmed: int
     waiting: int
     invitations: list[InvitationPublic]
+    history: list[ActivityHistoryEntry]
+    """Oldest first; a member sees the activity's own steps and their own body's."""
 
 
 class RepresentativeOnRoster(BaseModel):
@@ -150,6 +200,9 @@ class RepresentativeOnRoster(BaseModel):
     since: datetime
     activated_at: datetime
     deactivated_at: datetime | None
+    reason: str | None = None
+    """Why they stopped being a member (as registration said: withdrawn, replaced, …); shown to
+    those who act for the body."""
     position_title: str
     full_name: str | None = None
     email: str | None = None

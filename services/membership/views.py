@@ -2,7 +2,8 @@
 
 Personal data (names, emails) is unsealed only for those who act for the body
 (`Principal.acts_for`); a member sees the activities their body is invited to, with their own
-body's invitations only, and the online link only when invited themselves or an admin.
+body's invitations and history steps only, and the online link only when invited themselves or
+an admin. Who of the innovation unit decided (`decided_by`) is shown to the unit only.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from dataclasses import asdict
 from contracts.personal import Sealed
 from contracts.registration import Role
 from services.membership.domain import Activity, Invitation, MemberState
+from services.membership.history import ActivityStep
 from services.membership.models import (
+    ActivityHistoryEntry,
     ActivityPublic,
     ActivitySummary,
     BodyParticipation,
@@ -52,6 +55,7 @@ def representative_view(
         since=record.deactivated_at or record.activated_at,
         activated_at=record.activated_at,
         deactivated_at=record.deactivated_at,
+        reason=record.deactivation_reason if personal else None,
         position_title=record.position_title,
         full_name=unsealed(record.full_name),
         email=unsealed(record.email),
@@ -138,6 +142,18 @@ def activity_view(activity: Activity, principal: Principal) -> ActivityPublic:
             invitation_view(activity, invitation)
             for invitation in visible_invitations(activity, principal)
         ],
+        history=[
+            history_entry(step, principal)
+            for step in activity.history
+            if step.body_id is None or principal.acts_for(step.body_id)
+        ],
+    )
+
+
+def history_entry(step: ActivityStep, principal: Principal) -> ActivityHistoryEntry:
+    """A step of the activity's history, who decided it only for the innovation unit."""
+    return ActivityHistoryEntry(
+        **asdict(step) | {"decided_by": step.decided_by if principal.is_admin else None}
     )
 
 

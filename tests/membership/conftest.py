@@ -8,7 +8,7 @@ contract events themselves, as the registration service would, with real sealed 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -46,7 +46,9 @@ def token(role: str, subject: str | None = None, body_id: str | None = None) -> 
     return {"Authorization": f"Bearer {minted}"}
 
 
-ADMIN = token("admin")
+ADMIN_SUBJECT = "staff-0a1b2c3d4e5f60718293"
+"""The innovation-unit member behind ADMIN: the gateway mints staff tokens with such subjects."""
+ADMIN = token("admin", subject=ADMIN_SUBJECT)
 
 
 @dataclass(frozen=True)
@@ -108,9 +110,10 @@ class MembershipStack:
         return [(partition, offset, event) for partition, offset, event, _ in messages]
 
     def publish_verified_bodies(
-        self, count: int, level: Level = Level.CENTRAL
+        self, count: int, level: Level = Level.CENTRAL, names: Sequence[str] = ()
     ) -> list[PublishedBody]:
-        """Publish, as registration would, `count` bodies whose main representative is verified."""
+        """Publish, as registration would, `count` bodies whose main representative is verified
+        (named `names`, as far as they go)."""
         settings = self.settings()
         vault = KeyVault(settings.vault_database_url, master_key_from_setting(settings.master_key))
         sealer = Sealer(vault)
@@ -119,7 +122,7 @@ class MembershipStack:
             for i in range(count):
                 body = PublishedBody(
                     tax_id=f"{uuid.uuid4().int % 900_000_000 + 100_000_000}",
-                    name=f"Φορέας {i:02d} {uuid.uuid4().hex[:4]}",
+                    name=names[i] if i < len(names) else f"Φορέας {i:02d} {uuid.uuid4().hex[:4]}",
                     level=level,
                     registration_id=uuid.uuid4(),
                     main=uuid.uuid4(),

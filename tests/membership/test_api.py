@@ -117,6 +117,7 @@ def test_a_designation_verified_in_the_registration_service_makes_the_body_an_ac
             body = members.get(f"/members/{tax_id}", headers=ADMIN).json()
             assert body["status"] == "inactive"
             assert [r["status"] for r in body["history"]] == ["inactive", "inactive"]
+            assert [r["reason"] for r in body["history"]] == ["registration withdrawn"] * 2
 
         eventually(inactive, timeout=30)
     assert sorted(activated_events(membership_stack).values()) == [1, 1]
@@ -332,6 +333,58 @@ def test_rescheduling_and_cancelling_publish_events_naming_the_invitees(
     assert "meet.example" not in str(events), "no link is published"
 
 
+def test_inviting_one_level_invites_the_active_members_of_that_level_only(
+    membership_stack: MembershipStack,
+) -> None:
+    (local,) = membership_stack.publish_verified_bodies(1, level=Level.LOCAL)
+    membership_stack.publish_verified_bodies(1, level=Level.REGIONAL)
+    with membership_stack.client() as client:
+        eventually(lambda: _assert_total(client, 2), timeout=30)
+        activity_id = _schedule(client)
+        invited = client.post(
+            f"/activities/{activity_id}/invitations", json={"level": "local"}, headers=ADMIN
+        )
+        assert invited.status_code == 200, invited.text
+        assert invited.json()["invited"] == [str(local.main)]
+        everyone = client.post(f"/activities/{activity_id}/invitations", json={}, headers=ADMIN)
+        assert len(everyone.json()["invited"]) == 1, "the regional body's, invited now"
+
+
+def test_the_roster_search_ignores_case_and_accents_also_in_a_roster_kept_before(
+    membership_stack: MembershipStack,
+) -> None:
+    names = ["Δήμος Αθηναίων", "Société Générale Ελλάδος", "Περιφέρεια Αττικής"]
+    athens, societe, attica = membership_stack.publish_verified_bodies(3, names=names)
+    with membership_stack.client() as client:
+        eventually(lambda: _assert_total(client, 3), timeout=30)
+
+        def found(q: str) -> list[str]:
+            return [b["body_id"] for b in roster(client, q=q)["items"]]
+
+        expected = {
+            "δημος": [athens.tax_id],
+            "ΔΗΜΟΣ": [athens.tax_id],
+            "Αθηναίων": [athens.tax_id],
+            "generale": [societe.tax_id],
+            "SOCIÉTÉ": [societe.tax_id],
+            "αττικης": [attica.tax_id],
+            "ος": [societe.tax_id, athens.tax_id],  # by name: Latin before Greek
+            "%": [],
+        }
+        assert {q: found(q) for q in expected} == expected
+
+        # Rows written before the folded names were kept: the service fills them on start.
+        with psycopg.connect(membership_stack.database_url, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("UPDATE {}.members SET body_name_folded = NULL").format(
+                    sql.Identifier(_roster_schema(conn))
+                )
+            )
+        assert found("δημος") == []
+        start_service(SERVICE, membership_stack.settings(), "api").stop()
+        assert found("δημος") == [athens.tax_id]
+
+
 def test_an_erased_representative_s_name_and_email_leave_the_roster(
     membership_stack: MembershipStack,
 ) -> None:
@@ -361,16 +414,21 @@ def test_an_erased_representative_s_name_and_email_leave_the_roster(
 
 def _sealed_values_kept(stack: MembershipStack) -> int:
     with psycopg.connect(stack.database_url) as conn:
-        generation = conn.execute(
-            "SELECT generation FROM projection_generation WHERE name = 'roster'"
-        ).fetchone()
-        assert generation is not None
         row = conn.execute(
             sql.SQL("SELECT count(*) FROM {}.members WHERE full_name IS NOT NULL").format(
-                sql.Identifier(f"roster_g{generation[0]}")
+                sql.Identifier(_roster_schema(conn))
             )
         ).fetchone()
     return int(row[0]) if row else 0
+
+
+def _roster_schema(conn: psycopg.Connection[Any]) -> str:
+    """The schema of the roster's active generation."""
+    generation = conn.execute(
+        "SELECT generation FROM projection_generation WHERE name = 'roster'"
+    ).fetchone()
+    assert generation is not None
+    return f"roster_g{generation[0]}"
 
 
 def _assert_total(client: httpx.Client, active: int) -> None:

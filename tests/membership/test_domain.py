@@ -30,6 +30,8 @@ from services.runtime.errors import Conflict, NotAllowed, NotFound, RuleBroken
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 TAX_ID = "094014201"
+UNIT = "staff-0123456789abcdef0123"
+"""The subject of an innovation-unit member's token, as the gateway mints it."""
 OFFSETS = itertools.count()
 """The registration topic's offsets, as one partition hands them out."""
 
@@ -465,7 +467,8 @@ def test_concurrent_acceptances_take_the_seats_in_commit_order(
             None,
             10,
             ["el"],
-        )
+        ),
+        UNIT,
     )
     people = []
     for i in range(20):
@@ -473,7 +476,7 @@ def test_concurrent_acceptances_take_the_seats_in_commit_order(
         feed.submit_and_nominate()
         feed.deliver(feed.verified(feed.main))
         people.append(Invitee(feed.main, feed.tax_id, "Δήμος", Level.LOCAL))
-    assert len(app.invite(activity_id, people)) == 20
+    assert len(app.invite(activity_id, people, UNIT)) == 20
     start = threading.Barrier(20)
     failures: list[Exception] = []
 
@@ -513,10 +516,11 @@ def test_a_representative_who_left_may_decline_but_not_accept(app: MembershipApp
             "https://meet.example.gov.gr/webinar",
             10,
             ["el"],
-        )
+        ),
+        UNIT,
     )
     invitee = Invitee(feed.main, TAX_ID, "Δήμος Παραδείγματος", Level.LOCAL)
-    assert app.invite(activity_id, [invitee]) == [feed.main]
+    assert app.invite(activity_id, [invitee], UNIT) == [feed.main]
     feed.deliver(
         registration.RegistrationWithdrawn(registration_id=feed.registration_id, withdrawn_at=NOW)
     )
@@ -525,7 +529,7 @@ def test_a_representative_who_left_may_decline_but_not_accept(app: MembershipApp
         app.answer(activity_id, feed.main, Answer.ACCEPTED)
     app.answer(activity_id, feed.main, Answer.DECLINED)
     assert app.invitation(activity_id, feed.main).answer is Answer.DECLINED
-    assert app.invite(activity_id, [invitee]) == [], "only active members are invited"
+    assert app.invite(activity_id, [invitee], UNIT) == [], "only active members are invited"
 
 
 # The rules by name, with their stable codes.
@@ -649,3 +653,119 @@ def test_an_activity_that_is_not_there_is_a_404_with_its_code(app: MembershipApp
     with pytest.raises(NotFound) as missing:
         app.activity(uuid.uuid4())
     assert missing.value.code is ErrorCode.ACTIVITY_NOT_FOUND
+
+
+# Who decided, and the history.
+
+
+def webinar_plan() -> ActivityPlan:
+    starts = datetime.now(UTC) - timedelta(minutes=5)  # started: attendance can be recorded
+    return ActivityPlan(
+        ActivityKind.WEBINAR,
+        "Webinar",
+        starts,
+        starts + timedelta(hours=2),
+        None,
+        "https://meet.example.gov.gr/webinar",
+        1,
+        ["el"],
+    )
+
+
+def decisions_of_the_unit(app: MembershipApplication) -> tuple[uuid.UUID, RegistrationFeed]:
+    """An activity scheduled, its member invited, answered, attended, moved and cancelled."""
+    feed = RegistrationFeed(app)
+    feed.submit_and_nominate()
+    feed.deliver(feed.verified(feed.main))
+    activity_id = app.schedule_activity(webinar_plan(), UNIT)
+    invitee = Invitee(feed.main, TAX_ID, "Δήμος Παραδείγματος", Level.LOCAL)
+    app.invite(activity_id, [invitee], UNIT)
+    app.answer(activity_id, feed.main, Answer.ACCEPTED)
+    app.record_attendance(activity_id, [feed.main], True, UNIT)
+    later = datetime.now(UTC) + timedelta(days=3)
+    app.reschedule(activity_id, later, later + timedelta(hours=1), "Αθήνα", None, UNIT)
+    app.cancel(activity_id, "Απεργία", UNIT)
+    return activity_id, feed
+
+
+DECIDED = {
+    "ActivityScheduled": UNIT,
+    "InvitationSent": UNIT,
+    "InvitationAnswered": None,
+    "AttendanceRecorded": UNIT,
+    "ActivityRescheduled": UNIT,
+    "ActivityCancelled": UNIT,
+}
+"""Each published activity event, and who decided it: the unit, or nobody for a member's own
+answer (whose event has no `decided_by` at all)."""
+
+
+def test_the_unit_s_decisions_are_published_with_who_decided(app: MembershipApplication) -> None:
+    activity_id, _ = decisions_of_the_unit(app)
+
+    events = [e for e in published(app) if getattr(e, "activity_id", None) == activity_id]
+    assert [type(e).__name__ for e in events] == list(DECIDED)
+    assert {type(e).__name__: getattr(e, "decided_by", None) for e in events} == DECIDED
+
+
+def test_an_activity_s_history_says_who_did_what_and_when(app: MembershipApplication) -> None:
+    activity_id, feed = decisions_of_the_unit(app)
+
+    activity = app.activity(activity_id)
+    steps = [(s.what.value, s.representative_id, s.decided_by) for s in activity.history]
+    assert steps == [
+        ("scheduled", None, UNIT),
+        ("invited", feed.main, UNIT),
+        ("answered", feed.main, None),
+        ("attendance_recorded", feed.main, UNIT),
+        ("rescheduled", None, UNIT),
+        ("cancelled", None, UNIT),
+    ]
+    scheduled, invited, answered, attended, _, cancelled = activity.history
+    assert scheduled.at == activity.scheduled_at
+    assert invited.at == activity.invitations[feed.main].sent_at
+    assert (invited.body_id, invited.body_name) == (TAX_ID, "Δήμος Παραδείγματος")
+    assert (answered.answer, answered.seat) == (Answer.ACCEPTED, Seat.CONFIRMED)
+    assert attended.attended is True
+    assert (cancelled.reason, cancelled.at) == ("Απεργία", activity.cancelled_at)
+    assert [s.at for s in activity.history] == sorted(s.at for s in activity.history)
+
+
+def test_a_freed_seat_shows_in_the_history_as_the_first_waiting_moving_up() -> None:
+    activity = workshop(capacity=1)
+    a, b = invited(activity, 2)
+    activity.answer(a, Answer.ACCEPTED, NOW)
+    activity.answer(b, Answer.ACCEPTED, NOW)
+    activity.answer(a, Answer.DECLINED, NOW + timedelta(hours=1))
+
+    steps = [(s.what.value, s.representative_id, s.seat) for s in activity.history[3:]]
+    assert steps == [
+        ("answered", a, Seat.CONFIRMED),
+        ("answered", b, Seat.WAITING),
+        ("answered", a, None),
+        ("waiting_list_moved", b, Seat.CONFIRMED),
+    ]
+
+
+def test_events_stored_before_who_decided_was_kept_still_load_and_publish(
+    app: MembershipApplication,
+) -> None:
+    activity_id, feed = decisions_of_the_unit(app)
+    # The same events as an older release stored them: without `decided_by`.
+    older = MembershipApplication(reactions=REACTIONS)
+    transcoder = app.mapper.transcoder
+    stored = []
+    for notification in app.recorder.select_notifications(start=None, limit=10_000):
+        state = transcoder.decode(notification.state)
+        state.pop("decided_by", None)
+        stored.append(replace(notification, state=transcoder.encode(state)))
+    assert all(b"decided_by" not in s.state for s in stored)
+    older.recorder.insert_events(stored)
+
+    activity = older.activity(activity_id)
+    assert activity.state == "cancelled"
+    assert activity.invitations[feed.main].attended is True
+    assert [s.decided_by for s in activity.history] == [None] * 6
+    events = [e for e in published(older) if getattr(e, "activity_id", None) == activity_id]
+    assert [type(e).__name__ for e in events] == list(DECIDED)
+    assert {getattr(e, "decided_by", None) for e in events} == {None}

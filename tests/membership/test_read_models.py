@@ -5,13 +5,22 @@ from __future__ import annotations
 from contracts.registration import Level
 from services.membership.projections import Participation
 from services.membership.projections.participation import BodyCounts, LevelCounts
-from services.membership.projections.roster import like_pattern
+from services.membership.projections.roster import folded, like_pattern
 
 
 def test_search_text_matches_literally_not_as_a_pattern() -> None:
     assert like_pattern("50%_off\\") == "50\\%\\_off\\\\"
     assert like_pattern("") is None
     assert like_pattern(None) is None
+
+
+def test_search_text_and_names_are_compared_without_case_or_accents() -> None:
+    name = folded("Δήμος Αθηναίων")
+    for typed in ("δημος", "ΔΗΜΟΣ", "Δήμος", "δήμοσ", "αθηναιων"):
+        assert folded(typed) in name, typed
+    assert folded("Ελλάς ΆΈΉΊΌΎΏ ϊΰ") == "ελλασ αεηιουω ιυ"
+    assert folded("Société Générale, Zürich, ÅÇØ") == "societe generale, zurich, acø"
+    assert like_pattern("GÉNÉ%") == "gene\\%"
 
 
 def test_participation_per_level_sums_its_bodies_in_the_order_of_the_levels() -> None:

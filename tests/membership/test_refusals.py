@@ -16,7 +16,7 @@ from services.membership.application import MembershipApplication
 from services.membership.policies import REACTIONS
 from services.runtime.errors import answer_domain_errors
 from services.runtime.settings import DEVELOPMENT_JWT_SECRET
-from tests.membership.conftest import ADMIN, token
+from tests.membership.conftest import ADMIN, ADMIN_SUBJECT, token
 
 
 @pytest.fixture
@@ -70,6 +70,42 @@ def test_cancelling_a_cancelled_activity_is_a_409_with_its_code(client: TestClie
     refused = client.post(path, json={}, headers=ADMIN)
     assert refused.status_code == 409, refused.text
     assert [d["type"] for d in refused.json()["detail"]] == ["activity_cancelled"]
+
+
+def test_inviting_the_bodies_named_and_a_level_at_once_is_a_422_naming_the_level(
+    client: TestClient,
+) -> None:
+    created = client.post("/activities", json=workshop(), headers=ADMIN)
+    assert created.status_code == 201, created.text
+    refused = client.post(
+        f"/activities/{created.json()['id']}/invitations",
+        json={"body_ids": ["094014201"], "level": "local"},
+        headers=ADMIN,
+    )
+    assert refused.status_code == 422, refused.text
+    assert [(d["type"], d["loc"]) for d in refused.json()["detail"]] == [
+        ("level_with_bodies", ["body", "level"])
+    ]
+
+
+def test_an_activity_s_history_shows_the_unit_who_scheduled_and_cancelled_it_and_why(
+    client: TestClient,
+) -> None:
+    unit = token("admin", subject="staff-0123456789abcdef0123")
+    created = client.post("/activities", json=workshop(), headers=unit)
+    assert created.status_code == 201, created.text
+    path = f"/activities/{created.json()['id']}"
+    scheduled = client.get(path, headers=ADMIN).json()["history"]
+    assert [(s["what"], s["decided_by"]) for s in scheduled] == [
+        ("scheduled", "staff-0123456789abcdef0123")
+    ]
+    cancelled = client.post(f"{path}/cancel", json={"reason": "Απεργία"}, headers=ADMIN)
+    assert cancelled.status_code == 200, cancelled.text
+    (_, step) = cancelled.json()["history"]
+    assert step["what"] == "cancelled"
+    assert step["reason"] == "Απεργία"
+    assert step["decided_by"] == ADMIN_SUBJECT
+    assert datetime.fromisoformat(step["at"]) > datetime.fromisoformat(scheduled[0]["at"])
 
 
 def test_an_activity_never_scheduled_is_a_404_with_its_code(client: TestClient) -> None:

@@ -4,11 +4,12 @@ participation, and nothing of another body's; the innovation unit sees everythin
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 
-from tests.membership.conftest import ADMIN, MembershipStack, roster, token
+from tests.membership.conftest import ADMIN, ADMIN_SUBJECT, MembershipStack, roster, token
 from tests.membership.test_api import _schedule
 from tests.support.polling import eventually
 
@@ -79,6 +80,59 @@ def test_a_member_sees_their_own_body_s_activities_invitations_and_participation
                 (body.tax_id, invited)
             ]
             assert [level["invited"] for level in report.json()["levels"]] == [invited]
+
+
+def test_a_member_sees_the_activity_s_own_steps_and_their_body_s_but_never_who_decided(
+    membership_stack: MembershipStack,
+) -> None:
+    first, second = membership_stack.publish_verified_bodies(2)
+    with membership_stack.client() as client:
+        eventually(lambda: _assert_active(client, 2), timeout=30)
+        activity_id = _schedule(client)
+        invite(client, activity_id, first.tax_id, second.tax_id)
+        for body in (first, second):
+            answered = client.post(
+                f"/activities/{activity_id}/invitations/{body.main}/answer",
+                json={"answer": "accepted"},
+                headers=body.member_token(),
+            )
+            assert answered.status_code == 200, answered.text
+        later = datetime.now(UTC) + timedelta(days=10)
+        moved = client.post(
+            f"/activities/{activity_id}/reschedule",
+            json={
+                "starts_at": later.isoformat(),
+                "ends_at": (later + timedelta(hours=2)).isoformat(),
+                "location": "Θεσσαλονίκη",
+            },
+            headers=ADMIN,
+        )
+        assert moved.status_code == 200, moved.text
+
+        def steps(headers: dict[str, str]) -> list[tuple[str, str | None, str | None]]:
+            shown = client.get(f"/activities/{activity_id}", headers=headers)
+            assert shown.status_code == 200, shown.text
+            return [(s["what"], s["body_id"], s["decided_by"]) for s in shown.json()["history"]]
+
+        invited_first, invited_second = sorted(
+            [("invited", b.tax_id, ADMIN_SUBJECT) for b in (first, second)],
+            key=lambda step: next(b.name for b in (first, second) if b.tax_id == step[1]),
+        )
+        assert steps(ADMIN) == [
+            ("scheduled", None, ADMIN_SUBJECT),
+            invited_first,
+            invited_second,
+            ("answered", first.tax_id, None),
+            ("answered", second.tax_id, None),
+            ("rescheduled", None, ADMIN_SUBJECT),
+        ]
+        colleague = token("member", subject=str(uuid.uuid4()), body_id=first.tax_id)
+        assert steps(colleague) == [
+            ("scheduled", None, None),
+            ("invited", first.tax_id, None),
+            ("answered", first.tax_id, None),
+            ("rescheduled", None, None),
+        ]
 
 
 def _assert_active(client: httpx.Client, active: int) -> None:

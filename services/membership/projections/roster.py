@@ -2,10 +2,15 @@
 
 A body's status and since-when are derived from its members' rows when read, so the rows are a
 plain fold of the events whatever the order in which partitions interleave.
+
+The search by name ignores case and accents ("δημος" finds "Δήμος"): each row keeps its body's
+name folded by `folded` (`body_name_folded`), computed here rather than with PostgreSQL's
+`unaccent`, an extension not every database lets a service install.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +46,7 @@ WITH current_registrations AS (
     SELECT body_id,
         (array_agg(body_name ORDER BY activated_at DESC))[1] AS name,
         (array_agg(level ORDER BY activated_at DESC))[1] AS level,
+        (array_agg(body_name_folded ORDER BY activated_at DESC))[1] AS name_folded,
         CASE WHEN bool_or(role = %(main)s::text AND status = %(member_active)s::text)
             THEN %(body_active)s::text ELSE %(body_inactive)s::text
         END AS status,
@@ -53,7 +59,7 @@ SELECT b.body_id, b.name, b.level, b.status,
 FROM bodies b LEFT JOIN active_since a USING (body_id)
 WHERE (%(level)s::text IS NULL OR b.level = %(level)s)
     AND (%(status)s::text IS NULL OR b.status = %(status)s)
-    AND (%(q)s::text IS NULL OR b.name ILIKE '%%' || %(q)s || '%%')
+    AND (%(q)s::text IS NULL OR b.name_folded LIKE '%%' || %(q)s || '%%')
     AND (%(body_id)s::text IS NULL OR b.body_id = %(body_id)s)
 """
 STATES = {
@@ -79,6 +85,7 @@ class RepresentativeRecord:
     state: MemberState
     activated_at: datetime
     deactivated_at: datetime | None
+    deactivation_reason: str | None
     position_title: str
     full_name: Sealed | None
     email: Sealed | None
@@ -96,11 +103,17 @@ class BodyRecord:
     representatives: list[RepresentativeRecord]
 
 
+def folded(text: str) -> str:
+    """`text` as the search compares it: case and accents dropped ("Δήμος" → "δημοσ")."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def like_pattern(text: str | None) -> str | None:
-    """`text` with LIKE's wildcards taken literally; None for no text."""
+    """`text` folded, with LIKE's wildcards taken literally; None for no text."""
     if not text:
         return None
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return folded(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class Roster(Projection):
@@ -125,13 +138,26 @@ class Roster(Projection):
             " deactivation_reason text)"
         )
         curs.execute("CREATE INDEX IF NOT EXISTS members_body ON members (body_id)")
+        # Added after the first release: a table made before gets it, filled from the names.
+        curs.execute("ALTER TABLE members ADD COLUMN IF NOT EXISTS body_name_folded text")
+        names = curs.execute(
+            "SELECT DISTINCT body_name FROM members WHERE body_name_folded IS NULL"
+        ).fetchall()
+        for row in names:
+            curs.execute(
+                "UPDATE members SET body_name_folded = %s"
+                " WHERE body_name = %s AND body_name_folded IS NULL",
+                (folded(row["body_name"]), row["body_name"]),
+            )
 
     def apply(self, curs: Cursor[DictRow], delivery: Delivery) -> None:
         match delivery.model:
             case membership.MemberActivated() as e:
                 curs.execute(
-                    "INSERT INTO members VALUES"
-                    " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, NULL, NULL)"
+                    "INSERT INTO members (representative_id, registration_id, body_id,"
+                    " body_name, level, role, status, position_title, full_name, email,"
+                    " activated_at, body_name_folded)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
                     " ON CONFLICT (representative_id) DO NOTHING",
                     (
                         e.representative_id,
@@ -145,6 +171,7 @@ class Roster(Projection):
                         Jsonb(e.full_name.model_dump(mode="json")),
                         Jsonb(e.email.model_dump(mode="json")),
                         e.activated_at,
+                        folded(e.body_name),
                     ),
                 )
             case membership.MemberDeactivated() as e:
@@ -186,14 +213,22 @@ class Roster(Projection):
         found = self._bodies(filters, Page(number=1, size=1)).rows
         return found[0] if found else None
 
-    def active_invitees(self, body_ids: list[str] | None) -> list[Invitee]:
-        """The active members of the bodies named (of every body for None), by body name."""
+    def active_invitees(
+        self, body_ids: list[str] | None, level: Level | None = None
+    ) -> list[Invitee]:
+        """The active members of the bodies named (of every body for None) and of `level`
+        (of any for None), by body name."""
         with self.reading() as curs:
             rows = curs.execute(
                 "SELECT representative_id, body_id, body_name, level FROM members"
                 " WHERE status = %(active)s AND (%(b)s::text[] IS NULL OR body_id = ANY(%(b)s))"
+                " AND (%(level)s::text IS NULL OR level = %(level)s)"
                 " ORDER BY body_name, body_id, role DESC",
-                {"active": MemberState.ACTIVE.value, "b": body_ids},
+                {
+                    "active": MemberState.ACTIVE.value,
+                    "b": body_ids,
+                    "level": level.value if level else None,
+                },
             ).fetchall()
         return [
             Invitee(r["representative_id"], r["body_id"], r["body_name"], Level(r["level"]))
@@ -238,6 +273,7 @@ def representative_record(row: DictRow) -> RepresentativeRecord:
         state=MemberState(row["status"]),
         activated_at=row["activated_at"],
         deactivated_at=row["deactivated_at"],
+        deactivation_reason=row["deactivation_reason"],
         position_title=row["position_title"],
         full_name=Sealed.model_validate(row["full_name"]) if row["full_name"] else None,
         email=Sealed.model_validate(row["email"]) if row["email"] else None,
