@@ -130,6 +130,9 @@ class DesignationVerified(RegistrationEvent):
     designation_id: UUID
     representative_ids: RepresentativeIds
     verified_at: AwareDatetime
+    decided_by: str | None = None
+    """The subject id of the innovation-unit member who decided; None in events recorded before it
+    was kept."""
 
 
 class DesignationRejected(RegistrationEvent):
@@ -140,6 +143,9 @@ class DesignationRejected(RegistrationEvent):
     representative_ids: RepresentativeIds
     reason: str = Field(min_length=1)
     rejected_at: AwareDatetime
+    decided_by: str | None = None
+    """The subject id of the innovation-unit member who decided; None in events recorded before it
+    was kept."""
 
 
 class DesignationOverdue(RegistrationEvent):
@@ -186,6 +192,9 @@ class RegistrationExtended(RegistrationEvent):
     lapses_on: date
     reason: str = Field(min_length=1)
     extended_at: AwareDatetime
+    decided_by: str | None = None
+    """The subject id of the innovation-unit member who decided; None in events recorded before it
+    was kept."""
 
 
 class RegistrationLapsed(RegistrationEvent):

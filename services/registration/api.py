@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, Form, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 
 from contracts.errors import ErrorCode
 from contracts.registration import Role
@@ -17,6 +17,9 @@ from services.registration.form_model import RegistrationForm
 from services.registration.form_sheet import render_form_sheet
 from services.registration.models import (
     ClosureCreate,
+    ClosureEffect,
+    ClosurePage,
+    ClosurePublic,
     DesignationDecision,
     DesignationDue,
     ExtensionCreate,
@@ -32,7 +35,13 @@ from services.registration.models import (
 )
 from services.registration.nominations import RegistrationStatus
 from services.registration.projections import RegistrationIndex
-from services.registration.views import created_view, public_view, summary_view
+from services.registration.views import (
+    closure_effect_view,
+    closure_view,
+    created_view,
+    public_view,
+    summary_view,
+)
 from services.runtime.auth import (
     AdminPrincipal,
     ApplicantPrincipal,
@@ -96,9 +105,12 @@ def creates(path: str, links: dict[str, dict[str, Any]]) -> Callable[[Route], Ro
     )
 
 
-def changed_view(app: RegistrationApplication, registration_id: UUID) -> RegistrationPublic:
-    """The registration after a change, as the body's representatives and the unit see it."""
-    return public_view(app.sealer, app.registration(registration_id), True)
+def changed_view(
+    app: RegistrationApplication, registration_id: UUID, principal: Principal
+) -> RegistrationPublic:
+    """The registration after a change, as the one who changed it (the unit, or one of the
+    body's representatives) sees it."""
+    return public_view(app.sealer, app.registration(registration_id), True, principal.is_admin)
 
 
 def check_acts_for(principal: Principal, registration: Registration) -> None:
@@ -133,9 +145,18 @@ def list_registrations(
     principal: AdminPrincipal,
     paging: Paging,
     status: RegistrationStatus | None = None,
+    lapses_before: Annotated[
+        Day | None,
+        Query(
+            description="Only those that lapse on this day or earlier unless a designation "
+            "comes (Europe/Athens), the soonest first"
+        ),
+    ] = None,
 ) -> RegistrationPage:
-    """The innovation unit's list, newest first, filtered by status (e.g. `overdue`)."""
-    return RegistrationPage.of(index.registrations(status, paging), paging, summary_view)
+    """The innovation unit's list, newest first, filtered by status (e.g. `overdue`) and by
+    lapse day."""
+    listed = index.registrations(status, paging, lapses_before)
+    return RegistrationPage.of(listed, paging, summary_view)
 
 
 @router.get(
@@ -148,7 +169,8 @@ def get_registration(
     """A registration's status; personal data only for admins and the body's representatives."""
     registration = app.registration(registration_id)
     with_personal_data = principal is not None and principal.acts_for(registration.body.tax_id)
-    return public_view(app.sealer, registration, with_personal_data)
+    for_admin = principal is not None and principal.is_admin
+    return public_view(app.sealer, registration, with_personal_data, for_admin)
 
 
 @creates("/registrations/{registration_id}/designation", DESIGNATION_LINKS)
@@ -167,7 +189,7 @@ def send_designation(
     # The body limit bounds the upload; the designation's own checks (size first) refuse it.
     content = file.file.read()
     app.send_designation(registration_id, content, signed_by_name, signed_by_title)
-    return changed_view(app, registration_id)
+    return changed_view(app, registration_id, principal)
 
 
 @router.get("/registrations/{registration_id}/designation.pdf")
@@ -195,8 +217,8 @@ def verify_designation(
     registration_id: UUID, app: App, principal: AdminPrincipal
 ) -> RegistrationPublic:
     """The innovation unit verifies the designation: the representatives become members."""
-    app.verify_designation(registration_id)
-    return changed_view(app, registration_id)
+    app.verify_designation(registration_id, principal.subject)
+    return changed_view(app, registration_id, principal)
 
 
 @router.post("/registrations/{registration_id}/designation/reject")
@@ -204,8 +226,8 @@ def reject_designation(
     registration_id: UUID, decision: DesignationDecision, app: App, principal: AdminPrincipal
 ) -> RegistrationPublic:
     """The innovation unit rejects the designation with a reason; a new one can be sent."""
-    app.reject_designation(registration_id, decision.reason)
-    return changed_view(app, registration_id)
+    app.reject_designation(registration_id, decision.reason, principal.subject)
+    return changed_view(app, registration_id, principal)
 
 
 @creates("/registrations/{registration_id}/alternate", NOMINATED_LINKS)
@@ -248,7 +270,7 @@ def withdraw_registration(
     """Withdraw the registration; the body may register again later."""
     check_acts_for(principal, app.registration(registration_id))
     app.withdraw(registration_id, withdrawal.reason)
-    return changed_view(app, registration_id)
+    return changed_view(app, registration_id, principal)
 
 
 @router.post("/registrations/{registration_id}/extension")
@@ -256,8 +278,8 @@ def extend_registration(
     registration_id: UUID, extension: ExtensionCreate, app: App, principal: AdminPrincipal
 ) -> RegistrationPublic:
     """The innovation unit gives a registration waiting for its designation until a later day."""
-    app.extend(registration_id, extension.lapses_on, extension.reason)
-    return changed_view(app, registration_id)
+    app.extend(registration_id, extension.lapses_on, extension.reason, principal.subject)
+    return changed_view(app, registration_id, principal)
 
 
 @router.get("/registration-form")
@@ -284,8 +306,21 @@ def designation_due(submitted: Day, app: App) -> DesignationDue:
     )
 
 
+@router.get("/calendar/closures")
+def list_closures(app: App, principal: AdminPrincipal, paging: Paging) -> ClosurePage:
+    """The days the innovation unit is closed, by day, who added each and when."""
+    return ClosurePage.of(app.closures(paging), paging, closure_view)
+
+
+@router.get("/calendar/closures/effect")
+def closure_effect(date: Day, app: App, principal: AdminPrincipal) -> ClosureEffect:
+    """What closing `date` would change: the due days of forms submitted from today on that
+    it would move."""
+    return closure_effect_view(date, app.closure_effect(date))
+
+
 @router.post("/calendar/closures", status_code=status.HTTP_201_CREATED)
-def add_closure(closure: ClosureCreate, app: App, principal: AdminPrincipal) -> ClosureCreate:
-    """Add a day the innovation unit is closed; due days skip it from now on."""
-    app.add_closure(closure.date, closure.reason)
-    return closure
+def add_closure(closure: ClosureCreate, app: App, principal: AdminPrincipal) -> ClosurePublic:
+    """Add a day the innovation unit is closed; due days of forms submitted from now on skip
+    it. A day closed already is a 409 (`closure_exists`)."""
+    return closure_view(app.add_closure(closure.date, closure.reason, principal.subject))

@@ -10,10 +10,11 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from contracts.errors import ErrorCode
 from contracts.registration import Role
-from services.registration.calendar import WorkingCalendar
+from services.registration.calendar import DueDayChange, WorkingCalendar
 from services.registration.designations import DesignationFiles, check_designation_file
 from services.registration.domain import (
     OFFICE_CLOSURES_ID,
+    Closure,
     OfficeClosures,
     Registration,
     TaxIdClaim,
@@ -29,7 +30,8 @@ from services.registration.nominations import (
     check_email_proved,
 )
 from services.runtime.application import ServiceApplication
-from services.runtime.errors import Conflict, NotFound, RuleBroken
+from services.runtime.errors import NotFound, RuleBroken
+from services.runtime.paging import Listed, Page
 from services.runtime.settings import ServiceSettings
 
 
@@ -132,19 +134,21 @@ class RegistrationApplication(ServiceApplication):
         self.save_or_conflict(registration)
         return designation_id
 
-    def verify_designation(self, registration_id: UUID, now: datetime | None = None) -> UUID:
+    def verify_designation(
+        self, registration_id: UUID, decided_by: str, now: datetime | None = None
+    ) -> UUID:
         """The innovation unit verifies the pending designation; the designation's id."""
         registration = self.registration(registration_id)
-        verified = registration.verify_designation(now or datetime.now(UTC))
+        verified = registration.verify_designation(now or datetime.now(UTC), decided_by)
         self.save_or_conflict(registration)
         return verified.designation_id
 
     def reject_designation(
-        self, registration_id: UUID, reason: str, now: datetime | None = None
+        self, registration_id: UUID, reason: str, decided_by: str, now: datetime | None = None
     ) -> UUID:
         """The innovation unit rejects the pending designation with a reason; its id."""
         registration = self.registration(registration_id)
-        rejected = registration.reject_designation(reason, now or datetime.now(UTC))
+        rejected = registration.reject_designation(reason, now or datetime.now(UTC), decided_by)
         self.save_or_conflict(registration)
         return rejected.designation_id
 
@@ -192,11 +196,16 @@ class RegistrationApplication(ServiceApplication):
         return registration.id
 
     def extend(
-        self, registration_id: UUID, lapses_on: date, reason: str, now: datetime | None = None
+        self,
+        registration_id: UUID,
+        lapses_on: date,
+        reason: str,
+        decided_by: str,
+        now: datetime | None = None,
     ) -> UUID:
         """The innovation unit gives a registration waiting for its designation a later day."""
         registration = self.registration(registration_id)
-        registration.extend(lapses_on, reason, now or datetime.now(UTC))
+        registration.extend(lapses_on, reason, now or datetime.now(UTC), decided_by)
         self.save_or_conflict(registration)
         return registration.id
 
@@ -223,19 +232,14 @@ class RegistrationApplication(ServiceApplication):
         self.save_or_conflict(registration)
         return True
 
-    def add_closure(self, day: date, reason: str) -> UUID:
-        """Add a day the innovation unit is closed to the working-day calendar."""
-        closures = self.find(OFFICE_CLOSURES_ID, OfficeClosures) or OfficeClosures()
-        if day in closures.closures:
-            raise Conflict(
-                ErrorCode.CLOSURE_EXISTS,
-                f"{day.isoformat()} is a closure already.",
-                field="date",
-                day=day,
-            )
-        closures.add(day, reason)
+    def add_closure(
+        self, day: date, reason: str, decided_by: str, now: datetime | None = None
+    ) -> Closure:
+        """Add a day the innovation unit is closed to the working-day calendar (once a day)."""
+        closures = self.office_closures() or OfficeClosures()
+        closures.add(day, reason, decided_by, now or datetime.now(UTC))
         self.save_or_conflict(closures)
-        return closures.id
+        return closures.closures[day]
 
     # Queries.
 
@@ -248,10 +252,25 @@ class RegistrationApplication(ServiceApplication):
             ErrorCode.REGISTRATION_NOT_FOUND,
         )
 
+    def office_closures(self) -> OfficeClosures | None:
+        """The innovation unit's closures; None before the first."""
+        return self.find(OFFICE_CLOSURES_ID, OfficeClosures)
+
+    def closures(self, page: Page) -> Listed[Closure]:
+        """One page of the closures, by day."""
+        found = self.office_closures()
+        every = sorted(found.closures.values(), key=lambda c: c.day) if found else []
+        return Listed(every[page.offset : page.offset + page.limit], len(every))
+
     def calendar(self) -> WorkingCalendar:
         """Greek working days, less the innovation unit's closures."""
-        closures = self.find(OFFICE_CLOSURES_ID, OfficeClosures)
+        closures = self.office_closures()
         return WorkingCalendar(frozenset(closures.closures) if closures else frozenset())
+
+    def closure_effect(self, day: date, now: datetime | None = None) -> list[DueDayChange]:
+        """How closing `day` would move the due days of forms submitted from today on."""
+        today = WorkingCalendar.submission_day(now or datetime.now(UTC))
+        return self.calendar().closure_effect(day, since=today)
 
     def designation_due(self, now: datetime) -> date:
         """The due day of a designation for representatives nominated at `now`."""

@@ -9,6 +9,7 @@ closures come from the caller: this module does no I/O.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
@@ -25,6 +26,15 @@ _ONE_DAY = timedelta(days=1)
 def greek_public_holidays(year: int) -> frozenset[date]:
     """The Greek public holidays of one year (computed once per year per process)."""
     return frozenset(holidays.country_holidays("GR", years=year))
+
+
+@dataclass(frozen=True)
+class DueDayChange:
+    """A submission day whose designation due day a closure would move."""
+
+    submitted: date
+    due_before: date
+    due_after: date
 
 
 class WorkingCalendar:
@@ -54,6 +64,23 @@ class WorkingCalendar:
             if self.is_working_day(day):
                 remaining -= 1
         return day
+
+    def closure_effect(self, day: date, since: date) -> list[DueDayChange]:
+        """The submission days from `since` on whose due day would move if `day` were closed.
+
+        None when `day` is no working day already (a weekend, a holiday, a closure). Otherwise
+        those submitted before `day` whose count of working days reaches it: going back from
+        the day before, due days only get earlier, so the first one before `day` ends the list.
+        """
+        if not self.is_working_day(day):
+            return []
+        closed = WorkingCalendar(self.closures | {day})
+        changes: list[DueDayChange] = []
+        submitted = day - _ONE_DAY
+        while submitted >= since and (due := self.designation_due(submitted)) >= day:
+            changes.append(DueDayChange(submitted, due, closed.designation_due(submitted)))
+            submitted -= _ONE_DAY
+        return changes[::-1]
 
     @staticmethod
     def due_moment(due: date) -> datetime:

@@ -11,7 +11,9 @@ its own (`check_at_most_one_alternate`); a representative may be replaced, the o
 when the new one is verified, so a designation is about one main and one alternate at most
 (`check_one_per_role`). A registration left waiting for its designation past the due day is
 warned a week before its lapse day, then lapses and frees the tax number; the innovation unit
-may extend it to a later day (`lapses`: the days and their rules).
+may extend it to a later day (`lapses`: the days and their rules). Each decision of the
+innovation unit keeps who made it (`decided_by`), and every event adds a step to the
+registration's `history`. A day is an office closure once (`OfficeClosures.add`).
 
 Longer than 300 lines because the Registration aggregate alone is over 400: one class, its
 events declared in its body, which no module split divides; the parts it holds live in
@@ -20,6 +22,7 @@ events declared in its body, which no module split divides; the parts it holds l
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -29,6 +32,7 @@ from eventsourcing.domain import Aggregate, event
 from contracts.errors import ErrorCode
 from contracts.personal import Sealed
 from contracts.registration import Role
+from services.registration.history import HistoryRecord, HistoryWhat
 from services.registration.lapses import LapseStep, lapse_day, warned_lapse_day, warning_day
 from services.registration.nominations import (
     WAITING_FOR_DESIGNATION,
@@ -84,12 +88,14 @@ class Registration(Aggregate):
         designation_id: UUID
         representative_ids: tuple[UUID, ...]
         verified_at: datetime
+        decided_by: str | None = None
 
     class DesignationRejected(Aggregate.Event):
         designation_id: UUID
         representative_ids: tuple[UUID, ...]
         reason: str
         rejected_at: datetime
+        decided_by: str | None = None
 
     class DesignationOverdue(Aggregate.Event):
         representative_ids: tuple[UUID, ...]
@@ -115,6 +121,7 @@ class Registration(Aggregate):
         lapses_on: date
         reason: str
         extended_at: datetime
+        decided_by: str | None = None
 
     class Lapsed(Aggregate.Event):
         representative_ids: tuple[UUID, ...]
@@ -140,6 +147,7 @@ class Registration(Aggregate):
         self.lapse_day: date | None = None  # set by a warning or an extension
         self.lapse_warned = False  # for the lapse day now in force
         self.lapsed_at: datetime | None = None
+        self.history = [HistoryRecord(submitted_at, HistoryWhat.SUBMITTED, role=self.submitted_by)]
 
     @classmethod
     def submit(
@@ -275,6 +283,14 @@ class Registration(Aggregate):
         self.representatives[nomination.representative_id] = Representative(
             nomination, designation_due, replaces=replaces
         )
+        self.history.append(
+            HistoryRecord(
+                nominated_at,
+                HistoryWhat.REPRESENTATIVE_NOMINATED,
+                role=nomination.role,
+                representative_id=nomination.representative_id,
+            )
+        )
 
     def add_alternate(self, nomination: Nomination, designation_due: date, at: datetime) -> None:
         """Add the alternate a body did not name on its form (with a due day of its own)."""
@@ -335,6 +351,7 @@ class Registration(Aggregate):
         )
         for representative_id in representative_ids:
             self.representatives[representative_id].state = RepresentativeState.DESIGNATION_RECEIVED
+        self.history.append(HistoryRecord(received_at, HistoryWhat.DESIGNATION_RECEIVED))
 
     def send_designation(
         self,
@@ -369,11 +386,13 @@ class Registration(Aggregate):
             at,
         )
 
-    def verify_designation(self, at: datetime) -> Designation:
+    def verify_designation(self, at: datetime, decided_by: str | None = None) -> Designation:
         """The innovation unit accepts the pending designation: its representatives are in."""
         self.check_open()
         pending = self.check_pending_designation()
-        self.designation_verified(pending.designation_id, pending.representative_ids, at)
+        self.designation_verified(
+            pending.designation_id, pending.representative_ids, at, decided_by
+        )
         for successor_id in pending.representative_ids:
             # A successor of a successor not yet verified retires the whole chain it replaces.
             for replaced in self.predecessors(successor_id):
@@ -382,13 +401,22 @@ class Registration(Aggregate):
 
     @event(DesignationVerified)
     def designation_verified(
-        self, designation_id: UUID, representative_ids: tuple[UUID, ...], verified_at: datetime
+        self,
+        designation_id: UUID,
+        representative_ids: tuple[UUID, ...],
+        verified_at: datetime,
+        decided_by: str | None = None,
     ) -> None:
         self.designations[designation_id].state = DesignationState.VERIFIED
         for representative_id in representative_ids:
             self.representatives[representative_id].state = RepresentativeState.DESIGNATED
+        self.history.append(
+            HistoryRecord(verified_at, HistoryWhat.DESIGNATION_VERIFIED, decided_by=decided_by)
+        )
 
-    def reject_designation(self, reason: str, at: datetime) -> Designation:
+    def reject_designation(
+        self, reason: str, at: datetime, decided_by: str | None = None
+    ) -> Designation:
         """The innovation unit refuses the pending designation; a new one can be sent."""
         self.check_open()
         pending = self.check_pending_designation()
@@ -398,7 +426,9 @@ class Registration(Aggregate):
                 "Say why the designation is rejected.",
                 field="reason",
             )
-        self.designation_rejected(pending.designation_id, pending.representative_ids, reason, at)
+        self.designation_rejected(
+            pending.designation_id, pending.representative_ids, reason, at, decided_by
+        )
         return pending
 
     @event(DesignationRejected)
@@ -408,12 +438,18 @@ class Registration(Aggregate):
         representative_ids: tuple[UUID, ...],
         reason: str,
         rejected_at: datetime,
+        decided_by: str | None = None,
     ) -> None:
         self.designations[designation_id].state = DesignationState.REJECTED
         self.designations[designation_id].reason = reason
         self.lapse_warned = False  # back on the clock: the body hears of its lapse day again
         for representative_id in representative_ids:
             self.representatives[representative_id].state = RepresentativeState.DESIGNATION_REJECTED
+        self.history.append(
+            HistoryRecord(
+                rejected_at, HistoryWhat.DESIGNATION_REJECTED, reason=reason, decided_by=decided_by
+            )
+        )
 
     def overdue_representatives(self, today: date) -> list[Representative]:
         """Those whose due day ended before `today` (Athens) with no designation sent."""
@@ -451,12 +487,28 @@ class Registration(Aggregate):
     ) -> None:
         for representative_id in representative_ids:
             self.representatives[representative_id].state = RepresentativeState.OVERDUE
+        self.history.append(HistoryRecord(recorded_at, HistoryWhat.DESIGNATION_OVERDUE))
 
     @event(RepresentativeWithdrawn)
     def representative_withdrawn(
         self, representative_id: UUID, role: Role, reason: str | None, withdrawn_at: datetime
     ) -> None:
         self.representatives[representative_id].state = RepresentativeState.WITHDRAWN
+        replaced = reason == REPLACED
+        what = (
+            HistoryWhat.REPRESENTATIVE_REPLACED
+            if replaced
+            else HistoryWhat.REPRESENTATIVE_WITHDRAWN
+        )
+        self.history.append(
+            HistoryRecord(
+                withdrawn_at,
+                what,
+                role=role,
+                representative_id=representative_id,
+                reason=None if replaced else reason,  # `what` says it
+            )
+        )
 
     def withdraw(self, reason: str | None, at: datetime) -> None:
         """The body leaves the network (or takes back its form)."""
@@ -467,6 +519,9 @@ class Registration(Aggregate):
     def withdrawn(self, reason: str | None, withdrawn_at: datetime) -> None:
         self.withdrawn_at = withdrawn_at
         self.withdrawal_reason = reason
+        self.history.append(
+            HistoryRecord(withdrawn_at, HistoryWhat.REGISTRATION_WITHDRAWN, reason=reason)
+        )
 
     def record_lapse_step(self, today: date, at: datetime) -> LapseStep | None:
         """Warn once the warning day has ended, lapse once the lapse day has (both before
@@ -488,12 +543,16 @@ class Registration(Aggregate):
     ) -> None:
         self.lapse_day = lapses_on
         self.lapse_warned = True
+        self.history.append(HistoryRecord(warned_at, HistoryWhat.LAPSING, lapses_on=lapses_on))
 
     @event(Lapsed)
     def lapsed(self, representative_ids: tuple[UUID, ...], lapsed_at: datetime) -> None:
         self.lapsed_at = lapsed_at
+        self.history.append(HistoryRecord(lapsed_at, HistoryWhat.LAPSED))
 
-    def extend(self, lapses_on: date, reason: str, at: datetime) -> None:
+    def extend(
+        self, lapses_on: date, reason: str, at: datetime, decided_by: str | None = None
+    ) -> None:
         """The innovation unit gives a registration on the lapse clock until a later day."""
         self.check_open()
         current = self.lapses_on
@@ -510,12 +569,27 @@ class Registration(Aggregate):
                 field="lapses_on",
                 lapses_on=current,
             )
-        self.extended(lapses_on, reason, at)
+        self.extended(lapses_on, reason, at, decided_by)
 
     @event(Extended)
-    def extended(self, lapses_on: date, reason: str, extended_at: datetime) -> None:
+    def extended(
+        self,
+        lapses_on: date,
+        reason: str,
+        extended_at: datetime,
+        decided_by: str | None = None,
+    ) -> None:
         self.lapse_day = lapses_on
         self.lapse_warned = False  # a week before the new day, the body is warned again
+        self.history.append(
+            HistoryRecord(
+                extended_at,
+                HistoryWhat.EXTENDED,
+                reason=reason,
+                lapses_on=lapses_on,
+                decided_by=decided_by,
+            )
+        )
 
     # Invariants.
 
@@ -609,11 +683,39 @@ class OfficeClosures(Aggregate):
 
     @event("Opened")
     def __init__(self) -> None:
-        self.closures: dict[date, str] = {}
+        self.closures: dict[date, Closure] = {}
+
+    def add(self, day: date, reason: str, decided_by: str, at: datetime) -> None:
+        """Close the office on `day`: once a day."""
+        if day in self.closures:
+            raise Conflict(
+                ErrorCode.CLOSURE_EXISTS,
+                f"{day.isoformat()} is a closure already.",
+                field="date",
+                day=day,
+            )
+        self.closure_added(day, reason, decided_by, at)
 
     @event("ClosureAdded")
-    def add(self, day: date, reason: str) -> None:
-        self.closures[day] = reason
+    def closure_added(
+        self,
+        day: date,
+        reason: str,
+        decided_by: str | None = None,
+        added_at: datetime | None = None,
+    ) -> None:
+        self.closures[day] = Closure(day, reason, decided_by, added_at)
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A day the innovation unit is closed, who closed it and when."""
+
+    day: date
+    reason: str
+    decided_by: str | None
+    """None for closures added before it was kept, as is `added_at`."""
+    added_at: datetime | None
 
 
 OFFICE_CLOSURES_ID = uuid5(NAMESPACE_URL, "innovnet:registration:office-closures")

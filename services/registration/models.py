@@ -21,6 +21,7 @@ from stdnum.gr import vat
 
 from contracts.errors import ErrorCode
 from contracts.registration import Language, Level, Role, Seniority
+from services.registration.history import HistoryWhat
 from services.registration.nominations import (
     DesignationState,
     RegistrationStatus,
@@ -256,6 +257,27 @@ class BodyPublic(BaseModel):
     website: str | None
 
 
+class HistoryEntry(BaseModel):
+    """One step of a registration's history: what happened, when, and to or by whom."""
+
+    at: datetime
+    what: HistoryWhat
+    role: Role | None = Field(
+        description="The representative's role; for `submitted`, the role of the one who "
+        "filled the form"
+    )
+    representative_id: UUID | None
+    reason: str | None = Field(
+        description="Why (a rejection, a withdrawal, an extension); only for admins and the "
+        "body's representatives"
+    )
+    lapses_on: date | None = Field(description="The lapse day a warning or an extension set")
+    decided_by: str | None = Field(
+        description="The subject id of the innovation-unit member who decided; only for admins, "
+        "and None for decisions recorded before it was kept"
+    )
+
+
 class RegistrationPublic(BaseModel):
     """A registration's state."""
 
@@ -272,6 +294,7 @@ class RegistrationPublic(BaseModel):
         "it is not waiting for one past its due day"
     )
     lapsed_at: datetime | None
+    history: list[HistoryEntry] = Field(description="What happened to it, oldest first")
 
 
 class RegistrationSummary(BaseModel):
@@ -297,3 +320,38 @@ class DesignationDue(BaseModel):
 
 class RegistrationPage(PageOf[RegistrationSummary]):
     """A page of the innovation unit's list of registrations."""
+
+
+class ClosurePublic(BaseModel):
+    """A day the innovation unit is closed, who closed it and when."""
+
+    date: date
+    reason: str
+    decided_by: str | None = Field(
+        description="The subject id of the innovation-unit member who added it; None for "
+        "closures added before it was kept"
+    )
+    added_at: datetime | None = Field(description="None for closures added before it was kept")
+
+
+class ClosurePage(PageOf[ClosurePublic]):
+    """A page of the innovation unit's closures, by day."""
+
+
+class DueDayChanged(BaseModel):
+    """A submission day whose designation due day a closure would move."""
+
+    submitted: date
+    due_before: date
+    due_after: date
+
+
+class ClosureEffect(BaseModel):
+    """What closing a day would change: the due days of forms submitted from today on."""
+
+    date: date
+    changes_anything: bool
+    changes: list[DueDayChanged] = Field(
+        description="By submission day; none when the day is a weekend, a public holiday or "
+        "a closure already"
+    )

@@ -41,13 +41,21 @@ class RegistrationLine:
         object.__setattr__(self, "status", RegistrationStatus(self.status))
 
 
-# `%(s)s IS NULL OR status = %(s)s`: one statement whether a status is asked for or not.
-COUNT_OF_STATUS = "SELECT count(*) FROM registrations WHERE %(s)s::text IS NULL OR status = %(s)s"
-PAGE_OF_STATUS = SQL(
-    "SELECT {} FROM registrations WHERE %(s)s::text IS NULL OR status = %(s)s"
-    " ORDER BY submitted_at DESC, id LIMIT %(limit)s OFFSET %(offset)s"
-).format(SQL(", ").join(Identifier(f.name) for f in fields(RegistrationLine)))
-"""A line's columns are named: a column added to the table later stays out of the line."""
+# `%(s)s IS NULL OR status = %(s)s`: one statement whether a status is asked for or not. Only
+# a registration on the lapse clock has a `lapses_on`, so a lapse day asked for leaves out the
+# lapsed, withdrawn and active ones.
+WANTED = SQL(
+    "WHERE (%(s)s::text IS NULL OR status = %(s)s)"
+    " AND (%(before)s::date IS NULL OR lapses_on <= %(before)s)"
+)
+COUNT_OF_WANTED = SQL("SELECT count(*) FROM registrations {}").format(WANTED)
+PAGE_OF_WANTED = SQL(
+    "SELECT {} FROM registrations {} ORDER BY"
+    " CASE WHEN %(before)s::date IS NULL THEN NULL ELSE lapses_on END,"
+    " submitted_at DESC, id LIMIT %(limit)s OFFSET %(offset)s"
+).format(SQL(", ").join(Identifier(f.name) for f in fields(RegistrationLine)), WANTED)
+"""A line's columns are named: a column added to the table later stays out of the line. Asked
+by lapse day, the soonest to lapse come first."""
 
 
 class RegistrationIndex(Projection):
@@ -76,6 +84,10 @@ class RegistrationIndex(Projection):
         curs.execute(
             "CREATE INDEX IF NOT EXISTS registrations_next_due ON registrations (next_due)"
             " WHERE next_due IS NOT NULL"
+        )
+        curs.execute(
+            "CREATE INDEX IF NOT EXISTS registrations_lapses_on ON registrations (lapses_on)"
+            " WHERE lapses_on IS NOT NULL"
         )
         curs.execute(
             "CREATE INDEX IF NOT EXISTS registrations_next_lapse_step"
@@ -116,11 +128,12 @@ class RegistrationIndex(Projection):
     # Queries.
 
     def registrations(
-        self, status: RegistrationStatus | None, page: Page
+        self, status: RegistrationStatus | None, page: Page, lapses_before: date | None = None
     ) -> Listed[RegistrationLine]:
-        """The list, newest first, of one status or of all."""
-        wanted = {"s": status.value if status else None}
-        listed = self.page_of(COUNT_OF_STATUS, PAGE_OF_STATUS, wanted, page)
+        """The list, newest first, of one status or of all; given `lapses_before`, those that
+        lapse on that day or earlier unless a designation comes, the soonest first."""
+        wanted = {"s": status.value if status else None, "before": lapses_before}
+        listed = self.page_of(COUNT_OF_WANTED, PAGE_OF_WANTED, wanted, page)
         return listed.map(lambda row: RegistrationLine(**row))
 
     def overdue_candidates(self, today: date) -> list[UUID]:

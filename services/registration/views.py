@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from contracts.registration import Role
-from services.registration.domain import Registration
+from services.registration.calendar import DueDayChange
+from services.registration.domain import Closure, Registration
+from services.registration.history import HistoryRecord
 from services.registration.models import (
     BodyPublic,
+    ClosureEffect,
+    ClosurePublic,
     DesignationPublic,
+    DueDayChanged,
+    HistoryEntry,
     RegistrationCreated,
     RegistrationPublic,
     RegistrationSummary,
@@ -18,9 +26,9 @@ from services.runtime.sealing import Sealer
 
 
 def public_view(
-    sealer: Sealer, registration: Registration, with_personal_data: bool
+    sealer: Sealer, registration: Registration, with_personal_data: bool, for_admin: bool = False
 ) -> RegistrationPublic:
-    """A registration as the caller may see it."""
+    """A registration as the caller may see it: who decided only for admins."""
     unseal = sealer.unseal
     representatives = []
     for r in sorted(
@@ -75,6 +83,21 @@ def public_view(
         withdrawn_at=registration.withdrawn_at,
         lapses_on=registration.lapses_on,
         lapsed_at=registration.lapsed_at,
+        history=[history_view(r, with_personal_data, for_admin) for r in registration.history],
+    )
+
+
+def history_view(record: HistoryRecord, with_reason: bool, for_admin: bool) -> HistoryEntry:
+    """One step of the history; a reason is free text the body or the unit wrote (it may name
+    people), so only those who see the personal data read it."""
+    return HistoryEntry(
+        at=record.at,
+        what=record.what,
+        role=record.role,
+        representative_id=record.representative_id,
+        reason=record.reason if with_reason else None,
+        lapses_on=record.lapses_on,
+        decided_by=record.decided_by if for_admin else None,
     )
 
 
@@ -91,3 +114,22 @@ def created_view(registration: Registration) -> RegistrationCreated:
 def summary_view(line: RegistrationLine) -> RegistrationSummary:
     """One line of the innovation unit's list."""
     return RegistrationSummary.model_validate(line, from_attributes=True)
+
+
+def closure_view(closure: Closure) -> ClosurePublic:
+    """A closure as the innovation unit lists it."""
+    return ClosurePublic(
+        date=closure.day,
+        reason=closure.reason,
+        decided_by=closure.decided_by,
+        added_at=closure.added_at,
+    )
+
+
+def closure_effect_view(day: date, changes: list[DueDayChange]) -> ClosureEffect:
+    """What closing `day` would change."""
+    return ClosureEffect(
+        date=day,
+        changes_anything=bool(changes),
+        changes=[DueDayChanged.model_validate(c, from_attributes=True) for c in changes],
+    )

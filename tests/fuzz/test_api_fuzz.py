@@ -54,6 +54,8 @@ WHO_GETS_IN: dict[str, dict[str, frozenset[str]]] = {
         "GET /registration-form": EVERYONE,
         "GET /registration-form.pdf": EVERYONE,
         "GET /calendar/designation-due": EVERYONE,
+        "GET /calendar/closures": ADMINS,
+        "GET /calendar/closures/effect": ADMINS,
         "POST /calendar/closures": ADMINS,
     },
     "membership": {

@@ -31,6 +31,8 @@ from tests.registration.conftest import TAX_IDS, form
 SUBMITTED = datetime(2026, 4, 9, 7, 0, tzinfo=ATHENS)  # Thursday before Orthodox Easter
 DUE = date(2026, 4, 15)
 LAPSES_ON = date(2026, 5, 15)  # 30 calendar days after the due day
+STAFF = "staff-0123456789abcdef0123"
+"""The subject of the innovation-unit member who decides, as the gateway mints it."""
 
 
 def at(day: date, hour: int = 0, minute: int = 0) -> datetime:
@@ -154,7 +156,7 @@ def test_an_extension_keeps_another_registration_from_lapsing_and_warns_again_be
     for registration_id in (lapsing, extended):
         assert app.record_lapse_step(registration_id, at(date(2026, 5, 9))) == "warned"
     new_day = date(2026, 6, 15)
-    app.extend(extended, new_day, "Αλλαγή ηγεσίας του φορέα", at(date(2026, 5, 11), 10))
+    app.extend(extended, new_day, "Αλλαγή ηγεσίας του φορέα", STAFF, at(date(2026, 5, 11), 10))
 
     end_of_lapse_day = at(LAPSES_ON + timedelta(days=1))
     assert app.record_lapse_step(lapsing, end_of_lapse_day) == "lapsed"
@@ -177,13 +179,15 @@ def test_an_extension_gives_a_later_day_to_a_registration_waiting_for_its_design
 ) -> None:
     waiting = submit(app, TAX_IDS[0])
     with pytest.raises(Conflict) as not_yet:  # not overdue: not on the lapse clock yet
-        app.extend(waiting, date(2026, 7, 1), "Αλλαγή ηγεσίας", at(date(2026, 4, 10)))
+        app.extend(waiting, date(2026, 7, 1), "Αλλαγή ηγεσίας", STAFF, at(date(2026, 4, 10)))
     assert not_yet.value.code is ErrorCode.NOT_LAPSING
 
     registration_id = overdue(app, TAX_IDS[1])
     for earlier_or_same in (LAPSES_ON, LAPSES_ON - timedelta(days=3)):
         with pytest.raises(RuleBroken) as not_later:
-            app.extend(registration_id, earlier_or_same, "Αλλαγή ηγεσίας", at(date(2026, 5, 1)))
+            app.extend(
+                registration_id, earlier_or_same, "Αλλαγή ηγεσίας", STAFF, at(date(2026, 5, 1))
+            )
         assert not_later.value.code is ErrorCode.EXTENSION_NOT_LATER
         assert not_later.value.field == "lapses_on"
         assert not_later.value.params == {"lapses_on": LAPSES_ON}
@@ -191,7 +195,9 @@ def test_an_extension_gives_a_later_day_to_a_registration_waiting_for_its_design
     app.record_lapse_step(registration_id, at(date(2026, 5, 9)))
     app.record_lapse_step(registration_id, at(date(2026, 5, 16)))
     with pytest.raises(Conflict) as lapsed:
-        app.extend(registration_id, date(2026, 7, 1), "Αλλαγή ηγεσίας", at(date(2026, 5, 17)))
+        app.extend(
+            registration_id, date(2026, 7, 1), "Αλλαγή ηγεσίας", STAFF, at(date(2026, 5, 17))
+        )
     assert lapsed.value.code is ErrorCode.REGISTRATION_LAPSED
 
 
@@ -204,11 +210,13 @@ def test_a_designation_stops_the_clock_and_a_rejection_starts_it_again_with_a_we
     assert app.registration(registration_id).lapses_on is None
     assert app.record_lapse_step(registration_id, at(date(2026, 5, 20))) is None
     with pytest.raises(Conflict) as waiting:
-        app.extend(registration_id, date(2026, 7, 1), "Αλλαγή ηγεσίας", at(date(2026, 5, 20)))
+        app.extend(
+            registration_id, date(2026, 7, 1), "Αλλαγή ηγεσίας", STAFF, at(date(2026, 5, 20))
+        )
     assert waiting.value.code is ErrorCode.NOT_LAPSING
 
     # Rejected after the lapse day: back on the clock, warned again, a week to send a new one.
-    app.reject_designation(registration_id, "Λείπει η υπογραφή.", at(date(2026, 5, 21), 12))
+    app.reject_designation(registration_id, "Λείπει η υπογραφή.", STAFF, at(date(2026, 5, 21), 12))
     assert app.registration(registration_id).status == "designation_rejected"
     assert app.registration(registration_id).lapses_on == LAPSES_ON
     assert app.record_lapse_step(registration_id, at(date(2026, 5, 22))) == "warned"
@@ -220,7 +228,7 @@ def test_a_designation_stops_the_clock_and_a_rejection_starts_it_again_with_a_we
 def test_a_verified_designation_ends_the_clock_for_good(app: RegistrationApplication) -> None:
     registration_id = overdue(app)
     send_designation(app, registration_id, at(date(2026, 5, 1)))
-    app.verify_designation(registration_id, at(date(2026, 5, 2)))
+    app.verify_designation(registration_id, STAFF, at(date(2026, 5, 2)))
     for day in (date(2026, 5, 9), date(2026, 5, 16), date(2027, 1, 1)):
         assert app.record_lapse_step(registration_id, at(day)) is None
     assert app.registration(registration_id).status == "active"
