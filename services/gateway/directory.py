@@ -163,3 +163,22 @@ class Directory(Projection):
             row["role"],
             row["state"],
         )
+
+    def current_by_id(self, representative_id: UUID) -> Representative | None:
+        """The representative of that id while they are current (an invitation link's check)."""
+        with self.reading() as curs:
+            row = curs.execute(
+                "SELECT r.representative_id, r.registration_id, g.body_id, r.role, r.state"
+                " FROM representatives r JOIN registrations g USING (registration_id)"
+                " WHERE r.representative_id = %s AND r.state = ANY(%s) AND g.state = ANY(%s)",
+                (representative_id, list(CURRENT_STATES), list(OPEN_STATES)),
+            ).fetchone()
+        if row is None:
+            return None
+        return Representative(
+            row["representative_id"],
+            row["registration_id"],
+            row["body_id"],
+            row["role"],
+            row["state"],
+        )

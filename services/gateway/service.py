@@ -7,13 +7,31 @@ from services.gateway.app import configure
 from services.gateway.application import GatewayApplication
 from services.gateway.directory import Directory
 from services.gateway.housekeeping import CLEAN_UP
-from services.gateway.routes import account, my_body, nominations, public, registering
+from services.gateway.routes import (
+    account,
+    activities,
+    invitations,
+    my_body,
+    nominations,
+    participation,
+    public,
+    registering,
+)
 from services.runtime.service import ServiceDefinition
 
 SERVICE = ServiceDefinition(
     name="gateway",
     application_class=GatewayApplication,
-    routers=(public.router, account.router, my_body.router, nominations.router, registering.router),
+    routers=(
+        public.router,
+        account.router,
+        my_body.router,
+        nominations.router,
+        registering.router,
+        activities.router,
+        invitations.router,
+        participation.router,
+    ),
     projections=(Directory,),
     jobs=(CLEAN_UP,),
     configure_app=configure,
