@@ -9,13 +9,13 @@ from services.gateway.directory import Directory
 from services.gateway.housekeeping import CLEAN_UP
 from services.gateway.routes import (
     account,
-    activities,
-    invitations,
     my_body,
     nominations,
-    participation,
     public,
     registering,
+    unit_activities,
+    unit_deliveries,
+    unit_participation,
 )
 from services.runtime.service import ServiceDefinition
 
@@ -28,9 +28,9 @@ SERVICE = ServiceDefinition(
         my_body.router,
         nominations.router,
         registering.router,
-        activities.router,
-        invitations.router,
-        participation.router,
+        unit_activities.router,
+        unit_participation.router,
+        unit_deliveries.router,
     ),
     projections=(Directory,),
     jobs=(CLEAN_UP,),
