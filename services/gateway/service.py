@@ -13,9 +13,13 @@ from services.gateway.routes import (
     nominations,
     public,
     registering,
+    unit,
     unit_activities,
+    unit_closures,
     unit_deliveries,
     unit_participation,
+    unit_registrations,
+    unit_roster,
 )
 from services.runtime.service import ServiceDefinition
 
@@ -28,6 +32,10 @@ SERVICE = ServiceDefinition(
         my_body.router,
         nominations.router,
         registering.router,
+        unit.router,
+        unit_registrations.router,
+        unit_closures.router,
+        unit_roster.router,
         unit_activities.router,
         unit_participation.router,
         unit_deliveries.router,
