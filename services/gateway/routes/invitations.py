@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse
 
 from services.gateway.directory import Directory
 from services.gateway.i18n import language_of
-from services.gateway.member_activities import activity_of, send_answer
+from services.gateway.member_activities import activity_of, body_roster, names_of, send_answer
 from services.gateway.pages import render
 from services.gateway.rate_limits import SubmitLimit
 from services.gateway.refusals import FormErrors
@@ -108,6 +108,7 @@ def confirm_page(
         answer=link.answer,
         activity=activity,
         own=activity.invitation_of(link.representative_id),
+        names=names_of(body_roster(request, link.person)),
         errors=errors,
     )
 
