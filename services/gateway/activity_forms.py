@@ -72,7 +72,7 @@ _TIME_TYPED: Final = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
 
 def parse_day(typed: str) -> date | None:
-    """A day as a date field sends it (2027-04-15) or as typed (15/04/2027); None if not one."""
+    """A day as typed (15/04/2027, 15.4.2027) or in ISO form (2027-04-15); None if not one."""
     try:
         return date.fromisoformat(typed)
     except ValueError:
@@ -88,7 +88,7 @@ def parse_day(typed: str) -> date | None:
 
 
 def parse_time(typed: str) -> time | None:
-    """A time of day as a time field sends it (09:30) or typed (9.30); None if not one."""
+    """A time of day as typed (09:30, 9.30); None if not one."""
     found = _TIME_TYPED.match(typed)
     if found is None:
         return None
@@ -104,9 +104,9 @@ def athens_moment(day: date, at: time) -> datetime:
 
 
 def form_values(moment: datetime) -> tuple[str, str]:
-    """A moment as the day and time fields show it, in Athens time."""
+    """A moment as the day and time fields show it (15/04/2027, 09:30), in Athens time."""
     local = moment.astimezone(ATHENS)
-    return local.date().isoformat(), local.strftime("%H:%M")
+    return local.strftime("%d/%m/%Y"), local.strftime("%H:%M")
 
 
 async def posted_form(request: Request) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:

@@ -15,13 +15,13 @@ from typing import Final
 
 from markupsafe import Markup, escape
 
-BAR_HEIGHT: Final = 16
-BAR_GAP: Final = 4
-GROUP_GAP: Final = 18
-LABEL_WIDTH: Final = 230
+BAR_HEIGHT: Final = 20
+BAR_GAP: Final = 5
+GROUP_GAP: Final = 20
+LABEL_WIDTH: Final = 260
 """Room on the left for a row's name."""
-PLOT_WIDTH: Final = 380
-FIGURE_ROOM: Final = 190
+PLOT_WIDTH: Final = 330
+FIGURE_ROOM: Final = 210
 """Room on the right of the longest bar for the series' name and the figure."""
 TOP: Final = 8
 NAME_CHARS: Final = 34
@@ -84,7 +84,7 @@ def bar_chart(chart: BarChart, format_number: Callable[[int], str] = str) -> Mar
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="innovnet-chart" id="{chart.chart_id}"'
         f' role="img" aria-labelledby="{title_id} {desc_id}" viewBox="0 0 {width} {height}"'
-        f' width="{width}" height="{height}" font-size="13">',
+        f' width="{width}" height="{height}" font-size="15">',
         f'<title id="{title_id}">{escape(chart.title)}</title>',
         f'<desc id="{desc_id}">{escape(chart.description)}</desc>',
         _defs(chart.chart_id),

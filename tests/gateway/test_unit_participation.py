@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from services.gateway.charts import BarChart, Row, bar_chart
 from services.gateway.participation_report import Report, as_csv, safe_cell
 from tests.browser import bodies
 from tests.browser.stack import GatewayStack
@@ -204,3 +205,26 @@ def test_a_cell_that_would_start_a_formula_is_written_as_text() -> None:
     written = as_csv(report, "en").decode("utf-8-sig")
     assert "'=HYPERLINK" in written
     assert ',"=HYPERLINK' not in written
+
+
+def test_a_chart_escapes_its_texts_and_writes_every_figure_beside_its_bar() -> None:
+    chart = bar_chart(
+        BarChart(
+            chart_id="chart-test",
+            title="Συμμετοχή <b>",
+            description="Περιγραφή & σημείωση",
+            series=["Invited", "Accepted", "Attended"],
+            rows=[Row('<script>alert("x")</script>', [4, 2, 0]), Row("Δήμος", [2, 1, 1])],
+        ),
+        lambda n: f"#{n}",
+    )
+    assert "<script>" not in chart
+    assert "&lt;script&gt;" in chart
+    assert '<title id="chart-test-title">Συμμετοχή &lt;b&gt;</title>' in chart
+    assert "Περιγραφή &amp; σημείωση" in chart
+    assert " style=" not in chart
+    for written in ("Invited: #4", "Accepted: #2", "Attended: #0", "Attended: #1"):
+        assert written in chart
+    widths = [int(w) for w in re.findall(r'<rect x="\d+" y="\d+" width="(\d+)"', chart)]
+    assert widths[0] == max(widths), "the largest figure has the longest bar"
+    assert widths[2] == 1, "a zero is a hairline, its figure still written"

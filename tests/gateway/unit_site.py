@@ -147,7 +147,8 @@ def send(client: TestClient, page: str, action: str, data: dict[str, Any]) -> ht
     """Send a page's form as a browser would, with the CSRF token of that page."""
     shown = client.get(page)
     assert shown.status_code == 200, shown.text
-    return client.post(action, data={"csrf_token": csrf_token(shown.text), **data})
+    sent: httpx.Response = client.post(action, data={"csrf_token": csrf_token(shown.text), **data})
+    return sent
 
 
 def error_summary(html: str) -> str:

@@ -113,9 +113,7 @@ def activities(request: Request, person: Staff, page: int = 1) -> HTMLResponse:
     if not isinstance(items, list):
         raise unavailable()
     # The list's lines have no seats: each activity's own answer has them (a page is small).
-    lines = [
-        activity_of(request, person, ActivityLine.model_validate(item).id) for item in items
-    ]
+    lines = [activity_of(request, person, ActivityLine.model_validate(item).id) for item in items]
     return render(
         request,
         "unit/activities/list.html",
