@@ -50,6 +50,8 @@ FIELD_OF_LOC: Final = {
     "capacity": "capacity",
     "languages": "languages",
     "reason": "reason",
+    "body_ids": "tax_ids",
+    "level": "level",
 }
 """Where each of the service's refusals (by its `loc`) goes on the form."""
 

@@ -282,6 +282,13 @@ def test_inviting_chosen_and_typed_bodies_says_how_many_were_invited(
     bad = send(english, f"{base}/invite", f"{base}/invite", {"whom": "bodies", "tax_ids": "12345"})
     assert "as 9 digits" in error_summary(bad.text)
 
+    send(english, f"{base}/invite", f"{base}/invite", {"whom": "bodies", "tax_ids": "123456789"})
+    unknown = send(english, f"{base}/invite/check", f"{base}/invite/check", {})
+    assert unknown.headers["location"] == f"{base}/invite/done"
+    nobody_new = english.get(f"{base}/invite/done").text
+    assert "0 representatives invited" in nobody_new, "no member body has that tax number"
+    assert "Nobody new was invited" in nobody_new
+
     answered = send(
         english,
         f"{base}/invite",

@@ -44,7 +44,7 @@ Form = Annotated[tuple[dict[str, Any], dict[str, dict[str, Any]]], Depends(forms
 """The posted form: its values (a repeated field as a list) and the text rules' refusals."""
 
 WHOM: Final = ("all", "level", "bodies")
-INVITE_FIELDS: Final = ("whom", "level", "body_ids")
+INVITE_FIELDS: Final = ("whom", "level", "body_ids", "tax_ids")
 CHOOSE_WHOM: Final = N_("Choose whom to invite")
 CHOOSE_LEVEL: Final = N_("Choose the level of government")
 CHOOSE_BODIES: Final = N_("Tick the bodies to invite or type their tax numbers")
@@ -709,8 +709,10 @@ def invite(request: Request, activity_id: UUID, person: Staff) -> Response:
         count = len(invited) if isinstance(invited, list) else 0
         forms.keep_form(visitor, f"invited:{activity_id}", {"count": count})
         return RedirectResponse(f"{base(activity_id)}/invite/done", status_code=303)
-    language = language_of(request)
-    errors = service_refusal(response, language, INVITE_FIELDS)
+    errors = service_refusal(response, language_of(request), INVITE_FIELDS)
+    if response.status_code == 422:
+        # A tax number the service refuses (its check digit): back at the field it was typed in.
+        return invite_form(request, person, activity, values, errors, status_code=422)
     return invite_check(request, person, activity, values, errors, response.status_code)
 
 
