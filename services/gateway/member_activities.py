@@ -14,6 +14,7 @@ from typing import Final, Literal
 from uuid import UUID
 
 from fastapi import HTTPException, Request
+from pydantic import Field
 
 from services.gateway.body_view import Read
 from services.gateway.calls import calls_of, read_as, refusal_detail, service_unavailable
@@ -65,6 +66,13 @@ class ActivityLine(Read):
     capacity: int
 
 
+class StepRead(Read):
+    """A step of the activity's history (a member sees the activity's own and their body's)."""
+
+    what: str
+    reason: str | None = None
+
+
 class ActivityRead(ActivityLine):
     """An activity with its place, seats and the body's invitations."""
 
@@ -74,6 +82,12 @@ class ActivityRead(ActivityLine):
     confirmed: int
     waiting: int
     invitations: list[InvitationRead]
+    history: list[StepRead] = Field(default_factory=list)
+
+    @property
+    def cancellation_reason(self) -> str | None:
+        """Why the activity was cancelled, if the innovation unit said."""
+        return next((s.reason for s in self.history if s.what == "cancelled" and s.reason), None)
 
     @property
     def seats_left(self) -> int:

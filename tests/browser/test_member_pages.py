@@ -190,3 +190,25 @@ def test_a_link_not_valid_any_more_has_no_wcag_violation(
     )
     screenshots.take(page, f"{language}-link-not-valid")
     check_accessibility(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_answer_refused_shows_why_without_wcag_violation(
+    new_context: NewContext,
+    stack: GatewayStack,
+    invited: Invited,
+    screenshots: Screenshots,
+    language: Language,
+) -> None:
+    """The activity is cancelled while its page is open: the answer is refused, in words."""
+    activity_id = schedule(stack, invited.body)
+    page = member_page(new_context, invited, language, f"/activities/{activity_id}")
+    with stack.api("membership", bodies.unit()) as api:
+        cancelled = api.post(f"/activities/{activity_id}/cancel", json={"reason": "Απεργία"})
+    assert cancelled.status_code == 200, cancelled.text
+    page.get_by_role("button", name=words(language, "Accept"), exact=True).click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text(words(language, "The activity was cancelled"))
+    expect(page.get_by_role("button", name=words(language, "Accept"), exact=True)).to_have_count(0)
+    screenshots.take(page, f"{language}-refused")
+    check_accessibility(page)

@@ -13,6 +13,7 @@ import pytest
 
 from contracts.errors import ErrorCode
 from services.gateway.i18n import translate
+from services.gateway.member_activities import PAGE_SIZE
 from services.gateway.refusals import MESSAGES
 from tests.gateway.conftest import csrf_token
 from tests.gateway.member_site import ADMIN, MemberBody, MemberSite, member_site
@@ -191,6 +192,7 @@ def test_a_cancelled_activity_cannot_be_answered_and_the_page_says_why(
     assert 'class="govgr-error-summary"' in refused.text
     assert el(MESSAGES[ErrorCode.ACTIVITY_CANCELLED]) in refused.text
     assert el("This activity was cancelled.") in refused.text
+    assert el("Reason: %(reason)s", reason="Απεργία") in refused.text
     assert 'value="accepted"' not in refused.text, "no buttons on a cancelled activity"
     assert member_site.invitation(activity_id, ours.main.id)["answer"] is None
 
@@ -234,3 +236,32 @@ def test_the_participation_page_is_a_table_of_the_bodys_counts(counted: MemberBo
     # All activities, this year's (next week's activity may fall in the next year), last year's.
     assert [cells[key][0] for key in cells] == ["1", "1", "1", "0"]
     assert cells["invited"][2] == "0", "nothing last year"
+
+
+def test_the_list_pages_ten_activities_at_a_time(member_site: MemberSite) -> None:
+    body = member_site.active_body("Δήμος Πολλών Δράσεων", with_alternate=False)
+    scheduled = [member_site.schedule(body) for _ in range(PAGE_SIZE + 1)]
+
+    def all_listed() -> None:
+        with member_site.api("membership", body.member_token(body.main)) as api:
+            found = api.get("/activities", params={"page_size": 50})
+        assert found.json()["total"] == len(scheduled), "not all in the list yet"
+
+    eventually(all_listed, timeout=30, interval=0.3)
+    first = body.main.client.get("/activities")
+    assert first.text.count('<li class="govgr-card') == PAGE_SIZE
+    assert 'href="/activities?page=2" rel="next"' in first.text
+    second = body.main.client.get("/activities?page=2")
+    assert second.text.count('<li class="govgr-card') == 1
+    shown = set(re.findall(r'id="activity-([0-9a-f-]{36})"', first.text + second.text))
+    assert shown == set(scheduled)
+    assert body.main.client.get("/activities?page=3").status_code == 404
+
+
+def test_an_online_activity_links_its_invitees_to_the_meeting(
+    member_site: MemberSite, ours: MemberBody
+) -> None:
+    activity_id = member_site.schedule(ours, online=True)
+    page = ours.main.client.get(f"/activities/{activity_id}").text
+    assert 'href="https://meet.example.gov.gr/lab"' in page
+    assert el("Online") in page

@@ -40,6 +40,8 @@ def activities(
 ) -> HTMLResponse:
     """The activities the body is invited to, soonest first, and where each invitee stands."""
     listed = activities_of(request, person, page)
+    if page > 1 and not listed.items:
+        raise HTTPException(404)  # past the last page
     # The list gives no invitations: each activity of the page is read for the body's own.
     shown = [activity_of(request, person, line.id) for line in listed.items]
     return render(
