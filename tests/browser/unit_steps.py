@@ -151,10 +151,10 @@ def standing_shown(page: Page, standing: str) -> None:
 
 
 def fill_when(page: Page, prefix: str, moment: datetime) -> None:
-    """A day and a time field, in Athens time, as the date and time controls take them."""
+    """A day and a time, in Athens time, typed as the hint shows them (15/04/2027, 09:30)."""
     local = moment.astimezone(ATHENS)
     group = page.get_by_role("group", name=w("Starts" if prefix == "starts" else "Ends"))
-    group.get_by_label(w("Day"), exact=True).fill(local.date().isoformat())
+    group.get_by_label(w("Day"), exact=True).fill(local.strftime("%d/%m/%Y"))
     group.get_by_label(w("Time"), exact=True).fill(local.strftime("%H:%M"))
 
 
