@@ -9,7 +9,7 @@ page saying in words where the representative stands; a GET never answers.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Final
 from uuid import UUID
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -32,6 +32,8 @@ from services.gateway.refusals import FormErrors
 from services.gateway.sessions import Representative, SignedIn
 
 router = APIRouter(include_in_schema=False)
+
+ANSWERS: Final = ("accepted", "declined")
 
 
 @router.get("/activities", response_class=HTMLResponse)
@@ -89,6 +91,8 @@ def answer(
 ) -> Response:
     """Accept or decline an invitation (one's own: the service refuses anyone else's)."""
     chosen, _ = clean_text("answer", answer)
+    if chosen not in ANSWERS:
+        raise HTTPException(400)  # the page's buttons send one of them: the form was not ours
     whose = invitee(invitation, person)
     sent = send_answer(request, person, activity_id, whose, chosen, language_of(request))
     if isinstance(sent, FormErrors):
