@@ -12,7 +12,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.gateway.body_view import DesignationPart, Read, RegistrationRead
+from services.gateway.body_view import DesignationPart, Read, RegistrationRead, RepresentativePart
 from services.runtime.timezone import ATHENS
 
 PAGE_SIZE: Final = 20
@@ -89,6 +89,10 @@ class UnitRegistration(RegistrationRead):
         """The full name of one of its representatives (withdrawn ones too), if known."""
         found = next((r for r in self.representatives if r.id == representative_id), None)
         return found.full_name if found else None
+
+    def checked_now(self) -> list[RepresentativePart]:
+        """The representatives the designation waiting for the unit's check designates."""
+        return [r for r in self.current() if r.state == "designation_received"]
 
     def can_be_extended(self) -> bool:
         """Waiting for a designation with a lapse day: the unit may give it more time."""

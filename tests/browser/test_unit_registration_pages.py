@@ -127,6 +127,14 @@ def test_the_units_registration_pages_have_no_wcag_violation(
     checked(page, screenshots, language, "reject-done")
     page.goto(f"/unit/registrations/{body.registration_id}")
     checked(page, screenshots, language, "registration-rejected")
+    # Rejected, the registration lapses unless a new designation comes: more time can be given.
+    page.get_by_role(
+        "link", name=words(language, "Give the registration more time before it lapses")
+    ).click()
+    checked(page, screenshots, language, "extension")
+    press(page, language, "Continue")
+    shows_errors(page, language)
+    checked(page, screenshots, language, "extension-errors")
 
     for view in ("awaiting", "overdue", "lapsing"):
         page.goto(f"/unit/waiting?view={view}")

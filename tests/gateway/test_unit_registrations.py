@@ -386,6 +386,9 @@ def test_verifying_goes_check_then_confirmation_and_the_history_names_who(
     check = unit.get(path)
     assert check.status_code == 200
     assert "Τι κάνει η επαλήθευση" in check.text
+    designates = check.text.split("Ορίζει", 1)[1].split("</dd>", 1)[0]
+    for representative in registration["representatives"]:
+        assert representative["full_name"] in designates, "it names whom it designates"
     assert view(services, registration["id"])["status"] == "designation_received", (
         "GET changes nothing"
     )
