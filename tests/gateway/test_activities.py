@@ -15,7 +15,7 @@ from contracts.errors import ErrorCode
 from services.gateway.i18n import translate
 from services.gateway.member_activities import PAGE_SIZE
 from services.gateway.refusals import MESSAGES
-from tests.gateway.conftest import csrf_token
+from tests.gateway.conftest import STAFF, csrf_token
 from tests.gateway.member_site import ADMIN, MemberBody, MemberSite, member_site
 from tests.support.polling import eventually
 
@@ -265,3 +265,19 @@ def test_an_online_activity_links_its_invitees_to_the_meeting(
     page = ours.main.client.get(f"/activities/{activity_id}").text
     assert 'href="https://meet.example.gov.gr/lab"' in page
     assert el("Online") in page
+
+
+def test_an_answer_the_pages_do_not_offer_is_the_400_page_and_answers_nothing(
+    member_site: MemberSite, ours: MemberBody
+) -> None:
+    activity_id = member_site.schedule(ours)
+    page = f"/activities/{activity_id}"
+    refused = ours.main.post_form(f"{page}/answer", {"answer": "maybe"}, page)
+    assert refused.status_code == 400
+    assert member_site.invitation(activity_id, ours.main.id)["answer"] is None
+
+
+def test_staff_are_sent_to_their_own_pages(member_site: MemberSite) -> None:
+    staff = member_site.sign_in(STAFF)
+    for path in ("/activities", "/my-body/participation"):
+        assert staff.get(path).status_code == 403, path
