@@ -608,3 +608,39 @@ def test_every_form_of_the_unit_pages_carries_the_csrf_token_and_refuses_without
         assert page.count('name="csrf_token"') == page.count('<form method="post"'), path
         assert unit.post(path, data={"reason": "x"}).status_code == 403, path
     assert view(services, registration["id"])["status"] == "designation_received"
+
+
+HOSTILE = ("x\x00y", "a\x01b\x1bc\x7f", "\u202etxt.exe\u202c", "Α" * 100_000)
+
+
+def test_hostile_values_on_every_form_of_the_unit_pages_are_answered_with_a_page(
+    unit: TestClient, services: UnitServices, commands: RegistrationApplication
+) -> None:
+    received = with_designation(services, "Δήμος Εχθρικών Τιμών")
+    late = overdue(services, commands, "Δήμος Εχθρικών Ημερών")
+    forms = {
+        f"/unit/registrations/{received['id']}/reject": ("reason",),
+        f"/unit/registrations/{late['id']}/extension": (
+            "lapses_on_day",
+            "lapses_on_month",
+            "lapses_on_year",
+            "reason",
+        ),
+        "/unit/closures/new": ("date_day", "date_month", "date_year", "reason"),
+    }
+    for path, fields in forms.items():
+        token_ = csrf_token(unit.get(path).text)
+        for value in HOSTILE:
+            answer = unit.post(path, data={"csrf_token": token_, **dict.fromkeys(fields, value)})
+            assert 400 <= answer.status_code < 500, (path, value[:10], answer.status_code)
+            assert answer.headers["content-type"].startswith("text/html")
+            if answer.status_code != 413:  # past the gateway's body limit: the 413 page
+                assert error_summary(answer.text), (path, value[:10])
+    # A reason past the service's own bound reaches the check page, and is refused there.
+    long_reason = post_form(unit, "/unit/closures/new", closure_parts(date(2031, 1, 8), "Α" * 400))
+    assert long_reason.status_code == 303
+    refused = post_form(unit, "/unit/closures/new/check", {}, page="/unit/closures/new/check")
+    assert refused.status_code == 422
+    assert summary_links(refused.text) == ["reason"]
+    assert "300" in error_summary(refused.text)
+    assert view(services, received["id"])["status"] == "designation_received"
