@@ -9,8 +9,11 @@ from services.gateway.directory import Directory
 from services.gateway.housekeeping import CLEAN_UP
 from services.gateway.routes import (
     account,
+    activities,
+    invitations,
     my_body,
     nominations,
+    participation,
     public,
     registering,
     unit,
@@ -32,6 +35,9 @@ SERVICE = ServiceDefinition(
         my_body.router,
         nominations.router,
         registering.router,
+        activities.router,
+        invitations.router,
+        participation.router,
         unit.router,
         unit_registrations.router,
         unit_closures.router,
