@@ -94,6 +94,7 @@ def test_the_units_registration_pages_have_no_wcag_violation(
     language: Language,
 ) -> None:
     body = with_designation(stack, f"Δήμος Ελέγχου ({language})")
+    bodies.register_body(stack, name=f"Δήμος Αναμονής ({language})")  # a row awaiting one
     page = new_context(storage_state=staff_state).new_page()
     read_in(page, language, "/unit")
     checked(page, screenshots, language, "home")
@@ -139,6 +140,8 @@ def test_the_units_registration_pages_have_no_wcag_violation(
     for view in ("awaiting", "overdue", "lapsing"):
         page.goto(f"/unit/waiting?view={view}")
         checked(page, screenshots, language, f"waiting-{view}")
+        if view == "awaiting":
+            expect(page.locator("#waiting")).to_contain_text(f"Δήμος Αναμονής ({language})")
 
     page.goto("/unit/closures/new")
     checked(page, screenshots, language, "closure-new")

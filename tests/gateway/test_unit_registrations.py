@@ -330,6 +330,25 @@ def test_the_waiting_lists_are_tabs_of_links_with_due_and_lapse_days(
     assert unit.get("/unit/waiting", params={"view": "everything"}).status_code == 404
 
 
+def test_a_list_longer_than_a_page_pages_with_its_tab_kept(
+    unit: TestClient, services: UnitServices
+) -> None:
+    waiting = listed(services, status="awaiting_designation")["total"]
+    for number in range(max(0, 21 - waiting)):
+        submit(services, f"Δήμος Σελίδων {number}")
+
+    def twenty_one() -> None:
+        assert listed(services, status="awaiting_designation")["total"] >= 21
+
+    eventually(twenty_one, timeout=30)
+    first = unit.get("/unit/waiting", params={"view": "awaiting"}).text
+    assert first.count('<tr class="govgr-table__row">') == 20 + 1, "20 rows and the head"
+    assert 'href="/unit/waiting?view=awaiting&amp;page=2" rel="next"' in first
+    second = unit.get("/unit/waiting", params={"view": "awaiting", "page": 2}).text
+    assert 'aria-current="page"><span class="govgr-visually-hidden">' in second
+    assert 'href="/unit/waiting?view=awaiting&amp;page=1" rel="prev"' in second
+
+
 # A registration's page.
 
 
