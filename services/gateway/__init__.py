@@ -49,4 +49,9 @@ How to add a page
    `calls.read_as(response, Model)`, `calls.json_object(response)` and
    `calls.refusal_detail(response)` (anything unreadable is the 503 page, never a 500); the
    service's form: `form_fields.registration_form(request)` (cached).
+6. A decision of the innovation unit (question page → check your answers → confirmation):
+   keep the question's answers in the session with `unit_forms.UnitDraft` between the pages,
+   show a refusal naming a field on the question page and any other on the check page
+   (`unit_forms.refusal_errors`, its days written for the reader); a day is typed in three
+   boxes (`unit/fields.html` `date_input`, read by `unit_dates.typed_day`).
 """
