@@ -42,6 +42,7 @@ from tests.browser.unit_steps import (
     answers,
     at,
     attendance_not_open_yet,
+    button,
     chart_figures,
     heading,
     invite_bodies,
@@ -108,12 +109,16 @@ def test_the_unit_checks_designations_runs_a_workshop_and_sees_who_attended(
         assert bodies.registration(stack, body.registration_id)["status"] == "active"
     assert keys.presses > 0
 
-    # A on the roster, once the membership service has read the verification.
+    # A on the roster once the membership service has read the verification, found by its
+    # name typed without accents or capitals, as people search.
     def a_on_the_roster() -> None:
         unit.goto("/unit/roster")
-        expect(unit.get_by_role("main")).to_contain_text(a.name, timeout=500)
+        unit.get_by_label(w("Name contains"), exact=True).fill(f"δημος αλφα {shared}")
+        button(unit, "Filter").click()
+        expect(unit.get_by_role("link", name=exactly(a.name))).to_be_visible(timeout=500)
 
     until_it_shows(a_on_the_roster)
+    expect(unit.get_by_role("link", name=exactly(b.name))).to_have_count(0)
     look(unit, screenshots, "roster")
 
     # A GOV.LAB workshop of one seat, starting in two minutes or less, for A and B.
