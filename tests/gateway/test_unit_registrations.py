@@ -169,6 +169,37 @@ def overdue(services: UnitServices, commands: RegistrationApplication, name: str
     return view(services, registration["id"])
 
 
+def schedule(services: UnitServices, starts_in: timedelta) -> None:
+    """An activity starting that far from now, scheduled through the membership API."""
+    starts = datetime.now(UTC) + starts_in
+    with services.api("membership") as api:
+        answer = api.post(
+            "/activities",
+            json={
+                "kind": "conference",
+                "title": "Συνέδριο Καινοτομίας",
+                "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(hours=4)).isoformat(),
+                "location": "Βασιλίσσης Σοφίας 15, Αθήνα",
+                "capacity": 10,
+                "languages": ["el"],
+            },
+        )
+    assert answer.status_code == 201, answer.text
+
+
+def coming_activities(services: UnitServices) -> int:
+    """Activities not cancelled that start from now on, as the membership service lists them."""
+    with services.api("membership") as api:
+        items = api.get("/activities", params={"page_size": 200}).json()["items"]
+    now = datetime.now(UTC)
+    return sum(
+        1
+        for a in items
+        if a["status"] != "cancelled" and datetime.fromisoformat(a["starts_at"]) > now
+    )
+
+
 def listed(services: UnitServices, **params: str) -> dict[str, Any]:
     """The service's own list (the pages must agree with it)."""
     with services.api() as api:
@@ -251,6 +282,8 @@ def test_the_home_counts_what_waits_and_links_to_each_list(
     late = overdue(services, commands, "Δήμος Καθυστέρησης")
     in_index(services, received["id"], status="designation_received")
     in_index(services, late["id"], status="overdue")
+    for starts_in in (timedelta(days=-3), timedelta(days=10)):  # one over, one to come
+        schedule(services, starts_in)
 
     page = unit.get("/unit")
     assert page.status_code == 200, page.text
@@ -277,7 +310,12 @@ def test_the_home_counts_what_waits_and_links_to_each_list(
         "/unit/activities",
     ):
         assert f'href="{href}"' in page.text
-    assert 'id="count-activities"' in page.text
+    activities = re.search(
+        r'id="count-activities">\s*<span class="innovnet-counts__number">(\d+)</span>', page.text
+    )
+    assert activities
+    assert int(activities.group(1)) == coming_activities(services)
+    assert coming_activities(services) >= 1
     assert 'href="/unit" aria-current="page"' in page.text, "the section it is in"
 
 
