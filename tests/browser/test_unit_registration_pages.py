@@ -137,7 +137,7 @@ def test_the_units_registration_pages_have_no_wcag_violation(
     shows_errors(page, language)
     checked(page, screenshots, language, "extension-errors")
 
-    for view in ("awaiting", "overdue", "lapsing"):
+    for view in ("awaiting", "overdue", "rejected", "lapsing"):
         page.goto(f"/unit/waiting?view={view}")
         checked(page, screenshots, language, f"waiting-{view}")
         if view == "awaiting":

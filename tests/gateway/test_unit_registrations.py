@@ -504,6 +504,9 @@ def test_rejecting_asks_the_reason_checks_it_then_confirms(
     assert rejected["status"] == "designation_rejected"
     assert rejected["designation"]["reason"] == "Λείπει η υπογραφή"
     assert unit.get(f"{path}/check").headers["location"] == path, "sent: the draft is gone"
+    in_index(services, registration["id"], status="designation_rejected")
+    waiting = unit.get("/unit/waiting", params={"view": "rejected"}).text
+    assert f'href="/unit/registrations/{registration["id"]}"' in waiting, "it waits for a new one"
 
 
 def test_a_rejection_the_service_refuses_is_shown_on_the_check_page(

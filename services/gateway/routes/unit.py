@@ -1,5 +1,6 @@
 """The innovation unit's home and its lists of registrations: the designations to check, and
-those awaiting a designation, overdue or about to lapse (staff only).
+those awaiting a designation, overdue, waiting for a new one after a rejection or about to
+lapse (staff only).
 
 Every count and list is the registration service's (or for activities the membership
 service's) list endpoint, read with the member of staff's own admin token.
@@ -34,6 +35,7 @@ PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 WAITING_VIEWS: Final = {
     "awaiting": N_("Awaiting a designation"),
     "overdue": N_("Overdue"),
+    "rejected": N_("Rejected, awaiting a new one"),
     "lapsing": N_("About to lapse"),
 }
 """The tabs of the waiting list: query value → title msgid."""
@@ -45,8 +47,8 @@ def waiting_filter(view: str, now: datetime) -> dict[str, str]:
     """The registration service's filter of one tab."""
     if view == "awaiting":
         return {"status": "awaiting_designation"}
-    if view == "overdue":
-        return {"status": "overdue"}
+    if view in ("overdue", "rejected"):
+        return {"status": "overdue" if view == "overdue" else "designation_rejected"}
     return {"lapses_before": lapsing_before(now).isoformat()}
 
 
