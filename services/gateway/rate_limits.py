@@ -86,8 +86,15 @@ def limit_submissions(request: Request) -> None:
     """Dependency: count a form submission per client and per signed-in address."""
     settings = request.app.state.application.gateway
     limits = rate_limits_of(request)
+    visitor = visitor_of(request)
+    session = visitor.session
+    if visitor.person is not None and visitor.person.kind == "staff" and session is not None:
+        # The unit works through lists of decisions, often from one office address: its
+        # members are counted by their own address only, with a limit of their own.
+        key = f"submit:staff:{session.blind_index.hex()}"
+        limits.hit(key, settings.staff_submit_per_address)
+        return
     limits.hit(f"submit:client:{client_of(request)}", settings.submit_per_client)
-    session = visitor_of(request).session
     if session is not None:
         limits.hit(f"submit:address:{session.blind_index.hex()}", settings.submit_per_address)
 

@@ -110,6 +110,9 @@ MESSAGES: Final[dict[ErrorCode, str]] = {
     ErrorCode.ENDS_BEFORE_START: N_("The end must be after the start"),
     ErrorCode.INVITATION_NOT_FOUND: N_("There is no such invitation"),
     ErrorCode.LANGUAGES_REQUIRED: N_("Choose the language of the activity"),
+    ErrorCode.LEVEL_WITH_BODIES: N_(
+        "Invite either the members of one level of government or the bodies chosen, not both"
+    ),
     ErrorCode.NOT_ACTIVE_MEMBER: N_("Only active members take part"),
     ErrorCode.NOT_OWN_INVITATION: N_("You can answer only your own invitation"),
     ErrorCode.EMAIL_NOT_FOUND: N_("There is no such email"),

@@ -113,8 +113,14 @@ class SecurityHeadersMiddleware:
                     return
                 started = True
                 headers = MutableHeaders(scope=message)
+                # A file a person uploaded keeps the sandbox its route asked for, on top of ours.
+                sandboxed = "sandbox" in headers.get("content-security-policy", "")
                 for name, value in SECURITY_HEADERS.items():
                     headers[name] = value
+                if sandboxed:
+                    headers["Content-Security-Policy"] = f"{CONTENT_SECURITY_POLICY}; sandbox"
+                if headers.get("content-disposition", "").startswith("attachment"):
+                    headers["Cache-Control"] = "no-store"  # a body's file stays in no cache
                 if self.https:
                     headers["Strict-Transport-Security"] = HSTS
                 if headers.get("content-type", "").startswith("text/html"):

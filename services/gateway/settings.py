@@ -45,6 +45,8 @@ class GatewaySettings(BaseSettings):
     """Form submissions one client may make in a window."""
     submit_per_address: int = Field(15, ge=1)
     """Form submissions one signed-in address may make in a window."""
+    staff_submit_per_address: int = Field(300, ge=1)
+    """Form submissions one member of staff may make in a window (two for each decision)."""
     rate_window_seconds: int = Field(900, ge=1)
     innovation_unit_email: str = EXAMPLE_STAFF_EMAIL
     """Where the pages send people with questions and accessibility feedback."""

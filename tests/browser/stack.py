@@ -35,6 +35,7 @@ LIMITS_FOR_ONE_CLIENT = {
     "GATEWAY_SIGN_IN_PER_ADDRESS": "50",
     "GATEWAY_SIGN_IN_PER_CLIENT": "500",
     "GATEWAY_SUBMIT_PER_CLIENT": "500",
+    "GATEWAY_SUBMIT_PER_ADDRESS": "500",
 }
 """Every browser test comes from 127.0.0.1: the limits of one client would stop the run.
 

@@ -5,10 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 
 from services.gateway import rate_limits
 from services.gateway.database import GatewayDatabase
 from services.gateway.rate_limits import RateLimited, RateLimits
+from services.gateway.service import SERVICE
+from services.runtime.http import create_app
+from services.runtime.settings import ServiceSettings
+from tests.gateway.conftest import (
+    BASE_URL,
+    STAFF,
+    SignInLinks,
+    ask_for_link,
+    csrf_token,
+    use_link,
+)
 
 START = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # a window boundary for 900-second windows
 
@@ -68,3 +80,20 @@ def test_the_windows_that_are_over_are_deleted(gateway_database: str) -> None:
             limits.hit("current", 1, START + timedelta(seconds=899))
     finally:
         database.close()
+
+
+def test_staff_are_counted_by_their_own_address_with_a_limit_of_their_own(
+    gateway_env: pytest.MonkeyPatch, sign_in_links: SignInLinks
+) -> None:
+    """The unit decides from one office address: the per-client limit is not theirs."""
+    gateway_env.setenv("GATEWAY_SUBMIT_PER_CLIENT", "1")
+    gateway_env.setenv("GATEWAY_STAFF_SUBMIT_PER_ADDRESS", "3")
+    app = create_app(SERVICE, ServiceSettings.for_service("gateway"), role="api")
+    with TestClient(app, base_url=BASE_URL, follow_redirects=False) as unit:
+        ask_for_link(unit, STAFF)
+        assert use_link(unit, sign_in_links.token()).status_code == 303
+        token = csrf_token(unit.get("/unit/closures/new").text)
+        closure = {"csrf_token": token, "day": "", "reason": ""}
+        answers = [unit.post("/unit/closures/new", data=closure).status_code for _ in range(4)]
+    assert answers[:3] == [422, 422, 422], "refused in words, never limited by the client's count"
+    assert answers[3] == 429

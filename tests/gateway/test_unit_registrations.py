@@ -427,7 +427,9 @@ def test_the_designation_is_downloaded_as_an_attachment_never_shown(
     assert answer.headers["content-type"] == "application/pdf"
     assert answer.headers["content-disposition"].startswith("attachment;")
     assert answer.headers["x-content-type-options"] == "nosniff"
-    assert "default-src 'self'" in answer.headers["content-security-policy"]
+    assert answer.headers["content-security-policy"].startswith("default-src 'self'")
+    assert answer.headers["content-security-policy"].endswith("; sandbox")
+    assert answer.headers["cache-control"] == "no-store"
     without = submit(services, "Δήμος Χωρίς Αρχείο")
     assert unit.get(f"/unit/registrations/{without['id']}/designation.pdf").status_code == 404
 
