@@ -295,7 +295,7 @@ def activity_page(request: Request, activity_id: UUID, person: Staff) -> HTMLRes
         "unit/activities/activity.html",
         activity=activity,
         kinds=KIND_NAMES,
-        language_names=LANGUAGE_NAMES,
+        activity_languages=LANGUAGE_NAMES,  # not `language_names`: the header's switch reads that
         level_names=LEVEL_NAMES,
     )
 
