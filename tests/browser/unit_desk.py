@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Page, expect
 
+from services.gateway.i18n import LANGUAGE_NAMES, translate
 from services.runtime.invitation_links import read_invitation_answer
 from services.runtime.settings import DEVELOPMENT_JWT_SECRET
 from tests.browser.people import Language, read_in
@@ -32,11 +33,20 @@ def address_of(page: Page) -> str:
 
 
 def checked(page: Page, screenshots: Screenshots, label: str) -> None:
-    """One heading, a screenshot, and no WCAG 2.1 A/AA violation, in the page's language."""
+    """One heading, the language switch naming each language in itself, a screenshot, and no
+    WCAG 2.1 A/AA violation, in the page's language."""
     expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    switch = page.get_by_role("navigation", name=words_of_page(page, "Language and account"))
+    for code, name in LANGUAGE_NAMES.items():
+        expect(switch.locator(f'[lang="{code}"]')).to_have_text(name)
     language = page.locator("html").get_attribute("lang")
     screenshots.take(page, f"{language}-{label}")
     check_accessibility(page)
+
+
+def words_of_page(page: Page, msgid: str) -> str:
+    """An English text of the pages in the language the page is in."""
+    return translate("en" if page.locator("html").get_attribute("lang") == "en" else "el", msgid)
 
 
 def look(page: Page, screenshots: Screenshots, label: str, *, both: bool = True) -> None:
