@@ -181,7 +181,7 @@ def schedule_request(
     capacity = as_text(values.get("capacity"))
     if not capacity:
         problems["capacity"] = MISSING["capacity"]
-    elif not capacity.isdigit():
+    elif not (capacity.isascii() and capacity.isdigit()):  # "²" is a digit, not a number
         problems["capacity"] = NOT_A_NUMBER
     else:
         body["capacity"] = int(capacity)

@@ -138,6 +138,18 @@ def read_as(response: httpx.Response, model: type[Answer]) -> Answer:
         raise service_unavailable() from None
 
 
+def read_items(response: httpx.Response, model: type[Answer]) -> tuple[list[Answer], int]:
+    """A list answer's items read as `model`, and its total; the 503 page when it is not one."""
+    answer = json_object(response)
+    items, total = answer.get("items"), answer.get("total", 0)
+    if not isinstance(items, list) or not isinstance(total, int):
+        raise service_unavailable()
+    try:
+        return [model.model_validate(item) for item in items], total
+    except ValidationError:
+        raise service_unavailable() from None
+
+
 def refusal_detail(response: httpx.Response) -> list[dict[str, Any]]:
     """The `detail` of a service's refusal: its objects (none when the answer is not one)."""
     try:

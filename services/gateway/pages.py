@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from services.gateway import i18n
 from services.gateway.sections import MEMBER_SECTIONS, STAFF_SECTIONS, current_section
-from services.gateway.security import csrf_token_of
+from services.gateway.security import carries_token, csrf_token_of
 from services.gateway.sessions import visitor_of
 from services.gateway.staff import decider_name
 
@@ -83,4 +83,7 @@ def render(
 
 def _own_path(request: Request) -> str:
     query = request.url.query
+    if carries_token(request):
+        # The language switch, and any page built from the path, never carries the secret on.
+        return request.url.path
     return f"{request.url.path}?{query}" if query else request.url.path

@@ -12,8 +12,9 @@ import re
 from typing import Final
 
 ACCESS_LOGGER: Final = "uvicorn.access"
-_TOKEN: Final = re.compile(r"(token(?:=|%(?:25)*3D))[^&#\s%\"]+", re.IGNORECASE)
-"""`token=`, `token%3D`, `token%253D` (encoded twice) …, and the value up to the next part."""
+_TOKEN: Final = re.compile(r"((?:token|recipient)(?:=|%(?:25)*3D))[^&#\s%\"]+", re.IGNORECASE)
+"""`token=`, `token%3D`, `token%253D` (encoded twice) …, and the value up to the next part; the
+delivery log's `recipient=` filter too, an email address."""
 
 
 class RedactTokens(logging.Filter):

@@ -55,6 +55,11 @@ Page = Callable[[Request, int], Awaitable[Response]]
 """Renders the error page of a status for a request (the CSRF 403, the 500)."""
 
 
+def carries_token(request: Request) -> bool:
+    """The address holds a link's secret (`?token=`: a sign-in or an invitation link)."""
+    return "token" in request.query_params
+
+
 def csrf_key(jwt_secret: str) -> bytes:
     """The key of the CSRF HMAC, derived from the deployment's token secret."""
     return hmac.new(jwt_secret.encode(), b"innovnet gateway csrf", hashlib.sha256).digest()
@@ -119,6 +124,9 @@ class SecurityHeadersMiddleware:
                     headers[name] = value
                 if sandboxed:
                     headers["Content-Security-Policy"] = f"{CONTENT_SECURITY_POLICY}; sandbox"
+                if carries_token(Request(scope)):
+                    # A link's secret stays out of the Referer of the page's own requests too.
+                    headers["Referrer-Policy"] = "no-referrer"
                 if headers.get("content-disposition", "").startswith("attachment"):
                     headers["Cache-Control"] = "no-store"  # a body's file stays in no cache
                 if self.https:

@@ -8,6 +8,7 @@ invitation, a cancelled activity, and the body's participation table.
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 
@@ -281,3 +282,26 @@ def test_staff_are_sent_to_their_own_pages(member_site: MemberSite) -> None:
     staff = member_site.sign_in(STAFF)
     for path in ("/activities", "/my-body/participation"):
         assert staff.get(path).status_code == 403, path
+
+
+def test_a_member_opens_none_of_the_units_pages_and_posts_to_none(
+    member_site: MemberSite, ours: MemberBody
+) -> None:
+    """Every route under /unit, read from the gateway itself: a representative gets the 403
+    page, never the page, a redirect to it or a crash."""
+    client = ours.main.client
+    some_id = str(uuid.uuid4())
+    token = csrf_token(client.get("/activities").text)
+    routes = [r for r in client.app.routes if getattr(r, "path", "").startswith("/unit")]  # type: ignore[attr-defined]
+    assert len(routes) > 20
+    for route in routes:
+        path = re.sub(r"\{[a-z_]+\}", some_id, route.path)
+        for method in sorted(route.methods):
+            if method == "GET":
+                answer = client.get(path)
+            elif method == "POST":
+                answer = client.post(path, data={"csrf_token": token})
+            else:
+                continue
+            assert answer.status_code == 403, (method, route.path, answer.status_code)
+            assert "innovnet-signed-in" in answer.text, "the 403 page, signed in as before"

@@ -195,3 +195,15 @@ def test_the_link_of_someone_no_longer_a_representative_says_so(
     )
     assert posted.status_code == 403
     assert member_site.invitation(activity_id, leaving.main.id)["answer"] is None
+
+
+def test_a_link_to_an_activity_not_found_is_the_404_page_that_carries_no_token(
+    member_site: MemberSite, body: MemberBody
+) -> None:
+    """The error page too: its language switch comes back without the token, and no request
+    the page makes (its stylesheets, its links) sends the link's address as the Referer."""
+    link = email_links(str(uuid.uuid4()), body.main.id)["accept_url"]
+    page = member_site.browser().get(path_of(link))
+    assert page.status_code == 404, page.text
+    assert token_of(link) not in page.text
+    assert page.headers["referrer-policy"] == "no-referrer"

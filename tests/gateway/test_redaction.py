@@ -42,6 +42,8 @@ def access_line(path: str) -> str:
         ),
         ("/language/en?next=/sign-in/link%3FTOKEN%3ds3cr3t-Token_1", "%3FTOKEN%3d…"),
         ("/x?next=%2Fsign-in%2Flink%253Ftoken%253Ds3cr3t-Token_1", "token%253D…"),
+        ("/invitations/answer?token=s3cr3t-Token_1", "/invitations/answer?token=…"),
+        ("/unit/deliveries?recipient=s3cr3t%40dimos.gov.gr&page=2", "recipient=…&page=2"),
     ],
 )
 def test_the_access_log_line_of_a_link_shows_no_token(path: str, shown: str) -> None:

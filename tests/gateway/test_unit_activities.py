@@ -385,3 +385,26 @@ def test_the_pages_read_in_greek(greek: TestClient, stack: GatewayStack) -> None
         assert page.status_code == 200, path
         assert '<html lang="el">' in page.text
     assert "Προγραμματισμός δραστηριότητας" in greek.get("/unit/activities/new").text
+
+
+def test_an_activitys_title_is_shown_as_text_on_its_check_pages(
+    stack: GatewayStack, english: TestClient
+) -> None:
+    """A title is data: escaped, never markup, and a `%` in it is only a character."""
+    title = f"<b>Δράση 100%</b> {uuid4().hex[:6]}"
+    activity_id = schedule(stack, title=title)
+    cancel = f"/unit/activities/{activity_id}/cancel"
+    assert send(english, cancel, cancel, {"reason": "Απεργία"}).status_code == 303
+    check = english.get(f"{cancel}/check")
+    assert check.status_code == 200, check.text
+    assert "&lt;b&gt;Δράση 100%&lt;/b&gt;" in check.text
+    assert "<b>Δράση" not in check.text
+
+
+def test_a_number_of_seats_written_with_other_digits_is_refused_in_words(
+    english: TestClient,
+) -> None:
+    answers = {"kind": "event", "title": fresh_title("Ημερίδα"), "capacity": "²"}
+    refused = send(english, "/unit/activities/new", "/unit/activities/new", answers)
+    assert refused.status_code == 422, refused.text
+    assert 'href="#capacity"' in error_summary(refused.text)

@@ -25,7 +25,7 @@ from services.gateway.activity_views import (
     ActivityLine,
     ActivityRead,
 )
-from services.gateway.calls import calls_of, json_object, read_as, refusal_detail
+from services.gateway.calls import calls_of, json_object, read_as, read_items, refusal_detail
 from services.gateway.calls import service_unavailable as unavailable
 from services.gateway.i18n import N_, Language, language_of, translate
 from services.gateway.pages import render
@@ -108,17 +108,16 @@ def activities(request: Request, person: Staff, page: int = 1) -> HTMLResponse:
     )
     if response.status_code != 200:
         raise unavailable()
-    answer = json_object(response)
-    items = answer.get("items")
-    if not isinstance(items, list):
-        raise unavailable()
+    items, total = read_items(response, ActivityLine)
+    if page > 1 and not items:
+        raise HTTPException(404)  # past the last page
     # The list's lines have no seats: each activity's own answer has them (a page is small).
-    lines = [activity_of(request, person, ActivityLine.model_validate(item).id) for item in items]
+    lines = [activity_of(request, person, item.id) for item in items]
     return render(
         request,
         "unit/activities/list.html",
         lines=lines,
-        total=int(answer.get("total", 0)),
+        total=total,
         page=page,
         size=PAGE_SIZE,
         kinds=KIND_NAMES,
@@ -239,7 +238,7 @@ def check_new_activity(request: Request, person: Staff) -> Response:
         request,
         "unit/activities/check.html",
         heading=N_("Check the activity before you schedule it"),
-        caption=N_("Schedule an activity"),
+        caption=translate(language_of(request), N_("Schedule an activity")),
         rows=schedule_rows(values, language_of(request)),
         action="/unit/activities/new/check",
         button=N_("Schedule the activity"),

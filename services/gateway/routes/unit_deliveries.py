@@ -14,7 +14,12 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict
 
-from services.gateway.calls import calls_of, json_object, refusal_detail, service_unavailable
+from services.gateway.calls import (
+    calls_of,
+    read_items,
+    refusal_detail,
+    service_unavailable,
+)
 from services.gateway.i18n import N_, language_of
 from services.gateway.pages import render
 from services.gateway.posted import clean_text
@@ -81,16 +86,15 @@ def deliveries_page(
     response = calls_of(request).get("notifications", "/messages", person, params=params)
     if response.status_code != 200:
         raise service_unavailable()
-    answer = json_object(response)
-    items = answer.get("items")
-    if not isinstance(items, list):
-        raise service_unavailable()
+    lines, total = read_items(response, MessageLine)
+    if page > 1 and not lines:
+        raise HTTPException(404)  # past the last page
     return render(
         request,
         "unit/deliveries.html",
         status_code=status_code,
-        lines=[MessageLine.model_validate(item) for item in items],
-        total=int(answer.get("total", 0)),
+        lines=lines,
+        total=total,
         page=page,
         size=PAGE_SIZE,
         filters=filters,
