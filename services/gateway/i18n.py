@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Final, Literal
 
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -119,12 +118,20 @@ def format_date(day: date | datetime | str, form: str = "long") -> str:
 
 
 def format_datetime(moment: datetime | str, form: str = "medium") -> str:
-    """A moment in Athens time, as the reader writes it."""
+    """A moment in Athens time, as the reader writes it: "3 December 2026, 18:05".
+
+    The day as `format_date` writes it (long, or medium for `form="short"`: "3 Dec 2026"), the
+    time on the 24-hour clock without seconds in both languages, as Greek public bodies
+    write it (Babel's Greek time is "6:05:00 μ.μ.").
+    """
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return babel_format_datetime(
-        moment, format=form, tzinfo=ATHENS, locale=babel_locale(reading().language)
+    local = moment.astimezone(ATHENS)
+    locale = babel_locale(reading().language)
+    day = babel_format_date(
+        local.date(), format="medium" if form == "short" else "long", locale=locale
     )
+    return f"{day}, {local:%H:%M}"
 
 
 def format_number(number: int | float | Decimal) -> str:

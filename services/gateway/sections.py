@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, NamedTuple
 
 from services.gateway.i18n import N_
 
-Section = tuple[str, str]
-"""(path, title msgid)."""
+
+class Section(NamedTuple):
+    """A section of the navigation: its page, its title (a msgid), and whether only that page
+    is in it (a home: its pages below belong to the other sections or to none)."""
+
+    href: str
+    title: str
+    only_itself: bool = False
+
 
 MEMBER_SECTIONS: Final[tuple[Section, ...]] = (
-    ("/my-body", N_("Your body")),
-    ("/activities", N_("Activities and invitations")),
-    ("/my-body/participation", N_("Participation")),
+    Section("/my-body", N_("Your body")),
+    Section("/activities", N_("Activities and invitations")),
+    Section("/my-body/participation", N_("Participation")),
 )
 STAFF_SECTIONS: Final[tuple[Section, ...]] = (
-    ("/unit", N_("Overview")),
-    ("/unit/designations", N_("Designations to check")),
-    ("/unit/waiting", N_("Awaiting a designation")),
-    ("/unit/closures", N_("Office closures")),
-    ("/unit/roster", N_("Roster")),
-    ("/unit/participation", N_("Participation")),
-    ("/unit/activities", N_("Activities")),
-    ("/unit/deliveries", N_("Delivery log")),
+    Section("/unit", N_("Overview"), only_itself=True),
+    Section("/unit/designations", N_("Designations to check")),
+    Section("/unit/waiting", N_("Awaiting a designation")),
+    Section("/unit/closures", N_("Office closures")),
+    Section("/unit/roster", N_("Roster")),
+    Section("/unit/participation", N_("Participation")),
+    Section("/unit/activities", N_("Activities")),
+    Section("/unit/deliveries", N_("Delivery log")),
 )
 
 
 def current_section(path: str, sections: tuple[Section, ...]) -> str | None:
     """The section a page belongs to: the longest section path the page's path starts with."""
     page = path.partition("?")[0]
-    within = [href for href, _title in sections if page == href or page.startswith(href + "/")]
+    within = [
+        s.href
+        for s in sections
+        if page == s.href or (not s.only_itself and page.startswith(s.href + "/"))
+    ]
     return max(within, key=len, default=None)
