@@ -81,6 +81,10 @@ class ErrorCode(StrEnum):
         "designation_pending",
         "A designation is waiting for the innovation unit's check already.",
     )
+    DESIGNATION_NOT_LATEST = (
+        "designation_not_latest",
+        "The designation decided on is not the one waiting for a decision (a newer one came).",
+    )
     DESIGNATION_TOO_LARGE = (
         "too_large",
         "The designation file is larger than allowed [max_bytes].",

@@ -61,6 +61,10 @@ MESSAGES: Final[dict[ErrorCode, str]] = {
     ErrorCode.DESIGNATION_PENDING: N_(
         "A designation is waiting for the innovation unit's check already"
     ),
+    ErrorCode.DESIGNATION_NOT_LATEST: N_(
+        "The body sent a new designation after you opened this page, so nothing was decided. "
+        "Read the new one before you decide"
+    ),
     ErrorCode.DESIGNATION_TOO_LARGE: N_("The file must be smaller than 10 MB"),
     ErrorCode.DESIGNATIONS_COMPLETE: N_("Every representative is designated already"),
     ErrorCode.DIFFERENT_EMAILS: N_(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, Body, Depends, File, Form, Query, Response, UploadFile, status
 
 from contracts.errors import ErrorCode
 from contracts.registration import Role
@@ -22,6 +22,7 @@ from services.registration.models import (
     ClosurePublic,
     DesignationDecision,
     DesignationDue,
+    DesignationVerification,
     ExtensionCreate,
     RegistrationCreate,
     RegistrationCreated,
@@ -214,10 +215,17 @@ def download_designation(registration_id: UUID, app: App, principal: AdminPrinci
 
 @router.post("/registrations/{registration_id}/designation/verify")
 def verify_designation(
-    registration_id: UUID, app: App, principal: AdminPrincipal
+    registration_id: UUID,
+    app: App,
+    principal: AdminPrincipal,
+    verification: Annotated[DesignationVerification | None, Body()] = None,
 ) -> RegistrationPublic:
-    """The innovation unit verifies the designation: the representatives become members."""
-    app.verify_designation(registration_id, principal.subject)
+    """The innovation unit verifies the designation: the representatives become members.
+
+    The body is optional; with `designation_id`, only that designation is verified.
+    """
+    designation_id = verification.designation_id if verification else None
+    app.verify_designation(registration_id, principal.subject, designation_id=designation_id)
     return changed_view(app, registration_id, principal)
 
 
@@ -225,8 +233,13 @@ def verify_designation(
 def reject_designation(
     registration_id: UUID, decision: DesignationDecision, app: App, principal: AdminPrincipal
 ) -> RegistrationPublic:
-    """The innovation unit rejects the designation with a reason; a new one can be sent."""
-    app.reject_designation(registration_id, decision.reason, principal.subject)
+    """The innovation unit rejects the designation with a reason; a new one can be sent.
+
+    With `designation_id`, only that designation is rejected.
+    """
+    app.reject_designation(
+        registration_id, decision.reason, principal.subject, designation_id=decision.designation_id
+    )
     return changed_view(app, registration_id, principal)
 
 

@@ -135,20 +135,33 @@ class RegistrationApplication(ServiceApplication):
         return designation_id
 
     def verify_designation(
-        self, registration_id: UUID, decided_by: str, now: datetime | None = None
+        self,
+        registration_id: UUID,
+        decided_by: str,
+        now: datetime | None = None,
+        designation_id: UUID | None = None,
     ) -> UUID:
-        """The innovation unit verifies the pending designation; the designation's id."""
+        """The innovation unit verifies the pending designation (the one it read, if named)."""
         registration = self.registration(registration_id)
-        verified = registration.verify_designation(now or datetime.now(UTC), decided_by)
+        verified = registration.verify_designation(
+            now or datetime.now(UTC), decided_by, designation_id
+        )
         self.save_or_conflict(registration)
         return verified.designation_id
 
     def reject_designation(
-        self, registration_id: UUID, reason: str, decided_by: str, now: datetime | None = None
+        self,
+        registration_id: UUID,
+        reason: str,
+        decided_by: str,
+        now: datetime | None = None,
+        designation_id: UUID | None = None,
     ) -> UUID:
-        """The innovation unit rejects the pending designation with a reason; its id."""
+        """The innovation unit rejects the pending designation (the one it read, if named)."""
         registration = self.registration(registration_id)
-        rejected = registration.reject_designation(reason, now or datetime.now(UTC), decided_by)
+        rejected = registration.reject_designation(
+            reason, now or datetime.now(UTC), decided_by, designation_id
+        )
         self.save_or_conflict(registration)
         return rejected.designation_id
 

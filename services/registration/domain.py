@@ -386,10 +386,15 @@ class Registration(Aggregate):
             at,
         )
 
-    def verify_designation(self, at: datetime, decided_by: str | None = None) -> Designation:
-        """The innovation unit accepts the pending designation: its representatives are in."""
+    def verify_designation(
+        self, at: datetime, decided_by: str | None = None, designation_id: UUID | None = None
+    ) -> Designation:
+        """The innovation unit accepts the pending designation: its representatives are in.
+
+        With `designation_id` (the one the unit looked at), any other pending one is refused.
+        """
         self.check_open()
-        pending = self.check_pending_designation()
+        pending = self.check_pending_designation(designation_id)
         self.designation_verified(
             pending.designation_id, pending.representative_ids, at, decided_by
         )
@@ -415,11 +420,18 @@ class Registration(Aggregate):
         )
 
     def reject_designation(
-        self, reason: str, at: datetime, decided_by: str | None = None
+        self,
+        reason: str,
+        at: datetime,
+        decided_by: str | None = None,
+        designation_id: UUID | None = None,
     ) -> Designation:
-        """The innovation unit refuses the pending designation; a new one can be sent."""
+        """The innovation unit refuses the pending designation; a new one can be sent.
+
+        With `designation_id` (the one the unit looked at), any other pending one is refused.
+        """
         self.check_open()
-        pending = self.check_pending_designation()
+        pending = self.check_pending_designation(designation_id)
         if not reason.strip():
             raise RuleBroken(
                 ErrorCode.REJECTION_REASON_REQUIRED,
@@ -609,10 +621,17 @@ class Registration(Aggregate):
                 ErrorCode.SECOND_ALTERNATE, "This body has an alternate representative already."
             )
 
-    def check_pending_designation(self) -> Designation:
+    def check_pending_designation(self, designation_id: UUID | None = None) -> Designation:
+        """The designation waiting for a decision; if `designation_id` is given, that one."""
         pending = self.pending_designation()
         if pending is None:
             raise Conflict(ErrorCode.NOTHING_TO_CHECK, "No designation is waiting to be checked.")
+        # A decision is about the file the unit read: a newer one sent meanwhile is not it.
+        if designation_id is not None and pending.designation_id != designation_id:
+            raise Conflict(
+                ErrorCode.DESIGNATION_NOT_LATEST,
+                "The designation decided on is not the one waiting for a decision.",
+            )
         return pending
 
 

@@ -174,10 +174,24 @@ class RegistrationCreate(RequestBody):
         return value
 
 
+DESIGNATION_SEEN = (
+    "The id of the designation the decision is about (the one the unit read). When given and "
+    "it is not the designation waiting for a decision, the request is refused with 409 "
+    "`designation_not_latest`; when left out, the decision is about the one waiting."
+)
+
+
+class DesignationVerification(RequestBody):
+    """Which designation the innovation unit verifies (optional)."""
+
+    designation_id: UUID | None = Field(default=None, description=DESIGNATION_SEEN)
+
+
 class DesignationDecision(RequestBody):
-    """The innovation unit's reason for rejecting a designation."""
+    """The innovation unit's reason for rejecting a designation, and which one it rejects."""
 
     reason: Reason
+    designation_id: UUID | None = Field(default=None, description=DESIGNATION_SEEN)
 
 
 class WithdrawalCreate(RequestBody):

@@ -218,10 +218,22 @@ def in_index(services: UnitServices, registration_id: str, **params: str) -> Non
     eventually(shown, timeout=30)
 
 
+def hidden_fields(html: str, action: str) -> dict[str, str]:
+    """The hidden fields of the page's form that posts to `action` (a browser sends them)."""
+    parts = html.split(f'action="{action}"', 1)
+    assert len(parts) == 2, f"the page has no form that posts to {action}"
+    form_html = parts[1].split("</form>", 1)[0]
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form_html))
+
+
 def post_form(client: TestClient, path: str, data: dict[str, str], page: str | None = None) -> Any:
-    """Send a page's form as a browser would, with the CSRF token of the page it is on."""
-    token_ = csrf_token(client.get(page or path).text)
-    return client.post(path, data={"csrf_token": token_, **data})
+    """Send a page's form as a browser would: its hidden fields (the CSRF token among them)."""
+    return send_form(client, client.get(page or path).text, path, data)
+
+
+def send_form(client: TestClient, html: str, path: str, data: dict[str, str]) -> Any:
+    """Send the form of a page read earlier (`html`) that posts to `path`."""
+    return client.post(path, data={**hidden_fields(html, path), **data})
 
 
 def error_summary(html: str) -> str:
@@ -472,6 +484,64 @@ def test_verifying_goes_check_then_confirmation_and_the_history_names_who(
     assert again.status_code == 409
     assert "Κανένα έγγραφο ορισμού δεν περιμένει έλεγχο" in error_summary(again.text)
     assert unit.get(path).status_code == 409
+
+
+def reject_and_send_again(services: UnitServices, registration: dict[str, Any]) -> str:
+    """Another member of staff rejects the designation and the body sends a new one: its id."""
+    with services.api() as api:
+        rejected = api.post(
+            f"/registrations/{registration['id']}/designation/reject",
+            json={"reason": "Λείπει η σφραγίδα."},
+        )
+    assert rejected.status_code == 200, rejected.text
+    send_designation(services, registration)
+    newer: str = view(services, registration["id"])["designation"]["id"]
+    return newer
+
+
+NEW_ONE_CAME = "Ο φορέας έστειλε νέο έγγραφο ορισμού αφού ανοίξατε αυτή τη σελίδα"
+
+
+def test_a_designation_sent_after_the_verify_page_was_opened_is_not_verified_unseen(
+    unit: TestClient, services: UnitServices
+) -> None:
+    registration = with_designation(services, "Δήμος Νέου Ορισμού")
+    path = f"/unit/registrations/{registration['id']}/verify"
+    opened = unit.get(path).text
+    assert hidden_fields(opened, path)["designation_id"] == registration["designation"]["id"]
+    newer = reject_and_send_again(services, registration)
+
+    refused = send_form(unit, opened, path, {})
+    assert refused.status_code == 409
+    assert NEW_ONE_CAME in text_of(error_summary(refused.text))
+    assert view(services, registration["id"])["status"] == "designation_received"
+    assert hidden_fields(refused.text, path)["designation_id"] == newer, "it shows the new one"
+
+    # Read now, the new one is verified from the page that shows it.
+    verified = send_form(unit, refused.text, path, {})
+    assert verified.status_code == 303, verified.text
+    assert view(services, registration["id"])["status"] == "active"
+
+
+def test_a_designation_sent_after_the_rejection_was_begun_is_not_rejected_unseen(
+    unit: TestClient, services: UnitServices
+) -> None:
+    registration = with_designation(services, "Δήμος Νέας Απόρριψης")
+    path = f"/unit/registrations/{registration['id']}/reject"
+    taken = post_form(unit, path, {"reason": "Λάθος υπογράφων"})
+    assert taken.status_code == 303
+    check_page = unit.get(f"{path}/check").text
+    newer = reject_and_send_again(services, registration)
+
+    refused = send_form(unit, check_page, f"{path}/check", {})
+    assert refused.status_code == 409
+    assert NEW_ONE_CAME in text_of(error_summary(refused.text))
+    found = view(services, registration["id"])
+    assert found["status"] == "designation_received"
+    assert found["designation"]["id"] == newer
+    assert found["designation"]["reason"] is None
+    assert "Λάθος υπογράφων</textarea>" in refused.text, "the reason is kept"
+    assert hidden_fields(refused.text, path)["designation_id"] == newer, "about the new one now"
 
 
 # Reject.

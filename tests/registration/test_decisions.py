@@ -105,6 +105,31 @@ def test_each_decision_keeps_who_made_it_in_the_stored_and_the_published_event(
     assert message["decided_by"] == OTHER_STAFF
 
 
+def test_a_decision_about_a_designation_no_longer_waiting_changes_nothing(
+    app: RegistrationApplication,
+) -> None:
+    registration_id = submit(app)
+    send_designation(app, registration_id, at(date(2026, 4, 10)))
+    read = app.registration(registration_id).latest_designation()
+    assert read is not None
+    app.reject_designation(
+        registration_id, "Λείπει η υπογραφή.", STAFF, at(date(2026, 4, 13)), read.designation_id
+    )
+    send_designation(app, registration_id, at(date(2026, 4, 14)))
+    stored = len(stored_events(app, registration_id))
+
+    later = at(date(2026, 4, 15))
+    with pytest.raises(Conflict) as refused:
+        app.verify_designation(registration_id, OTHER_STAFF, later, read.designation_id)
+    assert refused.value.code is ErrorCode.DESIGNATION_NOT_LATEST
+    with pytest.raises(Conflict) as refused:
+        app.reject_designation(registration_id, "Ξανά.", OTHER_STAFF, later, read.designation_id)
+    assert refused.value.code is ErrorCode.DESIGNATION_NOT_LATEST
+
+    assert len(stored_events(app, registration_id)) == stored
+    assert app.registration(registration_id).status == "designation_received"
+
+
 def test_a_decision_stored_before_who_decided_was_kept_loads_and_publishes_none(
     app: RegistrationApplication,
 ) -> None:

@@ -121,6 +121,46 @@ def test_who_decided_is_published_and_shown_to_admins_only_in_the_history(
     assert events["DesignationVerified"]["decided_by"] == other
 
 
+def test_a_decision_names_the_designation_read_and_a_newer_one_is_refused_with_409(
+    registration_stack: RegistrationStack,
+) -> None:
+    with registration_stack.client() as client:
+        registration_id = submit(client)["id"]
+        one = f"/registrations/{registration_id}"
+        upload(client, registration_id)
+        read = client.get(one, headers=ADMIN).json()["designation"]["id"]
+        rejected = client.post(
+            f"{one}/designation/reject",
+            json={"reason": "Λείπει η υπογραφή.", "designation_id": read},
+            headers=staff(),
+        )
+        assert rejected.status_code == 200, rejected.text
+        upload(client, registration_id)
+        newer = client.get(one, headers=ADMIN).json()["designation"]["id"]
+        assert newer != read
+
+        stale_verify = client.post(
+            f"{one}/designation/verify", json={"designation_id": read}, headers=staff()
+        )
+        stale_reject = client.post(
+            f"{one}/designation/reject",
+            json={"reason": "Ξανά λάθος.", "designation_id": read},
+            headers=staff(),
+        )
+        for stale in (stale_verify, stale_reject):
+            assert stale.status_code == 409, stale.text
+            assert refusal(stale)["type"] == "designation_not_latest"
+        after = client.get(one, headers=ADMIN).json()
+        assert after["status"] == "designation_received"
+        assert after["designation"]["id"] == newer
+
+        verified = client.post(
+            f"{one}/designation/verify", json={"designation_id": newer}, headers=staff()
+        )
+        assert verified.status_code == 200, verified.text
+        assert verified.json()["status"] == "active"
+
+
 def test_the_unit_lists_the_registrations_that_lapse_by_a_day_soonest_first(
     registration_stack: RegistrationStack, commands: RegistrationApplication
 ) -> None:

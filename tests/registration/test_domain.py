@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from contracts.errors import ErrorCode
 from contracts.personal import Sealed
 from contracts.registration import Level, Role, Seniority
 from services.registration.application import RegistrationApplication
@@ -118,6 +119,22 @@ def test_a_rejected_designation_gives_its_reason_and_a_new_one_can_be_sent() -> 
     assert registration.status == "designation_rejected"
     send(registration)
     assert registration.status == "designation_received"
+
+
+def test_a_decision_on_the_designation_the_unit_read_refuses_a_newer_one_sent_since() -> None:
+    registration = submitted()
+    read = send(registration)
+    registration.reject_designation("Λείπει η υπογραφή.", SUBMITTED)
+    newer = send(registration)
+    with pytest.raises(Conflict) as refused:
+        registration.verify_designation(SUBMITTED, designation_id=read)
+    assert refused.value.code is ErrorCode.DESIGNATION_NOT_LATEST
+    with pytest.raises(Conflict) as refused:
+        registration.reject_designation("Άλλος λόγος.", SUBMITTED, designation_id=read)
+    assert refused.value.code is ErrorCode.DESIGNATION_NOT_LATEST
+    assert registration.status == "designation_received"
+    registration.verify_designation(SUBMITTED, designation_id=newer)
+    assert registration.status == "active"
 
 
 def test_rejecting_needs_a_reason() -> None:

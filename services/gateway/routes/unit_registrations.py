@@ -6,6 +6,11 @@ Each decision goes question page → check your answers → confirmation (verify
 its page is the check). GET pages change nothing; the POST that decides calls the registration
 service with the member of staff's admin token, which records them as who decided. A refusal
 (409: decided already; 422: a field) is shown on the page the POST came from.
+
+A decision is about the designation the member of staff read: its page carries that
+designation's id (the rejection's draft keeps it) and the service refuses it (409
+`designation_not_latest`) if another one is waiting by then, so a designation sent meanwhile is
+never decided on unseen; the page shows the newer one and says so.
 """
 
 from __future__ import annotations
@@ -66,6 +71,23 @@ def decide(
     if response.status_code not in (*STATUS_OK, *REFUSED):
         raise service_unavailable()
     return response
+
+
+def is_refusal(response: httpx.Response, code: ErrorCode) -> bool:
+    """Whether the service refused with `code`."""
+    return any(item.get("type") == code.value for item in refusal_detail(response))
+
+
+def refusal_of(request: Request, code: ErrorCode) -> FormErrors:
+    """A refusal of the whole form, `code` in the reader's words."""
+    errors = FormErrors()
+    errors.add("", message_for(code, None, language_of(request)))
+    return errors
+
+
+def shown_designation(found: UnitRegistration) -> str:
+    """The id of the designation waiting for a decision, as a page carries it ("" if none)."""
+    return str(found.designation.id) if found.designation and found.designation_pending() else ""
 
 
 def refused(request: Request, response: httpx.Response) -> FormErrors:
@@ -162,9 +184,17 @@ def verify_check(request: Request, registration_id: UUID, person: Staff) -> HTML
     response_class=HTMLResponse,
     dependencies=[SubmitLimit],
 )
-def verify(request: Request, registration_id: UUID, person: Staff) -> Response:
-    """Verify the designation through the registration service."""
-    response = decide(request, person, registration_id, "designation/verify")
+def verify(request: Request, registration_id: UUID, person: Staff, posted: Posted) -> Response:
+    """Verify the designation the page showed, through the registration service."""
+    seen = posted.values.get("designation_id", "")
+    if not seen:  # a form that named no designation: nothing verified, the one waiting shown
+        found = registration(request, person, registration_id)
+        code = ErrorCode.DESIGNATION_NOT_LATEST
+        if not found.designation_pending():
+            code = ErrorCode.NOTHING_TO_CHECK
+        return verify_page(request, found, refusal_of(request, code), 409)
+    body = {"designation_id": seen}
+    response = decide(request, person, registration_id, "designation/verify", body)
     if response.status_code in STATUS_OK:
         return RedirectResponse(path_of(registration_id, "/verify/done"), 303)
     errors = refused(request, response)
@@ -214,7 +244,9 @@ def reject_page(request: Request, registration_id: UUID, person: Staff) -> HTMLR
     if not found.designation_pending():
         return nothing_to_check(request, found, REJECT_TITLE)
     draft = UnitDraft.of(visitor_of(request), reject_form(registration_id))
-    return reject_question(request, found, draft.values, None)
+    # The reason typed is kept; the designation is the one waiting as this page is opened.
+    values = {**draft.values, "designation_id": shown_designation(found)}
+    return reject_question(request, found, values, None)
 
 
 @router.post(
@@ -225,7 +257,10 @@ def reject_page(request: Request, registration_id: UUID, person: Staff) -> HTMLR
 def take_reject(request: Request, registration_id: UUID, person: Staff, posted: Posted) -> Response:
     """Keep the reason and go to check it; without one, the page again with the error."""
     language = language_of(request)
-    values = {"reason": posted.values.get("reason", "")}
+    values = {
+        "reason": posted.values.get("reason", ""),
+        "designation_id": posted.values.get("designation_id", ""),
+    }
     errors = FormErrors()
     if "reason" in posted.refused:
         refused = posted.refused["reason"]
@@ -253,11 +288,18 @@ def reject_check_page(
     )
 
 
+def kept_rejection(request: Request, registration_id: UUID) -> UnitDraft | None:
+    """The rejection's draft, if it has the reason and the designation it is about."""
+    draft = UnitDraft.of(visitor_of(request), reject_form(registration_id))
+    complete = draft.values.get("reason") and draft.values.get("designation_id")
+    return draft if complete else None
+
+
 @router.get("/unit/registrations/{registration_id}/reject/check", response_class=HTMLResponse)
 def reject_check(request: Request, registration_id: UUID, person: Staff) -> Response:
     """Check the rejection before it is sent."""
-    draft = UnitDraft.of(visitor_of(request), reject_form(registration_id))
-    if not draft.values.get("reason"):
+    draft = kept_rejection(request, registration_id)
+    if draft is None:
         return RedirectResponse(path_of(registration_id, "/reject"), 303)
     found = registration(request, person, registration_id)
     return reject_check_page(request, found, draft.values["reason"], None, 200)
@@ -269,18 +311,24 @@ def reject_check(request: Request, registration_id: UUID, person: Staff) -> Resp
     dependencies=[SubmitLimit],
 )
 def reject(request: Request, registration_id: UUID, person: Staff) -> Response:
-    """Reject the designation through the registration service, with the reason kept."""
+    """Reject the designation the pages showed, through the registration service, with the
+    reason kept."""
     visitor = visitor_of(request)
-    draft = UnitDraft.of(visitor, reject_form(registration_id))
-    reason = draft.values.get("reason", "")
-    if not reason:
+    draft = kept_rejection(request, registration_id)
+    if draft is None:
         return RedirectResponse(path_of(registration_id, "/reject"), 303)
-    response = decide(request, person, registration_id, "designation/reject", {"reason": reason})
+    reason = draft.values["reason"]
+    body = {"reason": reason, "designation_id": draft.values["designation_id"]}
+    response = decide(request, person, registration_id, "designation/reject", body)
     if response.status_code in STATUS_OK:
         draft.clear(visitor)
         return RedirectResponse(path_of(registration_id, "/reject/done"), 303)
     errors = refused(request, response)
     found = registration(request, person, registration_id)
+    if is_refusal(response, ErrorCode.DESIGNATION_NOT_LATEST):
+        # Another designation waits: the question again, about that one, the reason kept.
+        values = {"reason": reason, "designation_id": shown_designation(found)}
+        return reject_question(request, found, values, errors, response.status_code)
     if has_field_error(errors):
         return reject_question(request, found, draft.values, errors, 422)
     return reject_check_page(request, found, reason, errors, response.status_code)
