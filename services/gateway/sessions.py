@@ -121,6 +121,18 @@ class SessionStore:
             "UPDATE public.sessions SET draft = %s WHERE id_hash = %s", (Jsonb(draft), id_hash)
         )
 
+    def take_draft_part(self, id_hash: bytes, key: str, expected: Any) -> bool:
+        """Remove `key` from the draft if it still holds `expected`; whether this call did.
+
+        One statement, so of two requests taking the same part at once only one gets it.
+        """
+        rows = self._db.execute(
+            "UPDATE public.sessions SET draft = draft - %s::text"
+            " WHERE id_hash = %s AND draft -> %s::text = %s RETURNING id_hash",
+            (key, id_hash, key, Jsonb(expected)),
+        )
+        return bool(rows)
+
     def end(self, id_hash: bytes) -> None:
         self._db.execute("DELETE FROM public.sessions WHERE id_hash = %s", (id_hash,))
 
@@ -159,6 +171,16 @@ class Visitor:
 
     def clear_draft(self) -> None:
         self.save_draft({})
+
+    def take_draft_part(self, key: str) -> bool:
+        """Claim the draft's `key` (removing it) before acting on it: False if another request
+        took it first (a form sent twice), so what it holds is acted on once."""
+        if self.session is None or self.store is None or key not in self.session.draft:
+            return False
+        if not self.store.take_draft_part(self.session.id_hash, key, self.session.draft[key]):
+            return False
+        self.session.draft.pop(key, None)
+        return True
 
     def sign_out(self) -> None:
         """End the session (the cookie is cleared by `clear_session_cookie`)."""

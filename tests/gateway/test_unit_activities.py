@@ -6,17 +6,23 @@ seats, waiting list and history, and the decisions: reschedule, cancel, invite, 
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from services.runtime.auth import mint_token
+from services.runtime.settings import DEVELOPMENT_JWT_SECRET
 from tests.browser import bodies
 from tests.browser.stack import GatewayStack
+from tests.gateway.conftest import csrf_token
 from tests.gateway.unit_site import (
     STAFF_NAME,
     activity,
+    admin,
     answer_as,
     error_summary,
     fresh_title,
@@ -27,6 +33,7 @@ from tests.gateway.unit_site import (
     stack,
     unit,
 )
+from tests.support.polling import eventually
 
 __all__ = ["stack", "unit"]  # the module's fixtures
 
@@ -113,6 +120,65 @@ def test_scheduling_asks_checks_and_confirms_in_athens_time(
     history = page.text.split('id="history"', 1)[1]
     assert "Scheduled." in history
     assert STAFF_NAME in history, "who scheduled it, by name"
+
+
+def sent_twice_at_once(client: TestClient, action: str) -> list[httpx.Response]:
+    """The check page's form sent twice at the same moment, as a double click sends it."""
+    token = csrf_token(client.get(action).text)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        sending = [pool.submit(client.post, action, data={"csrf_token": token}) for _ in range(2)]
+        return [answer.result() for answer in sending]
+
+
+def test_a_schedule_sent_twice_schedules_one_activity(
+    english: TestClient, stack: GatewayStack
+) -> None:
+    title = fresh_title("Double click")
+    answers = {
+        "kind": "webinar",
+        "title": title,
+        "starts_on": "2027-06-10",
+        "starts_time": "10:00",
+        "ends_on": "2027-06-10",
+        "ends_time": "12:00",
+        "online_url": "https://meet.example.gov.gr/double",
+        "capacity": "30",
+        "languages": "el",
+    }
+    assert send(english, "/unit/activities/new", "/unit/activities/new", answers).status_code == 303
+
+    answers_ = sent_twice_at_once(english, "/unit/activities/new/check")
+    locations = sorted(answer.headers["location"] for answer in answers_)
+    assert [answer.status_code for answer in answers_] == [303, 303]
+    assert locations[0] == "/unit/activities", "the second one: the list, where it is"
+    assert re.fullmatch(r"/unit/activities/[0-9a-f-]{36}/scheduled", locations[1]), locations
+    with stack.api("membership", admin()) as api:
+        items = api.get("/activities", params={"page_size": 200}).json()["items"]
+    assert [a["title"] for a in items].count(title) == 1
+
+    again = send(english, "/unit/activities/new", "/unit/activities/new/check", {})
+    assert again.headers["location"] == "/unit/activities", "sent already: nothing is sent"
+
+
+def test_a_reschedule_sent_twice_is_sent_once(english: TestClient, stack: GatewayStack) -> None:
+    activity_id = schedule(stack, title=fresh_title("Εργαστήριο"))
+    base = f"/unit/activities/{activity_id}"
+    moved = {
+        "starts_on": "2027-02-10",
+        "starts_time": "10:00",
+        "ends_on": "2027-02-10",
+        "ends_time": "14:00",
+        "location": "Σταδίου 27, Αθήνα",
+    }
+    assert send(english, f"{base}/reschedule", f"{base}/reschedule", moved).status_code == 303
+
+    answers = sent_twice_at_once(english, f"{base}/reschedule/check")
+    assert sorted(answer.headers["location"] for answer in answers) == [
+        base,
+        f"{base}/reschedule/done",
+    ]
+    whats = [step["what"] for step in activity(stack, activity_id)["history"]]
+    assert whats.count("rescheduled") == 1
 
 
 def test_the_services_refusal_comes_back_to_its_field(english: TestClient) -> None:
@@ -341,7 +407,7 @@ def test_attendance_is_refused_in_words_before_the_start_then_recorded(
     form = english.get(f"{base}/attendance")
     assert "has not started yet" in form.text
     send(english, f"{base}/attendance", f"{base}/attendance", {"attended": alpha.main_id})
-    refused = send(english, f"{base}/attendance/check", f"{base}/attendance/check", {})
+    refused = send_form(english, f"{base}/attendance/check", {})
     assert refused.status_code == 409
     assert "Attendance is recorded once the activity has started" in error_summary(refused.text)
 
@@ -358,7 +424,7 @@ def test_attendance_is_refused_in_words_before_the_start_then_recorded(
     attended_row = check.split("Did not attend", 1)[0]
     assert "Δήμος Άλφα" in attended_row
     assert "Δήμος Βήτα" in check.split("Did not attend", 1)[1]
-    done = send(english, f"{base}/attendance/check", f"{base}/attendance/check", {})
+    done = send_form(english, f"{base}/attendance/check", {})
     assert done.headers["location"] == f"{base}/attendance/done"
     assert (
         "1 of 2 representatives with a seat attended." in english.get(done.headers["location"]).text
@@ -368,6 +434,99 @@ def test_attendance_is_refused_in_words_before_the_start_then_recorded(
     history = english.get(base).text.split('id="history"', 1)[1]
     assert "Δήμος Άλφα attended." in history
     assert "Δήμος Βήτα did not attend." in history
+
+
+def hidden_fields(html: str, action: str) -> list[tuple[str, str]]:
+    """The hidden fields of the page's form that posts to `action` (a browser sends them)."""
+    form_html = html.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+    return re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form_html)
+
+
+def send_form(
+    client: TestClient, action: str, data: dict[str, str], html: str | None = None
+) -> httpx.Response:
+    """Send the form of a page (`html` read earlier, else read now) as a browser would."""
+    shown = client.get(action).text if html is None else html
+    fields: dict[str, list[str]] = {}
+    for name, value in [*hidden_fields(shown, action), *data.items()]:
+        fields.setdefault(name, []).append(value)
+    return client.post(action, data=fields)
+
+
+def as_member(body: bodies.Body, role: str) -> dict[str, str]:
+    """The body's main or alternate representative, as the gateway would call for them."""
+    subject, email = (
+        (body.main_id, body.main_email)
+        if role == "main"
+        else (body.alternate_id, body.alternate_email)
+    )
+    token = mint_token(
+        DEVELOPMENT_JWT_SECRET, subject=subject, role="member", email=email, body_id=body.tax_id
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+def answer(stack: GatewayStack, activity_id: str, body: bodies.Body, role: str, what: str) -> None:
+    representative_id = body.main_id if role == "main" else body.alternate_id
+    with stack.api("membership", as_member(body, role)) as api:
+        sent = api.post(
+            f"/activities/{activity_id}/invitations/{representative_id}/answer",
+            json={"answer": what},
+        )
+    assert sent.status_code == 200, sent.text
+
+
+def test_attendance_names_each_representative_and_records_only_those_the_check_page_showed(
+    english: TestClient, stack: GatewayStack, members: list[bodies.Body]
+) -> None:
+    pair = bodies.active_body(stack, name=fresh_title("Δήμος Ζεύγους"), with_alternate=True)
+
+    def both_members() -> None:
+        with stack.api("membership", admin()) as api:
+            found = api.get(f"/members/{pair.tax_id}").json()
+        assert found["main"]["status"] == found["alternate"]["status"] == "active", found
+
+    eventually(both_members, timeout=30)
+    alpha = members[0]
+    started = schedule(
+        stack, title=fresh_title("Δύο θέσεις"), starts_in=-timedelta(hours=1), capacity=2
+    )
+    invite_directly(stack, started, [pair.tax_id, alpha.tax_id])
+    answer(stack, started, pair, "main", "accepted")
+    answer(stack, started, pair, "alternate", "accepted")
+    answer_as(stack, started, alpha, "accepted")  # no seat left: first on the waiting list
+    base = f"/unit/activities/{started}"
+
+    form = english.get(f"{base}/attendance").text
+    labels = re.findall(
+        r'class="govgr-checkboxes__label"[^>]*>\s*<input[^>]*>\s*([^<]+?)\s*</label>', form
+    )
+    assert sorted(labels) == [
+        f"{pair.name} – Γιώργος Νικολάου (alternate representative)",
+        f"{pair.name} – Μαρία Παπαδοπούλου (main representative)",
+    ], "two seats of one body, told apart"
+    seats = english.get(base).text.split('id="confirmed"', 1)[1].split("</table>", 1)[0]
+    assert "Μαρία Παπαδοπούλου (main representative)" in seats
+
+    send(english, f"{base}/attendance", f"{base}/attendance", {"attended": pair.main_id})
+    check = english.get(f"{base}/attendance/check").text
+    absent = check.split("Did not attend", 1)[1]
+    assert "Γιώργος Νικολάου (alternate representative)" in absent
+    assert alpha.name not in check, "waiting, so not on the check page"
+
+    # The alternate gives up the seat: the first on the waiting list moves up, unseen.
+    answer(stack, started, pair, "alternate", "declined")
+    moved_up = {i["body_id"]: i["seat"] for i in activity(stack, started)["invitations"]}
+    assert moved_up[alpha.tax_id] == "confirmed"
+
+    done = send_form(english, f"{base}/attendance/check", {}, html=check)
+    assert done.headers["location"] == f"{base}/attendance/done"
+    recorded = {
+        i["representative_id"]: i["attended"] for i in activity(stack, started)["invitations"]
+    }
+    assert recorded[pair.main_id] is True
+    assert recorded[alpha.main_id] is None, "never shown, so not recorded absent"
+    assert recorded[pair.alternate_id] is None, "no seat any more: nothing to record"
 
 
 def test_the_pages_read_in_greek(greek: TestClient, stack: GatewayStack) -> None:

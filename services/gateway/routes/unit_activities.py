@@ -31,7 +31,8 @@ from services.gateway.i18n import N_, Language, language_of, translate
 from services.gateway.pages import render
 from services.gateway.rate_limits import SubmitLimit
 from services.gateway.refusals import FormErrors, field_errors, message_for
-from services.gateway.sessions import SignedIn, Staff, visitor_of
+from services.gateway.seat_holders import seat_holders
+from services.gateway.sessions import SignedIn, Staff, Visitor, visitor_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -90,6 +91,14 @@ def service_refusal(
     if not errors:
         raise unavailable()
     return errors.ordered(fields)
+
+
+def claim_form(visitor: Visitor, purpose: str) -> bool:
+    """Take the answers kept for `purpose` out of the session before sending them, so a form
+    sent twice (a double click) is sent once: False when another request took them first."""
+    return forms.stored_form(visitor, purpose) is not None and visitor.take_draft_part(
+        forms.DRAFT_KEY
+    )
 
 
 def choices(names: dict[str, str], language: Language) -> list[tuple[str, str]]:
@@ -253,19 +262,21 @@ def schedule_activity(request: Request, person: Staff) -> Response:
     """Schedule it through the membership service; its refusals back on the question page."""
     visitor = visitor_of(request)
     values = forms.stored_form(visitor, SCHEDULE)
-    if values is None:
-        return RedirectResponse("/unit/activities/new", status_code=303)
+    if values is None:  # sent already (the same page sent twice): the list shows it
+        return RedirectResponse("/unit/activities", status_code=303)
     body, problems = forms.schedule_request(values)
     language = language_of(request)
     if problems:
         errors = problems_as_errors(problems, {}, language)
         return schedule_form(request, values, errors.ordered(forms.SCHEDULE_FIELDS), 422)
+    if not claim_form(visitor, SCHEDULE):  # the same page being sent by another request
+        return RedirectResponse("/unit/activities", status_code=303)
     response = calls_of(request).post("membership", "/activities", person, json=body)
     if response.status_code in STATUS_OK:
         created = json_object(response).get("id")
-        forms.drop_form(visitor)
         return RedirectResponse(f"/unit/activities/{created}/scheduled", status_code=303)
     errors = service_refusal(response, language, forms.SCHEDULE_FIELDS)
+    forms.keep_form(visitor, SCHEDULE, values)  # refused, so nothing was scheduled: fix it
     return schedule_form(request, values, errors, 422)
 
 
@@ -289,10 +300,12 @@ def activity_scheduled(request: Request, activity_id: UUID, person: Staff) -> HT
 def activity_page(request: Request, activity_id: UUID, person: Staff) -> HTMLResponse:
     """Details, seats, who has a seat, the waiting list, the declined, the history."""
     activity = activity_of(request, person, activity_id)
+    queued = [*activity.confirmed_list(), *activity.waiting_list()]
     return render(
         request,
         "unit/activities/activity.html",
         activity=activity,
+        holders=seat_holders(request, person, queued),  # names those with a seat or waiting
         kinds=KIND_NAMES,
         activity_languages=LANGUAGE_NAMES,  # not `language_names`: the header's switch reads that
         level_names=LEVEL_NAMES,
@@ -379,17 +392,19 @@ def check_reschedule(request: Request, activity_id: UUID, person: Staff) -> Resp
 def reschedule(request: Request, activity_id: UUID, person: Staff) -> Response:
     activity = activity_of(request, person, activity_id)
     visitor = visitor_of(request)
-    values = forms.stored_form(visitor, f"reschedule:{activity_id}")
-    if values is None:
-        return RedirectResponse(f"{base(activity_id)}/reschedule", status_code=303)
+    purpose = f"reschedule:{activity_id}"
+    values = forms.stored_form(visitor, purpose)
+    # Sent already, or being sent by another request (the same page sent twice): its page.
+    if values is None or not claim_form(visitor, purpose):
+        return RedirectResponse(base(activity_id), status_code=303)
     body, _problems = forms.reschedule_request(values)
     response = calls_of(request).post(
         "membership", f"/activities/{activity_id}/reschedule", person, json=body
     )
     if response.status_code in STATUS_OK:
-        forms.drop_form(visitor)
         return RedirectResponse(f"{base(activity_id)}/reschedule/done", status_code=303)
     errors = service_refusal(response, language_of(request), forms.PLACE_FIELDS)
+    forms.keep_form(visitor, purpose, values)  # refused, so nothing changed: fix it
     return reschedule_form(request, activity, values, errors, 422)
 
 
@@ -731,15 +746,15 @@ def invited(request: Request, activity_id: UUID, person: Staff) -> Response:
 
 def attendance_form(
     request: Request,
+    person: SignedIn,
     activity: ActivityRead,
     values: dict[str, Any] | None,
     errors: FormErrors | None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    seated = activity.confirmed_list()
     if values is None:
-        values = {
-            "attended": [str(i.representative_id) for i in activity.confirmed_list() if i.attended]
-        }
+        values = {"attended": [str(i.representative_id) for i in seated if i.attended]}
     return render(
         request,
         "unit/activities/attendance.html",
@@ -747,15 +762,16 @@ def attendance_form(
         activity=activity,
         values=values,
         errors=errors,
+        holders=seat_holders(request, person, seated),
     )
 
 
 @router.get("/unit/activities/{activity_id}/attendance", response_class=HTMLResponse)
 def attendance_page(request: Request, activity_id: UUID, person: Staff) -> HTMLResponse:
-    """A box for each representative with a seat: ticked, they attended."""
+    """A box for each representative with a seat, by name and role: ticked, they attended."""
     activity = activity_of(request, person, activity_id)
     values = forms.stored_form(visitor_of(request), f"attendance:{activity_id}")
-    return attendance_form(request, activity, values, None)
+    return attendance_form(request, person, activity, values, None)
 
 
 @router.post("/unit/activities/{activity_id}/attendance", dependencies=[SubmitLimit])
@@ -768,7 +784,7 @@ def attendance_answered(
     if not seated:
         errors = FormErrors()
         errors.add("", translate(language_of(request), NOBODY_WITH_A_SEAT))
-        return attendance_form(request, activity, {"attended": []}, errors, 409)
+        return attendance_form(request, person, activity, {"attended": []}, errors, 409)
     ticked = [rid for rid in forms.as_list(values.get("attended")) if rid in seated]
     forms.keep_form(visitor_of(request), f"attendance:{activity_id}", {"attended": ticked})
     return RedirectResponse(f"{base(activity_id)}/attendance/check", status_code=303)
@@ -776,6 +792,7 @@ def attendance_answered(
 
 def attendance_check(
     request: Request,
+    person: SignedIn,
     activity: ActivityRead,
     ticked: list[str],
     errors: FormErrors | None,
@@ -789,6 +806,7 @@ def attendance_check(
         activity=activity,
         attended=[i for i in seated if str(i.representative_id) in ticked],
         absent=[i for i in seated if str(i.representative_id) not in ticked],
+        holders=seat_holders(request, person, seated),
         errors=errors,
     )
 
@@ -799,19 +817,25 @@ def check_attendance(request: Request, activity_id: UUID, person: Staff) -> Resp
     values = forms.stored_form(visitor_of(request), f"attendance:{activity_id}")
     if values is None:
         return RedirectResponse(f"{base(activity_id)}/attendance", status_code=303)
-    return attendance_check(request, activity, forms.as_list(values.get("attended")), None)
+    ticked = forms.as_list(values.get("attended"))
+    return attendance_check(request, person, activity, ticked, None)
 
 
 @router.post("/unit/activities/{activity_id}/attendance/check", dependencies=[SubmitLimit])
-def record_attendance(request: Request, activity_id: UUID, person: Staff) -> Response:
-    """Who attended and who did not, as ticked; the service refuses before the start."""
+def record_attendance(request: Request, activity_id: UUID, person: Staff, posted: Form) -> Response:
+    """Who attended and who did not, as ticked, of those the check page showed (it carries
+    their ids): one seated since is not recorded absent unseen. Refused before the start."""
     activity = activity_of(request, person, activity_id)
     visitor = visitor_of(request)
     values = forms.stored_form(visitor, f"attendance:{activity_id}")
     if values is None:
         return RedirectResponse(f"{base(activity_id)}/attendance", status_code=303)
+    shown = set(forms.as_list(posted[0].get("shown")))
+    if not shown:  # a check page that named nobody: show it again, with who is seated now
+        return RedirectResponse(f"{base(activity_id)}/attendance/check", status_code=303)
     ticked = forms.as_list(values.get("attended"))
-    seated = [str(i.representative_id) for i in activity.confirmed_list()]
+    # Those shown who still have a seat (one who gave it up since has no attendance).
+    seated = [rid for i in activity.confirmed_list() if (rid := str(i.representative_id)) in shown]
     for attended, ids in (
         (True, [rid for rid in seated if rid in ticked]),
         (False, [rid for rid in seated if rid not in ticked]),
@@ -826,7 +850,7 @@ def record_attendance(request: Request, activity_id: UUID, person: Staff) -> Res
         )
         if response.status_code not in STATUS_OK:
             errors = service_refusal(response, language_of(request), ())
-            return attendance_check(request, activity, ticked, errors, response.status_code)
+            return attendance_check(request, person, activity, ticked, errors, response.status_code)
     forms.drop_form(visitor)
     return RedirectResponse(f"{base(activity_id)}/attendance/done", status_code=303)
 
