@@ -12,9 +12,15 @@ import re
 from typing import Final
 
 ACCESS_LOGGER: Final = "uvicorn.access"
-_TOKEN: Final = re.compile(r"((?:token|recipient)(?:=|%(?:25)*3D))[^&#\s%\"]+", re.IGNORECASE)
+_TOKEN: Final = re.compile(
+    r"(token(?:=|%(?:25)*3D))[^&#\s%\"]+|(recipient=)[^&#\s\"]+", re.IGNORECASE
+)
 """`token=`, `token%3D`, `token%253D` (encoded twice) …, and the value up to the next part; the
-delivery log's `recipient=` filter too, an email address."""
+delivery log's `recipient=` filter too (an email address, `%40` and all)."""
+
+
+def _redacted(found: re.Match[str]) -> str:
+    return f"{found.group(1) or found.group(2)}…"
 
 
 class RedactTokens(logging.Filter):
@@ -23,10 +29,10 @@ class RedactTokens(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
             record.args = tuple(
-                _TOKEN.sub(r"\1…", arg) if isinstance(arg, str) else arg for arg in record.args
+                _TOKEN.sub(_redacted, arg) if isinstance(arg, str) else arg for arg in record.args
             )
         if isinstance(record.msg, str):
-            record.msg = _TOKEN.sub(r"\1…", record.msg)
+            record.msg = _TOKEN.sub(_redacted, record.msg)
         return True
 
 

@@ -49,7 +49,7 @@ def words_of_page(page: Page, msgid: str) -> str:
     return translate("en" if page.locator("html").get_attribute("lang") == "en" else "el", msgid)
 
 
-def look(page: Page, screenshots: Screenshots, label: str, *, both: bool = True) -> None:
+def look(page: Page, screenshots: Screenshots, label: str, *, both: bool = False) -> None:
     """`checked` in the page's language and, with `both`, in the other one too, coming back."""
     checked(page, screenshots, label)
     if not both:

@@ -244,12 +244,6 @@ def record_attendance(
     look(unit, shots, "attendance-done")
 
 
-def attendance_not_open_yet(unit: Page, activity_id: str) -> None:
-    """Before the start, the attendance page says it is recorded once the activity has started."""
-    unit.goto(f"/unit/activities/{activity_id}/attendance")
-    expect(unit.locator(".govgr-warning-text")).to_be_visible()
-
-
 def chart_figures(page: Page, chart_id: str, row_name: str) -> list[str]:
     """The figures written beside a row's bars in a chart: "Series: n" each."""
     texts: list[str] = page.locator(f"svg#{chart_id} text").all_text_contents()
