@@ -194,6 +194,35 @@ class ErrorCode(StrEnum):
     )
     NOT_OWN_INVITATION = "not_own_invitation", "A member answers only their own invitation."
 
+    # Observatory.
+    ATTACHMENT_NOT_FOUND = "attachment_not_found", "No attachment with that SHA-256 here."
+    EMAIL_IN_TEXT = (
+        "email_in_text",
+        "A practice's texts are published: no email addresses in them (link to a web page).",
+    )
+    PRACTICE_CHANGED = (
+        "practice_changed",
+        "The practice was changed since it was read (by the body's other representative?) "
+        "[version].",
+    )
+    PRACTICE_INCOMPLETE = (
+        "practice_incomplete",
+        "A field a submitted practice needs is not filled in yet.",
+    )
+    PRACTICE_NOT_EDITABLE = (
+        "practice_not_editable",
+        "A practice is edited only while a draft or returned with changes requested [status].",
+    )
+    PRACTICE_NOT_FOUND = "practice_not_found", "No practice with that id."
+    PRACTICE_WRONG_STATUS = (
+        "practice_wrong_status",
+        "The practice is not in a state that allows this [status].",
+    )
+    TEXTS_LANGUAGES = (
+        "texts_languages",
+        "The texts are given in exactly the practice's languages [languages].",
+    )
+
     # Notifications.
     EMAIL_NOT_FOUND = "email_not_found", "No email with that id."
     EMAIL_NOT_RETRIABLE = (

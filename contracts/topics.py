@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from contracts import membership, notifications, registration
+from contracts import membership, notifications, observatory, registration
 from contracts.events import ContractEvent
 
 
@@ -73,7 +73,19 @@ MEMBERSHIP: Final = Topic(
     ),
 )
 OBSERVATORY: Final = Topic(
-    name="innovnet.observatory.v1", partitions=3, producer="observatory", events=()
+    name="innovnet.observatory.v1",
+    partitions=3,
+    producer="observatory",
+    events=(
+        observatory.PracticeDrafted,
+        observatory.PracticeEdited,
+        observatory.PracticeSubmitted,
+        observatory.PracticeChangesRequested,
+        observatory.PracticePublished,
+        observatory.PracticeRejected,
+        observatory.PracticeArchived,
+        observatory.PracticeWithdrawn,
+    ),
 )
 NEWSLETTER: Final = Topic(
     name="innovnet.newsletter.v1", partitions=3, producer="newsletter", events=()
