@@ -23,7 +23,7 @@ from services.gateway.sessions import SignedIn
 from services.gateway.settings import GatewaySettings
 from services.runtime.auth import Access, mint_token
 
-Service = Literal["registration", "membership", "notifications"]
+Service = Literal["registration", "membership", "observatory", "notifications"]
 CALL_TOKEN_TTL: Final = timedelta(minutes=5)
 GATEWAY_SUBJECT: Final = "gateway"
 RETRY_AFTER: Final = {"Retry-After": "5"}
@@ -50,6 +50,7 @@ class ServiceCalls:
         self._urls: dict[Service, str] = {
             "registration": settings.registration_url,
             "membership": settings.membership_url,
+            "observatory": settings.observatory_url,
             "notifications": settings.notifications_url,
         }
         self._client = httpx.Client(timeout=settings.call_timeout_seconds)
