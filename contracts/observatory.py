@@ -156,6 +156,10 @@ class PracticeDrafted(ObservatoryEvent):
     """The representative who started it; they keep authorship if they leave."""
     title: str = Field(min_length=1, max_length=200)
     drafted_at: AwareDatetime
+    body_name: str | None = None
+    """The body's name as the observatory knew it when the draft was started."""
+    languages: list[Language] = Field(default_factory=list, max_length=2)
+    """The languages the draft is written in so far."""
 
 
 class PracticeEdited(ObservatoryEvent):
@@ -164,6 +168,8 @@ class PracticeEdited(ObservatoryEvent):
     editor_id: UUID
     title: str = Field(min_length=1, max_length=200)
     edited_at: AwareDatetime
+    languages: list[Language] = Field(default_factory=list, max_length=2)
+    """The languages the draft is written in now."""
 
 
 class PracticeSubmitted(ObservatoryEvent):
