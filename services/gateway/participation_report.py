@@ -9,8 +9,6 @@ spreadsheet would run as a formula.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -19,9 +17,8 @@ from pydantic import BaseModel, ConfigDict
 from services.gateway.activity_views import LEVEL_NAMES
 from services.gateway.charts import BarChart, Row
 from services.gateway.i18n import N_, Language, translate
-
-FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
-"""What a spreadsheet reads as the start of a formula (OWASP's list): such a cell gets a `'`."""
+from services.runtime.spreadsheets import as_csv as spreadsheet_csv
+from services.runtime.spreadsheets import safe_cell as safe_cell  # the report's cells
 
 SERIES: Final = (N_("Invited"), N_("Accepted"), N_("Attended"))
 MEASURES: Final = ("invited", "accepted", "attended")
@@ -107,12 +104,6 @@ def body_chart(report: Report, language: Language, period: str) -> BarChart:
     )
 
 
-def safe_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a `'` first."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 CSV_HEADER: Final = (
     N_("Rows"),
     N_("Level of government"),
@@ -149,8 +140,4 @@ def csv_rows(report: Report, language: Language) -> Iterable[Sequence[object]]:
 
 def as_csv(report: Report, language: Language) -> bytes:
     """The report as CSV: UTF-8 with a BOM, CRLF lines, every cell safe for a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in csv_rows(report, language):
-        writer.writerow([safe_cell(cell) for cell in row])
-    return out.getvalue().encode("utf-8-sig")
+    return spreadsheet_csv(csv_rows(report, language))

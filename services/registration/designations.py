@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pikepdf
 
 from contracts.errors import ErrorCode
-from services.runtime.connections import connection_pool
 from services.runtime.errors import DomainError, RuleBroken
+from services.runtime.file_store import FileStore
 
 MAX_DESIGNATION_BYTES = 10 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
@@ -82,38 +82,12 @@ def check_designation_file(content: bytes) -> CheckedFile:
     return CheckedFile(content, hashlib.sha256(content).hexdigest())
 
 
-class DesignationFiles:
+class DesignationFiles(FileStore):
     """The service's store of designation files, in its own database, keyed by SHA-256."""
 
     def __init__(self, database_url: str) -> None:
-        self._pool = connection_pool(database_url, name="designation-files", max_size=4)
-        with self._pool.connection() as conn:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS designation_files ("
-                " sha256 text PRIMARY KEY, content bytea NOT NULL,"
-                " stored_at timestamptz NOT NULL DEFAULT now())"
-            )
+        super().__init__(database_url, "designation_files")
 
     def store(self, checked: CheckedFile) -> None:
-        """Keep the file; the same bytes twice are kept once.
-
-        Stored before the event that refers to it: a crash in between leaves an unreferenced
-        file, never an event whose file is missing.
-        """
-        with self._pool.connection() as conn:
-            conn.execute(
-                "INSERT INTO designation_files (sha256, content) VALUES (%s, %s)"
-                " ON CONFLICT (sha256) DO NOTHING",
-                (checked.sha256, checked.content),
-            )
-
-    def load(self, sha256: str) -> bytes | None:
-        """The file with this digest, if stored."""
-        with self._pool.connection() as conn:
-            row = conn.execute(
-                "SELECT content FROM designation_files WHERE sha256 = %s", (sha256,)
-            ).fetchone()
-        return bytes(row[0]) if row else None
-
-    def close(self) -> None:
-        self._pool.close()
+        """Keep the file; the same bytes twice are kept once (before the event naming it)."""
+        self.put(checked.sha256, checked.content, "application/pdf")
