@@ -20,7 +20,9 @@ from services.notifications.mirrors import (
     Activity,
     Recipient,
     RegisteredBody,
+    SubmittedPractice,
     activity_mirror_id,
+    practice_mirror_id,
     recipient_id,
     registered_body_id,
 )
@@ -271,6 +273,26 @@ class NotificationsApplication(ServiceApplication):
 
     def activity(self, activity_id: UUID) -> Activity | None:
         return self.find(activity_mirror_id(activity_id), Activity)
+
+    def practice(self, practice_id: UUID) -> SubmittedPractice | None:
+        return self.find(practice_mirror_id(practice_id), SubmittedPractice)
+
+    def submitters_registration(self, submitted_by: UUID) -> RegisteredBody | None:
+        """The registration of the representative who submitted a practice, if known."""
+        submitter = self.recipient(submitted_by)
+        return self.registered_body(submitter.registration_id) if submitter else None
+
+    def practice_representatives(self, practice_id: UUID) -> list[UUID]:
+        """The current representatives of the body whose member submitted the practice.
+
+        Those of the submitter's registration not withdrawn (the submitter too, while they
+        are one); none once the body's registration is withdrawn, or the practice unknown.
+        """
+        practice = self.practice(practice_id)
+        body = self.submitters_registration(practice.submitted_by) if practice else None
+        if body is None or body.withdrawn:
+            return []
+        return self.current_representatives(body.registration_id)
 
     def body_context(self, registration_id: UUID) -> dict[str, str]:
         """What every email about a registration names: the body, and where to upload."""

@@ -2,8 +2,10 @@
 
 `Recipient` and `RegisteredBody` keep, from the registration events, the sealed address, name
 and language of each representative, and the body's name and representatives; `Activity` keeps,
-from the membership events, an activity's title, start and place. Addresses stay sealed with the
-person's key and are unsealed only at send time, so an erased person gets nothing.
+from the membership events, an activity's title, start and place; `SubmittedPractice` keeps,
+from the observatory's, a practice's title under review and who submitted it. Addresses stay
+sealed with the person's key and are unsealed only at send time, so an erased person gets
+nothing.
 
 These aggregates were first stored from `domain.py`: their old topics are registered below, so
 the events stored under them are still read. Fields added later have defaults, so the events
@@ -34,6 +36,11 @@ def registered_body_id(registration_id: UUID) -> UUID:
 def activity_mirror_id(activity: UUID) -> UUID:
     """The id of what notifications keeps about an activity."""
     return uuid5(NAMESPACE_URL, f"innovnet:notifications:activity:{activity}")
+
+
+def practice_mirror_id(practice_id: UUID) -> UUID:
+    """The id of what notifications keeps about a practice."""
+    return uuid5(NAMESPACE_URL, f"innovnet:notifications:practice:{practice_id}")
 
 
 class Recipient(Aggregate):
@@ -163,6 +170,45 @@ class Activity(Aggregate):
     def reschedule(self, starts_at: datetime, location: str | None) -> None:
         self.starts_at = starts_at
         self.location = location
+
+
+class SubmittedPractice(Aggregate):
+    """A practice as the unit's decisions need it: its title under review, who submitted it.
+
+    The decisions carry neither: the title names the practice in their emails, and the
+    submitter, a representative this service knows, leads to the body's current ones.
+    """
+
+    class Submitted(Aggregate.Created):
+        practice_id: UUID
+        title: str
+        submitted_by: UUID
+
+    class Resubmitted(Aggregate.Event):
+        title: str
+        submitted_by: UUID
+
+    @staticmethod
+    def create_id(practice_id: UUID) -> UUID:
+        return practice_mirror_id(practice_id)
+
+    @event(Submitted)
+    def __init__(self, practice_id: UUID, title: str, submitted_by: UUID) -> None:
+        self.practice_id = practice_id
+        self.title = title
+        self.submitted_by = submitted_by
+
+    def submit_again(self, title: str, submitted_by: UUID) -> bool:
+        """Another submission (after changes): False when it changes nothing (a redelivery)."""
+        if (title, submitted_by) == (self.title, self.submitted_by):
+            return False
+        self.resubmitted(title, submitted_by)
+        return True
+
+    @event(Resubmitted)
+    def resubmitted(self, title: str, submitted_by: UUID) -> None:
+        self.title = title
+        self.submitted_by = submitted_by
 
 
 register_topic("services.notifications.domain:Recipient", Recipient)

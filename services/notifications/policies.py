@@ -12,16 +12,24 @@ from datetime import datetime, time
 
 from eventsourcing.domain import Aggregate
 
-from contracts import membership, registration
+from contracts import membership, observatory, registration
+from contracts.registration import Language
 from services.notifications.application import NotificationsApplication, in_language
 from services.notifications.domain import end_of_day, message_id
-from services.notifications.mirrors import Activity, Recipient, RegisteredBody
+from services.notifications.mirrors import Activity, Recipient, RegisteredBody, SubmittedPractice
 from services.runtime.deliveries import Delivery
 from services.runtime.reactions import Reactions
 from services.runtime.timezone import ATHENS
 
 REACTIONS = Reactions[NotificationsApplication]()
 """The reaction to each contract event; other events cause nothing (tolerant reader)."""
+
+Decision = (
+    observatory.PracticeChangesRequested
+    | observatory.PracticeRejected
+    | observatory.PracticePublished
+)
+"""A decision of the innovation unit on a practice, with its comment, for the body."""
 
 
 @REACTIONS.to(registration.RegistrationSubmitted)
@@ -284,6 +292,84 @@ def announce_the_cancellation(
         return []
     context = {"title": activity.title, "reason": e.reason or ""}
     return app.record_for_each("activity_cancelled", delivery, e.invitee_ids, context)
+
+
+@REACTIONS.to(observatory.PracticeSubmitted)
+def ask_the_unit_to_review(
+    app: NotificationsApplication, e: observatory.PracticeSubmitted, delivery: Delivery
+) -> Sequence[Aggregate]:
+    """The unit's office hears of it, with its review page; the title is kept for decisions."""
+    known = app.practice(e.practice_id)
+    if known is None:
+        kept = app.unless_stored(
+            SubmittedPractice(practice_id=e.practice_id, title=e.title, submitted_by=e.submitted_by)
+        )
+    else:
+        kept = [known] if known.submit_again(e.title, e.submitted_by) else []
+    body = app.submitters_registration(e.submitted_by)
+    context = {
+        "title": e.title,
+        "body_name": body.body_name if body else e.body_id,
+        "resubmission": "yes" if e.resubmission else "",
+        "review_url": f"{app.public_url}/unit/practices/{e.practice_id}",
+    }
+    office = app.mail.innovation_unit_email
+    return kept + app.record("practice_submitted", delivery, None, office, None, context)
+
+
+@REACTIONS.to(observatory.PracticeChangesRequested)
+def return_the_practice(
+    app: NotificationsApplication, e: observatory.PracticeChangesRequested, delivery: Delivery
+) -> Sequence[Aggregate]:
+    return _tell_the_body(app, "practice_changes_requested", e, delivery, _kept_titles(app, e))
+
+
+@REACTIONS.to(observatory.PracticeRejected)
+def announce_the_practice_s_rejection(
+    app: NotificationsApplication, e: observatory.PracticeRejected, delivery: Delivery
+) -> Sequence[Aggregate]:
+    return _tell_the_body(app, "practice_rejected", e, delivery, _kept_titles(app, e))
+
+
+@REACTIONS.to(observatory.PracticePublished)
+def announce_the_publication(
+    app: NotificationsApplication, e: observatory.PracticePublished, delivery: Delivery
+) -> Sequence[Aggregate]:
+    """Its title in each language as published, and its public page beside the body's."""
+    texts = e.practice.texts
+    first = texts[e.practice.languages[0]].title
+    context = {
+        **{
+            f"title_{each.value}": texts[each].title if each in texts else first
+            for each in Language
+        },
+        "public_page_url": f"{app.public_url}/observatory/practices/{e.practice_id}",
+    }
+    return _tell_the_body(app, "practice_published", e, delivery, context)
+
+
+def _kept_titles(app: NotificationsApplication, e: observatory.ObservatoryEvent) -> dict[str, str]:
+    """The title submitted for review, in both languages' parts (its one language's)."""
+    practice = app.practice(e.practice_id)
+    title = practice.title if practice else ""
+    return {f"title_{each.value}": title for each in Language}
+
+
+def _tell_the_body(
+    app: NotificationsApplication,
+    template: str,
+    e: Decision,
+    delivery: Delivery,
+    context: dict[str, str],
+) -> Sequence[Aggregate]:
+    """The unit's decision, its comment and the practice's page, to each current representative."""
+    told = app.practice_representatives(e.practice_id)
+    context = {
+        **context,
+        "comment": e.comment,
+        "practice_url": f"{app.public_url}/my-body/practices/{e.practice_id}",
+    }
+    return app.record_for_each(template, delivery, told, context)
 
 
 def _when_and_where(activity: Activity) -> dict[str, str]:

@@ -26,7 +26,8 @@ class MailSettings(BaseSettings):
     smtp_timeout_seconds: float = 10.0
     sender: str = "Δίκτυο Καινοτομίας <innovationunit@example.gov.gr>"
     innovation_unit_email: str = "innovationunit@example.gov.gr"
-    """Where overdue notices for the unit go: an office address, not a person's."""
+    """Where the unit's notices go (overdue designations, practices to review): an office
+    address, not a person's."""
     max_attempts: int = Field(8, ge=1)
     """Tries before an email goes to the dead-letter state."""
     retry_base_seconds: float = Field(2.0, gt=0)

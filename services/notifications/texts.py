@@ -108,6 +108,14 @@ class Template:
     text_en: str
 
 
+_OBSERVATORY_EL: Final = "Παρατηρητήριο Καινοτομίας του Δημοσίου Τομέα"
+_OBSERVATORY_EN: Final = "Public Sector Innovation Observatory"
+
+_COMMENT_HTML: Final = """<blockquote style="white-space: pre-line">{{ comment }}</blockquote>"""
+"""The unit's comment as typed, its lines kept (escaped: it is text)."""
+_COMMENT_TEXT: Final = """    {{ comment | indent(4) }}"""
+
+
 TEMPLATES: Final[dict[str, Template]] = {
     "acknowledgement": Template(
         subject_el="Λάβαμε την αίτηση εγγραφής του φορέα {{ body_name }}",
@@ -451,5 +459,115 @@ used once.</p>
 It is valid until {{ valid_until | datetime_en }} (Athens time) and can be used once.
 
 If you did not ask to sign in, ignore this email; nobody signs in without the link.""",
+    ),
+    "practice_submitted": Template(
+        subject_el="""{% if resubmission %}Ξανά προς έλεγχο{% else %}Νέα καλή πρακτική προς έλεγχο\
+{% endif %}: {{ title }} ({{ body_name }})""",
+        subject_en="""{% if resubmission %}Back for review{% else %}A new good practice to review\
+{% endif %}: {{ title }} ({{ body_name }})""",
+        html_el=f"""<p>Ο φορέας <strong>{{{{ body_name }}}}</strong> υπέβαλε{{% if resubmission %}}
+ξανά, μετά τις αλλαγές που ζητήσατε,{{% endif %}} την καλή πρακτική
+<strong>{{{{ title }}}}</strong> για δημοσίευση στο {_OBSERVATORY_EL}.</p>
+<p>Ελέγξτε την εδώ: <a href="{{{{ review_url }}}}">{{{{ review_url }}}}</a></p>""",
+        html_en=f"""<p><strong>{{{{ body_name }}}}</strong> submitted{{% if resubmission %}} again,
+after the changes you asked for,{{% endif %}} the good practice <strong>{{{{ title }}}}</strong>
+for publication in the {_OBSERVATORY_EN}.</p>
+<p>Review it here: <a href="{{{{ review_url }}}}">{{{{ review_url }}}}</a></p>""",
+        text_el=f"""Ο φορέας «{{{{ body_name }}}}» υπέβαλε{{% if resubmission %}} ξανά, μετά τις
+αλλαγές που ζητήσατε,{{% endif %}} την καλή πρακτική «{{{{ title }}}}» για δημοσίευση στο
+{_OBSERVATORY_EL}.
+
+Ελέγξτε την εδώ: {{{{ review_url }}}}""",
+        text_en=f""""{{{{ body_name }}}}" submitted{{% if resubmission %}} again, after the changes
+you asked for,{{% endif %}} the good practice "{{{{ title }}}}" for publication in the
+{_OBSERVATORY_EN}.
+
+Review it here: {{{{ review_url }}}}""",
+    ),
+    "practice_changes_requested": Template(
+        subject_el="Ζητούνται αλλαγές: {{ title_el }}",
+        subject_en="Changes requested: {{ title_en }}",
+        html_el=f"""<p>Το Τμήμα Καινοτομίας εξέτασε την καλή πρακτική
+<strong>{{{{ title_el }}}}</strong> του φορέα σας και ζητά αλλαγές πριν τη δημοσιεύσει στο
+{_OBSERVATORY_EL}. Το σχόλιο του Τμήματος:</p>
+{_COMMENT_HTML}
+<p>Κάντε τις αλλαγές και υποβάλετέ την ξανά:
+<a href="{{{{ practice_url }}}}">{{{{ practice_url }}}}</a></p>""",
+        html_en=f"""<p>The innovation unit reviewed your body's good practice
+<strong>{{{{ title_en }}}}</strong> and asks for changes before publishing it in the
+{_OBSERVATORY_EN}. The unit's comment:</p>
+{_COMMENT_HTML}
+<p>Make the changes and submit it again:
+<a href="{{{{ practice_url }}}}">{{{{ practice_url }}}}</a></p>""",
+        text_el=f"""Το Τμήμα Καινοτομίας εξέτασε την καλή πρακτική «{{{{ title_el }}}}» του φορέα
+σας και ζητά αλλαγές πριν τη δημοσιεύσει στο {_OBSERVATORY_EL}. Το σχόλιο του Τμήματος:
+
+{_COMMENT_TEXT}
+
+Κάντε τις αλλαγές και υποβάλετέ την ξανά: {{{{ practice_url }}}}""",
+        text_en=f"""The innovation unit reviewed your body's good practice "{{{{ title_en }}}}" and
+asks for changes before publishing it in the {_OBSERVATORY_EN}. The unit's comment:
+
+{_COMMENT_TEXT}
+
+Make the changes and submit it again: {{{{ practice_url }}}}""",
+    ),
+    "practice_published": Template(
+        subject_el="Η καλή πρακτική δημοσιεύθηκε: {{ title_el }}",
+        subject_en="Your good practice is published: {{ title_en }}",
+        html_el=f"""<p>Το Τμήμα Καινοτομίας δημοσίευσε την καλή πρακτική
+<strong>{{{{ title_el }}}}</strong> του φορέα σας στο {_OBSERVATORY_EL}, με την άδεια
+CC BY 4.0. Το σχόλιο του Τμήματος:</p>
+{_COMMENT_HTML}
+<p>Η δημόσια σελίδα της: <a href="{{{{ public_page_url }}}}">{{{{ public_page_url }}}}</a><br>
+Η σελίδα της για τον φορέα σας: <a href="{{{{ practice_url }}}}">{{{{ practice_url }}}}</a></p>""",
+        html_en=f"""<p>The innovation unit published your body's good practice
+<strong>{{{{ title_en }}}}</strong> in the {_OBSERVATORY_EN}, under the CC BY 4.0 licence.
+The unit's comment:</p>
+{_COMMENT_HTML}
+<p>Its public page: <a href="{{{{ public_page_url }}}}">{{{{ public_page_url }}}}</a><br>
+Its page for your body: <a href="{{{{ practice_url }}}}">{{{{ practice_url }}}}</a></p>""",
+        text_el=f"""Το Τμήμα Καινοτομίας δημοσίευσε την καλή πρακτική «{{{{ title_el }}}}» του
+φορέα σας στο {_OBSERVATORY_EL}, με την άδεια CC BY 4.0. Το σχόλιο του Τμήματος:
+
+{_COMMENT_TEXT}
+
+Η δημόσια σελίδα της: {{{{ public_page_url }}}}
+Η σελίδα της για τον φορέα σας: {{{{ practice_url }}}}""",
+        text_en=f"""The innovation unit published your body's good practice "{{{{ title_en }}}}" in
+the {_OBSERVATORY_EN}, under the CC BY 4.0 licence. The unit's comment:
+
+{_COMMENT_TEXT}
+
+Its public page: {{{{ public_page_url }}}}
+Its page for your body: {{{{ practice_url }}}}""",
+    ),
+    "practice_rejected": Template(
+        subject_el="Η καλή πρακτική δεν θα δημοσιευθεί: {{ title_el }}",
+        subject_en="Your good practice will not be published: {{ title_en }}",
+        html_el=f"""<p>Το Τμήμα Καινοτομίας εξέτασε την καλή πρακτική
+<strong>{{{{ title_el }}}}</strong> του φορέα σας και αποφάσισε να μην τη δημοσιεύσει στο
+{_OBSERVATORY_EL}. Αιτιολογία:</p>
+{_COMMENT_HTML}
+<p>Η πρακτική και το ιστορικό της:
+<a href="{{{{ practice_url }}}}">{{{{ practice_url }}}}</a></p>""",
+        html_en=f"""<p>The innovation unit reviewed your body's good practice
+<strong>{{{{ title_en }}}}</strong> and decided not to publish it in the {_OBSERVATORY_EN}.
+The reason given:</p>
+{_COMMENT_HTML}
+<p>The practice and its history:
+<a href="{{{{ practice_url }}}}">{{{{ practice_url }}}}</a></p>""",
+        text_el=f"""Το Τμήμα Καινοτομίας εξέτασε την καλή πρακτική «{{{{ title_el }}}}» του φορέα
+σας και αποφάσισε να μην τη δημοσιεύσει στο {_OBSERVATORY_EL}. Αιτιολογία:
+
+{_COMMENT_TEXT}
+
+Η πρακτική και το ιστορικό της: {{{{ practice_url }}}}""",
+        text_en=f"""The innovation unit reviewed your body's good practice "{{{{ title_en }}}}" and
+decided not to publish it in the {_OBSERVATORY_EN}. The reason given:
+
+{_COMMENT_TEXT}
+
+The practice and its history: {{{{ practice_url }}}}""",
     ),
 }
