@@ -1,5 +1,15 @@
 """How the runtime runs the observatory service."""
 
+from services.observatory.api import router
+from services.observatory.application import ObservatoryApplication
+from services.observatory.projections import Desk, Members
+from services.observatory.publishing import to_contract
 from services.runtime.service import ServiceDefinition
 
-SERVICE = ServiceDefinition(name="observatory")
+SERVICE = ServiceDefinition(
+    name="observatory",
+    application_class=ObservatoryApplication,
+    to_contract=to_contract,
+    routers=(router,),
+    projections=(Members, Desk),
+)
