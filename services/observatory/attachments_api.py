@@ -1,0 +1,109 @@
+"""A practice's attachments for its body: upload, remove, read back.
+
+An upload is checked and cleaned by its content (`attachments.clean_attachment`), stored once
+by the SHA-256 of the cleaned bytes, then added to the practice. The body limit bounds the
+request before anything reads it; the size check refuses a file past 10 MiB by name. The
+public copy of a published practice's attachment is the catalogue's route.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, File, Form, UploadFile, status
+from fastapi.responses import Response
+
+from contracts.errors import ErrorCode
+from contracts.observatory import Attachment
+from contracts.registration import Sha256Hex
+from services.observatory.access import (
+    ActiveRepresentative,
+    App,
+    MemberOrAdmin,
+    MembersIndex,
+    representative_of,
+)
+from services.observatory.attachments import clean_attachment
+from services.observatory.catalogue_api import Files, attachment_response
+from services.runtime.errors import NotFound
+from services.runtime.text import CleanText
+
+router = APIRouter(tags=["attachments"])
+
+Caption = Annotated[str, CleanText(max_length=300)]
+MAX_FILENAME = 200
+
+
+def filename_of(given: str | None, media_type: str) -> str:
+    """The upload's own name without its path or control characters (a default if none)."""
+    name = (given or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in unicodedata.normalize("NFC", name) if c.isprintable()).strip()
+    if not name:
+        name = "attachment." + media_type.rsplit("/", 1)[-1]
+    return name[:MAX_FILENAME]
+
+
+@router.post("/practices/{practice_id}/attachments", status_code=status.HTTP_201_CREATED)
+def add_attachment(
+    practice_id: UUID,
+    app: App,
+    member: ActiveRepresentative,
+    files: Files,
+    file: Annotated[
+        UploadFile, File(description="A PNG, JPEG or WebP image or a PDF, at most 10 MiB")
+    ],
+    caption: Annotated[Caption | None, Form()] = None,
+) -> Attachment:
+    """Attach an image or PDF to an editable practice of the member's body (cleaned first)."""
+    practice = app.practice(practice_id)
+    practice.check_body_id(member.body_id)
+    practice.check_editable()
+    # A plain `def` route runs in the thread pool: the spooled file's read stays off the loop.
+    cleaned = clean_attachment(file.file.read())
+    attachment = Attachment(
+        sha256=cleaned.sha256,
+        media_type=cleaned.media_type,
+        size=cleaned.size,
+        filename=filename_of(file.filename, cleaned.media_type),
+        caption=caption,
+    )
+    # Stored before the event naming it: a crash between leaves a file nobody refers to.
+    files.keep(cleaned)
+    app.attach(practice_id, member.representative_id, member.body_id, attachment)
+    return attachment
+
+
+@router.delete(
+    "/practices/{practice_id}/attachments/{sha256}", status_code=status.HTTP_204_NO_CONTENT
+)
+def remove_attachment(
+    practice_id: UUID, sha256: Sha256Hex, app: App, member: ActiveRepresentative
+) -> Response:
+    """Remove an attachment of an editable practice of the member's body."""
+    app.detach(practice_id, member.representative_id, member.body_id, sha256)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/practices/{practice_id}/attachments/{sha256}", response_class=Response)
+def read_attachment(
+    practice_id: UUID,
+    sha256: Sha256Hex,
+    app: App,
+    principal: MemberOrAdmin,
+    members: MembersIndex,
+    files: Files,
+) -> Response:
+    """The bytes of an attachment, for the body's representatives and the innovation unit."""
+    practice = app.practice(practice_id)
+    if not principal.is_admin:
+        representative = representative_of(principal, members)
+        if representative is None or representative.body_id != practice.body_id:
+            # Another body's member learns nothing of the practice.
+            raise NotFound(ErrorCode.PRACTICE_NOT_FOUND, "No practice with that id.")
+    attachment = practice.attachments.get(sha256)
+    stored = files.get(sha256) if attachment else None
+    if attachment is None or stored is None:
+        raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, "No attachment with that SHA-256 here.")
+    return attachment_response(stored.content, attachment.media_type, sha256)

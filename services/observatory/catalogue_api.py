@@ -1,0 +1,254 @@
+"""The public catalogue: search, a practice, the exports, the feed and published attachments.
+
+No token: everything here is the public record under CC BY 4.0, and nothing personal.
+The fixed paths (`export.csv`, `feed.atom`, …) come before `/catalogue/{practice_id}`, whose id
+is a UUID, so neither shadows the other.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from contracts.errors import ErrorCode
+from contracts.observatory import Facet, PublicPractice, Sector, Stage
+from contracts.registration import Level, Sha256Hex
+from services.observatory import exports
+from services.observatory.attachments import AttachmentFiles
+from services.observatory.feed import FEED_SIZE, atom_feed
+from services.observatory.projections.catalogue import Catalogue, Filters, Found, Hit, Sort
+from services.observatory.settings import ObservatorySettings
+from services.runtime.dependencies import projection
+from services.runtime.errors import NotFound
+from services.runtime.paging import Page, Paging
+
+router = APIRouter(tags=["catalogue"])
+
+CatalogueIndex = Annotated[Catalogue, Depends(projection("catalogue"))]
+SearchText = Annotated[str, Field(max_length=200)]
+TagText = Annotated[str, Field(min_length=1, max_length=40)]
+
+_files_lock = threading.Lock()
+
+
+def attachment_files(request: Request) -> AttachmentFiles:
+    """The service's attachment store, opened on first use and closed with the application."""
+    state = request.app.state
+    found: AttachmentFiles | None = getattr(state, "attachment_files", None)
+    if found is None:
+        with _files_lock:
+            found = getattr(state, "attachment_files", None)
+            if found is None:
+                found = AttachmentFiles(state.settings.database_url)
+                state.application.keeps(found)
+                state.attachment_files = found
+    return found
+
+
+Files = Annotated[AttachmentFiles, Depends(attachment_files)]
+
+
+def public_url() -> str:
+    """Where the gateway's public pages are (`OBSERVATORY_PUBLIC_URL`)."""
+    return ObservatorySettings().base_url
+
+
+@dataclass(frozen=True)
+class Search:
+    """The query parameters every catalogue route shares."""
+
+    filters: Filters
+    sort: Sort
+    language: str | None
+
+
+def search_parameters(
+    q: Annotated[SearchText | None, Query(description="Words to find, Greek or English")] = None,
+    lang: Annotated[Literal["el", "en"] | None, Query(description="Texts shown first")] = None,
+    level: Level | None = None,
+    sector: Sector | None = None,
+    stage: Stage | None = None,
+    facet: Facet | None = None,
+    year: Annotated[int | None, Query(ge=1950, le=2100)] = None,
+    tag: Annotated[TagText | None, Query()] = None,
+    sort: Annotated[
+        Sort | None, Query(description="relevance (default with q), newest (without), oldest")
+    ] = None,
+) -> Search:
+    text = q.strip() if q else None
+    filters = Filters(
+        q=text or None,
+        level=level.value if level else None,
+        sector=sector.value if sector else None,
+        stage=stage.value if stage else None,
+        facet=facet.value if facet else None,
+        year=year,
+        tag=tag.strip().lower() if tag else None,
+    )
+    chosen = sort or (Sort.RELEVANCE if filters.q else Sort.NEWEST)
+    return Search(filters, chosen, lang)
+
+
+SearchParameters = Annotated[Search, Depends(search_parameters)]
+
+
+class CatalogueItem(BaseModel):
+    """A practice found: its texts in the language shown first, its snippet HTML-safe."""
+
+    practice_id: UUID
+    language: str
+    title: str
+    short_explanation: str
+    snippet: str
+    """The text escaped, the matches wrapped in `<mark>…</mark>`."""
+    body_name: str
+    level: Level
+    sector: Sector
+    stage: Stage
+    facets: list[Facet]
+    year_launched: int
+    tags: list[str]
+    languages: list[str]
+    published_at: datetime
+
+
+class FacetCountView(BaseModel):
+    value: str
+    count: int
+
+
+class CatalogueFacets(BaseModel):
+    """How many matching practices have each value (tags: the 30 most frequent)."""
+
+    level: list[FacetCountView]
+    sector: list[FacetCountView]
+    stage: list[FacetCountView]
+    facet: list[FacetCountView]
+    year: list[FacetCountView]
+    tag: list[FacetCountView]
+
+
+class CatalogueResults(BaseModel):
+    """A page of the search, how many match in all, and the counts over all that match."""
+
+    items: list[CatalogueItem]
+    total: int
+    facets: CatalogueFacets
+    page: int
+    page_size: int
+
+
+def item_view(hit: Hit) -> CatalogueItem:
+    return CatalogueItem.model_validate(hit, from_attributes=True)
+
+
+def results_view(found: Found, page: Page) -> CatalogueResults:
+    facets = {
+        dimension: [FacetCountView(value=c.value, count=c.count) for c in counts]
+        for dimension, counts in found.facets.items()
+    }
+    return CatalogueResults(
+        items=[item_view(hit) for hit in found.hits],
+        total=found.total,
+        facets=CatalogueFacets.model_validate(facets),
+        page=page.number,
+        page_size=page.size,
+    )
+
+
+@router.get("/catalogue")
+def search_catalogue(
+    index: CatalogueIndex, search: SearchParameters, paging: Paging
+) -> CatalogueResults:
+    """Search the published practices (Greek and English, accents ignored), with facets."""
+    found = index.search(search.filters, search.sort, paging, search.language)
+    return results_view(found, paging)
+
+
+def download(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.get("/catalogue/export.csv", response_class=Response)
+def export_csv(index: CatalogueIndex, search: SearchParameters) -> Response:
+    """The practices of the search (all without one) as CSV, UTF-8 with a BOM, CC BY 4.0."""
+    practices = index.matching(search.filters, search.sort, search.language)
+    return download(exports.csv_export(practices), "text/csv; charset=utf-8", "practices.csv")
+
+
+@router.get("/catalogue/export.json")
+def export_json(index: CatalogueIndex, search: SearchParameters) -> JSONResponse:
+    """The practices of the search as JSON: `{licence, licence_url, generated_at, practices}`."""
+    practices = index.matching(search.filters, search.sort, search.language)
+    return JSONResponse(
+        exports.json_export(practices), headers={"X-Content-Type-Options": "nosniff"}
+    )
+
+
+@router.get("/catalogue/export.opsi.json")
+def export_opsi(index: CatalogueIndex, search: SearchParameters) -> JSONResponse:
+    """The practices of the search as OPSI case-form records (English texts when present)."""
+    practices = index.matching(search.filters, search.sort, search.language)
+    return JSONResponse(
+        exports.opsi_export(practices, f"{public_url()}/observatory"),
+        headers={"X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.get("/catalogue/feed.atom", response_class=Response)
+def feed(index: CatalogueIndex) -> Response:
+    """Atom 1.0 of the 50 practices published last."""
+    return Response(
+        atom_feed(index.newest(FEED_SIZE), public_url()),
+        media_type="application/atom+xml; charset=utf-8",
+        headers={"X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.get("/catalogue/attachments/{sha256}", response_class=Response)
+def published_attachment(sha256: Sha256Hex, index: CatalogueIndex, files: Files) -> Response:
+    """The bytes of an attachment of a published practice."""
+    media_type = index.published_attachment(sha256)
+    stored = files.get(sha256) if media_type else None
+    if media_type is None or stored is None:
+        raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, "No published attachment with that SHA-256.")
+    return attachment_response(stored.content, media_type, sha256)
+
+
+def attachment_response(content: bytes, media_type: str, sha256: str) -> Response:
+    """An attachment's bytes: images shown, PDFs downloaded, never sniffed."""
+    disposition = "inline" if media_type.startswith("image/") else "attachment"
+    extension = media_type.rsplit("/", 1)[-1].replace("jpeg", "jpg")
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{sha256}.{extension}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+            "Cache-Control": "public, max-age=3600",
+        },
+    )
+
+
+@router.get("/catalogue/{practice_id}")
+def get_practice(practice_id: UUID, index: CatalogueIndex) -> PublicPractice:
+    """A published practice, as its public record."""
+    found = index.practice(practice_id)
+    if found is None:
+        raise NotFound(ErrorCode.PRACTICE_NOT_FOUND, "No published practice with that id.")
+    return found
