@@ -59,6 +59,14 @@ SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'name')
 SELECT format('GRANT ALL ON DATABASE %I TO %I', :'name', :'name')
 \gexec
 SQL
+        # Extensions a service needs, made as the superuser in its database (as postgres.sh).
+        case $name in
+            observatory)
+                psql --no-psqlrc --quiet -v ON_ERROR_STOP=1 \
+                    --username "${POSTGRES_USER:-postgres}" --dbname "$name" \
+                    -c "CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public"
+                ;;
+        esac
         echo "init-databases: role and database '$name' ready"
     done
 )

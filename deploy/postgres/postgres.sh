@@ -348,7 +348,20 @@ cmd_createdbs() {
             q "REVOKE ALL ON DATABASE $name FROM PUBLIC"
             log "database $name created, owned by $name ($role_msg)"
         fi
+        # Extensions a service needs, made as the superuser (existing databases get them too).
+        for extension in $(extensions_of "$name"); do
+            "$psql" -X -q -v ON_ERROR_STOP=1 -At -d "$conn" -c "\\connect $name" \
+                -c "CREATE EXTENSION IF NOT EXISTS $extension SCHEMA public"
+        done
     done
+}
+
+# The extensions a service's database needs (as deploy/postgres/init-databases.sh knows them):
+# the observatory's catalogue searches with accents ignored.
+extensions_of() {
+    case $1 in
+        observatory) echo unaccent ;;
+    esac
 }
 
 usage() {
