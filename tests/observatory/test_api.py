@@ -1,0 +1,361 @@
+"""The observatory on the real broker and database: members from membership's topic, a
+practice from draft to publication through the API, and its events on the observatory's topic.
+
+One observatory process for the module; membership's events are produced onto its topic as the
+membership service would publish them, so no other service runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from confluent_kafka import Producer
+
+from contracts import membership
+from contracts.envelope import to_kafka_message
+from contracts.events import ContractEvent
+from contracts.personal import Sealed
+from contracts.registration import Level, Role
+from contracts.topics import topic_of
+from services.runtime.relay import producer_config
+from services.runtime.topics import create_topics
+from tests.membership.conftest import token
+from tests.support.kafka import delete_topics, read_topic
+from tests.support.polling import eventually
+from tests.support.processes import service_process
+from tests.support.servers import fresh_database, kafka_bootstrap_servers
+
+UNIT = "staff-0a1b2c3d4e5f60718293"
+ADMIN = token("admin", subject=UNIT)
+
+
+@dataclass
+class Stack:
+    client: httpx.Client
+    prefix: str
+    versions: dict[uuid.UUID, int]
+
+    def produce(self, event: ContractEvent, aggregate_id: uuid.UUID) -> None:
+        """Publish a membership event as the membership service would (the member's aggregate
+        id, the next version)."""
+        self.versions[aggregate_id] = self.versions.get(aggregate_id, 1) + 1
+        message = to_kafka_message(
+            event,
+            aggregate_id=aggregate_id,
+            aggregate_version=self.versions[aggregate_id],
+            time=datetime.now(UTC),
+            correlation_id=aggregate_id,
+            causation_id=aggregate_id,
+        )
+        producer = Producer(producer_config(kafka_bootstrap_servers()))
+        headers: list[tuple[str, str | bytes | None]] = list(message.headers)
+        producer.produce(
+            f"{self.prefix}{topic_of('membership').name}",
+            message.value,
+            message.key,
+            headers=headers,
+        )
+        assert producer.flush(30) == 0
+
+    def observatory_events(self) -> list[tuple[uuid.UUID, str]]:
+        """(practice id, event name) of every event on the observatory's topic, in each
+        practice's order (one practice's events are on one partition)."""
+        topic = topic_of("observatory")
+        messages = read_topic(f"{self.prefix}{topic.name}", topic.partitions)
+        return [(e.aggregate_id, e.type.split(".")[-2]) for _, _, e, _ in messages]
+
+
+@dataclass(frozen=True)
+class Body:
+    tax_id: str
+    name: str
+
+
+def sealed(subject_id: uuid.UUID) -> Sealed:
+    """A sealed value as membership publishes it: the observatory never opens it."""
+    ciphertext = base64.urlsafe_b64encode(os.urandom(40)).decode().rstrip("=")
+    return Sealed(subject_id=subject_id, ciphertext=ciphertext)
+
+
+def activate(stack: Stack, body: Body, role: Role = Role.MAIN) -> uuid.UUID:
+    """A new active member of `body`; returns their representative id."""
+    representative_id = uuid.uuid4()
+    stack.produce(
+        membership.MemberActivated(
+            representative_id=representative_id,
+            registration_id=uuid.uuid4(),
+            designation_id=uuid.uuid4(),
+            body_id=body.tax_id,
+            body_name=body.name,
+            level=Level.LOCAL,
+            role=role,
+            full_name=sealed(representative_id),
+            email=sealed(representative_id),
+            position_title="Προϊστάμενος Διεύθυνσης",
+            activated_at=datetime.now(UTC),
+        ),
+        representative_id,
+    )
+    return representative_id
+
+
+def member(body: Body, representative_id: uuid.UUID) -> dict[str, str]:
+    return token("member", subject=str(representative_id), body_id=body.tax_id)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    run_id = uuid.uuid4().hex[:10]
+    prefix = f"test-{run_id}."
+    create_topics(kafka_bootstrap_servers(), prefix=prefix)
+    try:
+        with fresh_database("observatory") as url:
+            env = {
+                "OBSERVATORY_DATABASE_URL": url,
+                "KAFKA_TOPIC_PREFIX": prefix,
+                "KAFKA_CONSUMER_GROUP_PREFIX": prefix,
+                "INNOVNET_ENV": "test",
+            }
+            tmp_path = tmp_path_factory.mktemp("observatory")
+            with (
+                service_process("observatory", env, tmp_path) as service,
+                httpx.Client(base_url=service.base_url, timeout=30) as client,
+            ):
+                yield Stack(client, prefix, {})
+    finally:
+        delete_topics(prefix)
+
+
+BODY = Body("094014201", "Δήμος Παραδείγματος")
+OTHER = Body("090153025", "Περιφέρεια Δοκιμής")
+
+
+def draft(**overrides: Any) -> dict[str, Any]:
+    return {"languages": ["el"], "texts": {"el": {"title": "Ψηφιακό γκισέ"}}, **overrides}
+
+
+def complete() -> dict[str, Any]:
+    return draft(
+        texts={
+            "el": {
+                "title": "Ψηφιακό γκισέ",
+                "short_explanation": "Εξυπηρέτηση από το σπίτι.",
+                "overview": "Βιντεοκλήση για κάθε αίτηση.",
+                "innovativeness": "Πρώτη φορά σε δήμο.",
+            }
+        },
+        stage="implementation",
+        facets=["enhancement"],
+        sector="digitalisation",
+        year_launched=2024,
+        tags=["βιντεοκλήση", "εξυπηρέτηση", "ψηφιακό κράτος"],
+    )
+
+
+def refusal(response: httpx.Response, status: int) -> list[dict[str, Any]]:
+    assert response.status_code == status, response.text
+    detail: list[dict[str, Any]] = response.json()["detail"]
+    return detail
+
+
+def started(stack: Stack, headers: dict[str, str]) -> dict[str, Any]:
+    """A draft started once the member's activation has reached the observatory."""
+
+    def created() -> dict[str, Any]:
+        response = stack.client.post("/practices", json=draft(), headers=headers)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    return eventually(created)
+
+
+def test_a_practice_from_draft_to_publication(stack: Stack) -> None:
+    main, alternate = activate(stack, BODY), activate(stack, BODY, Role.ALTERNATE)
+    stranger = activate(stack, OTHER)
+    main_token, alternate_token = member(BODY, main), member(BODY, alternate)
+    client = stack.client
+
+    # A non-member may not start one; a member of the body may.
+    nobody = member(BODY, uuid.uuid4())
+    assert refusal(client.post("/practices", json=draft(), headers=nobody), 403)[0]["type"] == (
+        "not_active_member"
+    )
+    created = started(stack, main_token)
+    practice_id, version = created["practice_id"], created["version"]
+    assert version == 1
+    url = f"/practices/{practice_id}"
+
+    # Another body's member: 403 on a command, 404 on a read.
+    started(stack, member(OTHER, stranger))
+    other = client.put(url, json={**complete(), "version": 1}, headers=member(OTHER, stranger))
+    assert refusal(other, 403)[0]["type"] == "not_the_bodys"
+    hidden = client.get(url, headers=member(OTHER, stranger))
+    assert refusal(hidden, 404)[0]["type"] == "practice_not_found"
+
+    # The body's other representative co-edits; an edit on the version read before is refused.
+    edited = client.put(url, json={**complete(), "version": 1}, headers=alternate_token)
+    assert edited.status_code == 200, edited.text
+    assert edited.json() == {"version": 2}
+    stale = client.put(url, json={**draft(), "version": 1}, headers=main_token)
+    assert refusal(stale, 409)[0]["type"] == "practice_changed"
+
+    # An incomplete submission names every missing field.
+    partial = {**complete(), "tags": ["μία"], "version": 2}
+    partial["texts"] = {"el": {"title": "Ψηφιακό γκισέ", "overview": "Βιντεοκλήση."}}
+    assert client.put(url, json=partial, headers=main_token).json() == {"version": 3}
+    incomplete = refusal(client.post(f"{url}/submit", json={"version": 3}, headers=main_token), 422)
+    assert [(d["type"], d["loc"]) for d in incomplete] == [
+        ("practice_incomplete", ["body", "texts", "el", "short_explanation"]),
+        ("practice_incomplete", ["body", "texts", "el", "innovativeness"]),
+        ("practice_incomplete", ["body", "tags"]),
+    ]
+    view = client.get(url, headers=main_token).json()
+    assert view["missing"] == ["texts.el.short_explanation", "texts.el.innovativeness", "tags"]
+    assert view["can_edit"] is True
+
+    # Complete, submitted; the unit asks for changes; edited and sent again; published.
+    assert client.put(url, json={**complete(), "version": 3}, headers=main_token).json() == {
+        "version": 4
+    }
+    assert client.post(f"{url}/submit", json={"version": 4}, headers=main_token).json() == {
+        "version": 5
+    }
+    not_editable = client.put(url, json={**complete(), "version": 5}, headers=main_token)
+    assert refusal(not_editable, 409)[0] | {"msg": None} == {
+        "type": "practice_not_editable",
+        "msg": None,
+        "ctx": {"status": "submitted"},
+    }
+    member_decides = client.post(f"{url}/publish", json={"comment": "Ναι"}, headers=main_token)
+    assert refusal(member_decides, 403)[0]["type"] == "role_required"
+    changes = client.post(
+        f"{url}/request-changes", json={"comment": "Προσθέστε αποτελέσματα."}, headers=ADMIN
+    )
+    assert changes.json() == {"version": 6}
+    again = complete()
+    again["texts"]["el"]["results_impact"] = "Μισές ουρές στο δημαρχείο."
+    assert client.put(url, json={**again, "version": 6}, headers=alternate_token).status_code == 200
+    assert client.post(f"{url}/submit", json={"version": 7}, headers=alternate_token).json() == {
+        "version": 8
+    }
+
+    # The unit's queue: the submitted practice, of any body.
+    def queued() -> None:
+        queue = client.get("/practices", params={"status": "submitted"}, headers=ADMIN).json()
+        assert practice_id in [item["practice_id"] for item in queue["items"]]
+        assert {item["status"] for item in queue["items"]} == {"submitted"}
+
+    eventually(queued)
+
+    published = client.post(
+        f"{url}/publish", json={"comment": "Δημοσιεύεται.", "version": 8}, headers=ADMIN
+    )
+    assert published.json() == {"version": 9}
+
+    for_unit = client.get(url, headers=ADMIN).json()
+    for_body = client.get(url, headers=main_token).json()
+    assert for_unit["status"] == "published"
+    assert (for_body["body_name"], for_body["level"]) == (BODY.name, "local")
+    assert for_body["can_edit"] is False
+    steps = [(s["what"], s["by_role"], s["decided_by"]) for s in for_unit["history"]]
+    assert steps == [
+        ("drafted", "member", None),
+        ("edited", "member", None),
+        ("edited", "member", None),
+        ("edited", "member", None),
+        ("submitted", "member", None),
+        ("changes_requested", "admin", UNIT),
+        ("edited", "member", None),
+        ("submitted", "member", None),
+        ("published", "admin", UNIT),
+    ]
+    assert [s["decided_by"] for s in for_body["history"]] == [None] * 9
+    assert for_body["history"][5]["comment"] == "Προσθέστε αποτελέσματα."
+
+    # On the observatory's topic, in the practice's order.
+    def on_the_topic() -> None:
+        mine = [name for pid, name in stack.observatory_events() if str(pid) == practice_id]
+        assert mine == [
+            "PracticeDrafted",
+            "PracticeEdited",
+            "PracticeEdited",
+            "PracticeEdited",
+            "PracticeSubmitted",
+            "PracticeChangesRequested",
+            "PracticeEdited",
+            "PracticeSubmitted",
+            "PracticePublished",
+        ]
+
+    eventually(on_the_topic)
+
+    # A member lists their own body's practices only, whatever body_id they ask for.
+    def listed() -> None:
+        found = client.get(
+            "/practices", params={"body_id": OTHER.tax_id}, headers=main_token
+        ).json()
+        assert {item["body_id"] for item in found["items"]} == {BODY.tax_id}
+        item = next(i for i in found["items"] if i["practice_id"] == practice_id)
+        assert (item["status"], item["title"], item["body_name"]) == (
+            "published",
+            "Ψηφιακό γκισέ",
+            BODY.name,
+        )
+
+    eventually(listed)
+    others = client.get("/practices", headers=member(OTHER, stranger)).json()
+    assert practice_id not in [item["practice_id"] for item in others["items"]]
+    assert others["total"] >= 1
+
+
+def test_a_representative_who_left_keeps_authorship_but_edits_no_more(stack: Stack) -> None:
+    body = Body("997654329", "Οργανισμός Αποχώρησης")
+    leaver = activate(stack, body)
+    leaver_token = member(body, leaver)
+    created = started(stack, leaver_token)
+    url = f"/practices/{created['practice_id']}"
+    stack.produce(
+        membership.MemberDeactivated(
+            representative_id=leaver,
+            registration_id=uuid.uuid4(),
+            body_id=body.tax_id,
+            role=Role.MAIN,
+            reason="replaced",
+            deactivated_at=datetime.now(UTC),
+        ),
+        leaver,
+    )
+
+    def refused() -> None:
+        edit = stack.client.put(url, json={**complete(), "version": 1}, headers=leaver_token)
+        assert refusal(edit, 403)[0]["type"] == "not_active_member"
+
+    eventually(refused)
+    withdraw = stack.client.post(f"{url}/withdraw", json={"reason": "Λάθος"}, headers=leaver_token)
+    assert refusal(withdraw, 403)[0]["type"] == "not_active_member"
+    view = stack.client.get(url, headers=leaver_token).json()
+    assert (view["author_id"], view["can_edit"]) == (str(leaver), False)
+
+    # The body's new representative takes over: edits it and withdraws it.
+    successor_token = member(body, activate(stack, body))
+    edited = eventually(
+        lambda: (
+            stack.client.put(url, json={**complete(), "version": 1}, headers=successor_token)
+            .raise_for_status()
+            .json()
+        )
+    )
+    assert edited == {"version": 2}
+    withdrawn = stack.client.post(
+        f"{url}/withdraw", json={"reason": "Δεν ισχύει πια."}, headers=successor_token
+    )
+    assert withdrawn.json() == {"version": 3}
+    assert stack.client.get(url, headers=ADMIN).json()["author_id"] == str(leaver)
