@@ -88,6 +88,20 @@ class ServiceCalls:
     ) -> httpx.Response:
         return self.request(service, "POST", path, person, **kw)
 
+    def stream(
+        self, service: Service, path: str, person: SignedIn | None, **kw: Any
+    ) -> httpx.Response:
+        """`GET path` with its body not read yet (a file, an export): read it with
+        `iter_bytes()`, then `close()` the answer, whatever happens."""
+        token = self.token_for(person) if person is not None else None
+        headers = dict(kw.pop("headers", None) or {})
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        request = self._client.build_request(
+            "GET", f"{self._urls[service]}{path}", headers=headers, **kw
+        )
+        return self._client.send(request, stream=True)
+
     def as_gateway(self, service: Service, method: str, path: str, **kw: Any) -> httpx.Response:
         """Call an internal endpoint as the gateway itself (role `service`)."""
         token = mint_token(

@@ -11,7 +11,12 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from services.gateway import i18n
-from services.gateway.sections import MEMBER_SECTIONS, STAFF_SECTIONS, current_section
+from services.gateway.sections import (
+    MEMBER_SECTIONS,
+    PUBLIC_SECTIONS,
+    STAFF_SECTIONS,
+    current_section,
+)
 from services.gateway.security import carries_token, csrf_token_of
 from services.gateway.sessions import visitor_of
 from services.gateway.staff import decider_name
@@ -40,6 +45,7 @@ def environment() -> Environment:
         format_number=i18n.format_number,
         language_names=i18n.LANGUAGE_NAMES,
         member_sections=MEMBER_SECTIONS,
+        public_sections=PUBLIC_SECTIONS,
         staff_sections=STAFF_SECTIONS,
         current_section=current_section,
     )

@@ -16,6 +16,11 @@ class Section(NamedTuple):
     only_itself: bool = False
 
 
+PUBLIC_SECTIONS: Final[tuple[Section, ...]] = (
+    Section("/", N_("The network"), only_itself=True),
+    Section("/observatory", N_("Observatory")),
+)
+"""What anyone reads without signing in (the navigation of those with no sections of their own)."""
 MEMBER_SECTIONS: Final[tuple[Section, ...]] = (
     Section("/my-body", N_("Your body")),
     Section("/activities", N_("Activities and invitations")),

@@ -13,6 +13,7 @@ from services.gateway.routes import (
     invitations,
     my_body,
     nominations,
+    observatory,
     participation,
     public,
     registering,
@@ -31,6 +32,7 @@ SERVICE = ServiceDefinition(
     application_class=GatewayApplication,
     routers=(
         public.router,
+        observatory.router,
         account.router,
         my_body.router,
         nominations.router,
