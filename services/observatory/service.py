@@ -1,8 +1,10 @@
 """How the runtime runs the observatory service."""
 
+from services.observatory import attachments_api, catalogue_api
 from services.observatory.api import router
 from services.observatory.application import ObservatoryApplication
 from services.observatory.projections import Desk, Members
+from services.observatory.projections.catalogue import Catalogue
 from services.observatory.publishing import to_contract
 from services.runtime.service import ServiceDefinition
 
@@ -10,6 +12,6 @@ SERVICE = ServiceDefinition(
     name="observatory",
     application_class=ObservatoryApplication,
     to_contract=to_contract,
-    routers=(router,),
-    projections=(Members, Desk),
+    routers=(router, attachments_api.router, catalogue_api.router),
+    projections=(Members, Desk, Catalogue),
 )

@@ -334,11 +334,12 @@ def test_a_representative_who_left_keeps_authorship_but_edits_no_more(stack: Sta
         leaver,
     )
 
-    def refused() -> None:
-        edit = stack.client.put(url, json={**complete(), "version": 1}, headers=leaver_token)
-        assert refusal(edit, 403)[0]["type"] == "not_active_member"
+    def left() -> None:  # read only: an edit sent meanwhile would succeed until it is known
+        assert stack.client.get(url, headers=leaver_token).json()["can_edit"] is False
 
-    eventually(refused)
+    eventually(left)
+    edit = stack.client.put(url, json={**complete(), "version": 1}, headers=leaver_token)
+    assert refusal(edit, 403)[0]["type"] == "not_active_member"
     withdraw = stack.client.post(f"{url}/withdraw", json={"reason": "Λάθος"}, headers=leaver_token)
     assert refusal(withdraw, 403)[0]["type"] == "not_active_member"
     view = stack.client.get(url, headers=leaver_token).json()
