@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticKnownError
 
 from contracts.errors import ErrorCode
 from contracts.observatory import (
@@ -43,6 +44,8 @@ from services.runtime.paging import PageOf
 from services.runtime.requests import RequestBody
 from services.runtime.text import CleanText
 
+MAX_TAG_LENGTH: Final = 40
+"""The contract's `Tag` bound."""
 EMAIL: Final = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
 """Something written as an email address (`name@example.gov.gr`), anywhere in a text."""
 
@@ -63,8 +66,11 @@ def no_email(text: str) -> str:
 
 
 def tag(text: str) -> str:
-    """A tag as kept: lower case, spaces collapsed."""
-    return " ".join(text.lower().split())
+    """A tag as kept: lower case, spaces collapsed (still within the contract's bounds)."""
+    kept = " ".join(text.lower().split())
+    if len(kept) > MAX_TAG_LENGTH:  # a few capitals grow when lowered ("İ" is two)
+        raise PydanticKnownError("string_too_long", {"max_length": MAX_TAG_LENGTH})
+    return kept
 
 
 NoEmail = AfterValidator(no_email)
@@ -100,7 +106,7 @@ LessonsLearned = Annotated[
     str, CleanText(max_length=max_length("lessons_learned"), multiline=True), NoEmail
 ]
 
-Tag = Annotated[str, CleanText(min_length=2, max_length=40), AfterValidator(tag)]
+Tag = Annotated[str, CleanText(min_length=2, max_length=MAX_TAG_LENGTH), AfterValidator(tag)]
 Website = Annotated[HttpUrl, CleanText(max_length=2000)]
 Comment = Annotated[str, CleanText(min_length=1, max_length=2000, multiline=True)]
 Version = Annotated[StrictInt, Field(ge=1, description="The practice's version read")]
