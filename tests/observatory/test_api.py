@@ -194,7 +194,12 @@ def test_a_practice_from_draft_to_publication(stack: Stack) -> None:
     url = f"/practices/{practice_id}"
 
     # Another body's member: 403 on a command, 404 on a read.
-    started(stack, member(OTHER, stranger))
+    # The other body's practice goes to the unit first.
+    theirs = f"/practices/{started(stack, member(OTHER, stranger))['practice_id']}"
+    put = client.put(theirs, json={**complete(), "version": 1}, headers=member(OTHER, stranger))
+    assert put.json() == {"version": 2}
+    sent = client.post(f"{theirs}/submit", json={"version": 2}, headers=member(OTHER, stranger))
+    assert sent.json() == {"version": 3}
     other = client.put(url, json={**complete(), "version": 1}, headers=member(OTHER, stranger))
     assert refusal(other, 403)[0]["type"] == "not_the_bodys"
     hidden = client.get(url, headers=member(OTHER, stranger))
@@ -247,10 +252,11 @@ def test_a_practice_from_draft_to_publication(stack: Stack) -> None:
         "version": 8
     }
 
-    # The unit's queue: the submitted practice, of any body.
+    # The unit's queue: the submitted practices of every body.
     def queued() -> None:
         queue = client.get("/practices", params={"status": "submitted"}, headers=ADMIN).json()
-        assert practice_id in [item["practice_id"] for item in queue["items"]]
+        ids = [f"/practices/{item['practice_id']}" for item in queue["items"]]
+        assert ids == [theirs, url]  # oldest submitted first, of any body
         assert {item["status"] for item in queue["items"]} == {"submitted"}
 
     eventually(queued)
