@@ -25,7 +25,26 @@ from services.runtime.text import refused_character
 
 MAX_LENGTH: Final = 5000
 """The longest text any form of the gateway takes (the services' own limits are lower)."""
-MULTILINE_PARTS: Final = frozenset({"seniority_justification", "reason"})
+MULTILINE_PARTS: Final = frozenset(
+    {
+        "seniority_justification",
+        "reason",
+        # A good practice's texts (OPSI's, below its title), its websites and the unit's comment.
+        "short_explanation",
+        "overview",
+        "innovativeness",
+        "stage_status",
+        "collaborations",
+        "users_beneficiaries",
+        "results_impact",
+        "challenges",
+        "conditions_for_success",
+        "replication",
+        "lessons_learned",
+        "websites",
+        "comment",
+    }
+)
 """The fields (by the last part of their name) typed in a textarea, where line breaks belong."""
 
 

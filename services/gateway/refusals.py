@@ -119,6 +119,25 @@ MESSAGES: Final[dict[ErrorCode, str]] = {
     ),
     ErrorCode.NOT_ACTIVE_MEMBER: N_("Only active members take part"),
     ErrorCode.NOT_OWN_INVITATION: N_("You can answer only your own invitation"),
+    ErrorCode.ATTACHMENT_NOT_FOUND: N_("There is no such attachment"),
+    ErrorCode.EMAIL_IN_TEXT: N_(
+        "The practice's texts are published: remove the email address (give the address of a "
+        "web page instead)"
+    ),
+    ErrorCode.PRACTICE_CHANGED: N_(
+        "The practice was changed by your body's other representative after you opened this "
+        "page, so nothing was saved. Open it again to see their changes"
+    ),
+    ErrorCode.PRACTICE_INCOMPLETE: N_("Fill this in: the practice cannot be sent without it"),
+    ErrorCode.PRACTICE_NOT_EDITABLE: N_(
+        "The practice can be changed only while it is a draft or returned to you for changes."
+    ),
+    ErrorCode.PRACTICE_NOT_FOUND: N_("There is no such practice"),
+    ErrorCode.PRACTICE_WRONG_STATUS: N_(
+        "The practice is no longer in a state that allows this: it was decided on or "
+        "withdrawn meanwhile"
+    ),
+    ErrorCode.TEXTS_LANGUAGES: N_("Write the texts in the languages chosen for the practice"),
     ErrorCode.EMAIL_NOT_FOUND: N_("There is no such email"),
     ErrorCode.EMAIL_NOT_RETRIABLE: N_("Only an email that failed can be sent again"),
     ErrorCode.EMAIL_NOT_SENDING: N_("The email is not being sent"),

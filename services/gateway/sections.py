@@ -25,6 +25,7 @@ MEMBER_SECTIONS: Final[tuple[Section, ...]] = (
     Section("/my-body", N_("Your body")),
     Section("/activities", N_("Activities and invitations")),
     Section("/my-body/participation", N_("Participation")),
+    Section("/my-body/practices", N_("Practices")),
 )
 STAFF_SECTIONS: Final[tuple[Section, ...]] = (
     Section("/unit", N_("Overview"), only_itself=True),
@@ -34,6 +35,7 @@ STAFF_SECTIONS: Final[tuple[Section, ...]] = (
     Section("/unit/roster", N_("Roster")),
     Section("/unit/participation", N_("Participation")),
     Section("/unit/activities", N_("Activities")),
+    Section("/unit/practices", N_("Practices")),
     Section("/unit/deliveries", N_("Delivery log")),
 )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -220,31 +221,42 @@ LIMITS = {
 """Every test's browser is one client: the limits themselves are tests/gateway/test_rate_limits."""
 
 
-@pytest.fixture(scope="module")
-def member_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MemberSite]:
-    """Registration and membership as processes; the gateway in process, consuming their topics."""
+@contextmanager
+def running_site(
+    tmp_path: Path,
+    names: tuple[str, ...] = ("registration", "membership"),
+    env_added: dict[str, str] | None = None,
+) -> Iterator[MemberSite]:
+    """The services `names` as processes (registration and membership at least); the gateway
+    in process, consuming their topics and calling each (`GATEWAY_<NAME>_URL`)."""
     links = SignInLinks()
     links.start()
-    tmp_path: Path = tmp_path_factory.mktemp("members")
     try:
         with (
-            service_stack(tmp_path, {}, ("registration", "membership")) as services,
+            service_stack(tmp_path, {}, names) as services,
             fresh_database("gateway") as gateway_database,
             pytest.MonkeyPatch.context() as env,
         ):
             env.setenv("GATEWAY_DATABASE_URL", gateway_database)
             env.setenv("GATEWAY_NOTIFICATIONS_URL", links.url)
-            env.setenv("GATEWAY_REGISTRATION_URL", services.services["registration"].base_url)
-            env.setenv("GATEWAY_MEMBERSHIP_URL", services.services["membership"].base_url)
+            for name in names:
+                env.setenv(f"GATEWAY_{name.upper()}_URL", services.services[name].base_url)
             env.setenv("INNOVNET_PUBLIC_URL", PUBLIC_URL)
             env.setenv("KAFKA_TOPIC_PREFIX", services.prefix)
             env.setenv(
                 "KAFKA_CONSUMER_GROUP_PREFIX", f"{services.prefix}gateway-{uuid.uuid4().hex[:6]}."
             )
-            for name, value in LIMITS.items():
+            for name, value in {**LIMITS, **(env_added or {})}.items():
                 env.setenv(name, value)
             app = create_app(SERVICE, ServiceSettings.for_service("gateway"), role="all")
             with TestClient(app, base_url=BASE_URL):
                 yield MemberSite(services, app, links)
     finally:
         links.stop()
+
+
+@pytest.fixture(scope="module")
+def member_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MemberSite]:
+    """Registration and membership as processes; the gateway in process, consuming their topics."""
+    with running_site(tmp_path_factory.mktemp("members")) as site:
+        yield site

@@ -91,6 +91,7 @@ def home(request: Request, person: Staff) -> HTMLResponse:
         "overdue": registrations(**waiting_filter("overdue", now)),
         "lapsing": registrations(**waiting_filter("lapsing", now)),
         "activities": upcoming_activities(request, person, now),
+        "practices": count(request, person, "observatory", "/practices", {"status": "submitted"}),
     }
     return render(request, "unit/home.html", counts=counts, lapsing_until=lapsing_before(now))
 

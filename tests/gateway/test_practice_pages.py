@@ -1,0 +1,241 @@
+"""The practice pages in process, against the real registration, membership and observatory
+as processes: a member drafts a practice (a text past its limit refused at its field, the
+counter saying so), sends it incomplete and is shown what is missing, completes and sends it;
+another body's representative does not reach it; the unit finds it in its queue, asks for
+changes (the check page sent twice decides once); the member reads the comment, edits and
+sends it again; the unit publishes it, once, and it leaves the queue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from services.gateway.i18n import translate
+from tests.gateway.conftest import STAFF, csrf_token
+from tests.gateway.member_site import MemberBody, MemberSite, running_site
+from tests.gateway.unit_site import STAFF_NAME, error_summary
+from tests.support.polling import eventually
+
+OVERVIEW = "Ένα ψηφιακό σημείο εξυπηρέτησης για τους δημότες.\nΛειτουργεί από το 2023."
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MemberSite]:
+    names = ("registration", "membership", "observatory")
+    staff = {"GATEWAY_STAFF_EMAILS": f"{STAFF_NAME} <{STAFF}>"}
+    with running_site(tmp_path_factory.mktemp("practices"), names, staff) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def body(site: MemberSite) -> MemberBody:
+    found = site.active_body("Δήμος Καλών Πρακτικών", with_alternate=False)
+    # The observatory knows members from membership's topic: it reads the activation first.
+    with site.api("observatory", found.member_token(found.main)) as api:
+        eventually(lambda: _listed(api.get("/practices")), timeout=30, interval=0.3)
+    return found
+
+
+def _listed(answer: Any) -> None:
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.fixture(scope="module")
+def unit(site: MemberSite) -> TestClient:
+    return site.sign_in(STAFF)
+
+
+def send_form(client: TestClient, page: str, action: str, data: dict[str, Any]) -> Any:
+    shown = client.get(page)
+    assert shown.status_code == 200, shown.text
+    return client.post(action, data={"csrf_token": csrf_token(shown.text), **data})
+
+
+def complete(title: str) -> dict[str, Any]:
+    return {
+        "languages": ["el"],
+        "el.title": title,
+        "el.short_explanation": "Οι δημότες εξυπηρετούνται σε ένα σημείο, με ένα ραντεβού.",
+        "el.overview": OVERVIEW,
+        "el.innovativeness": "Συνδυάζει για πρώτη φορά τις υπηρεσίες τριών διευθύνσεων.",
+        "stage": "implementation",
+        "facets": ["enhancement", "adaptive"],
+        "sector": "digitalisation",
+        "year_launched": "2023",
+        "tags": "εξυπηρέτηση, ψηφιακός δήμος, ραντεβού",
+        "websites": "https://www.example.gov.gr/kep",
+    }
+
+
+def history(site: MemberSite, body: MemberBody, practice_id: str) -> list[str]:
+    with site.api("observatory", body.member_token(body.main)) as api:
+        found = api.get(f"/practices/{practice_id}")
+    assert found.status_code == 200, found.text
+    return [step["what"] for step in found.json()["history"]]
+
+
+def decide_twice(unit: TestClient, practice_id: str, decision: str, comment: str) -> None:
+    """The decision's question, then its check page sent twice (a double click)."""
+    base = f"/unit/practices/{practice_id}"
+    asked = send_form(unit, base, f"{base}/{decision}", {"comment": comment})
+    assert asked.status_code == 303, asked.text
+    assert asked.headers["location"] == f"{base}/{decision}/check"
+    check = unit.get(f"{base}/{decision}/check")
+    assert check.status_code == 200
+    assert comment in check.text
+    token = csrf_token(check.text)
+    first = unit.post(f"{base}/{decision}/check", data={"csrf_token": token})
+    second = unit.post(f"{base}/{decision}/check", data={"csrf_token": token})
+    assert first.headers["location"] == f"{base}/{decision}/done", first.text
+    assert second.status_code == 303
+    assert second.headers["location"] == base
+
+
+def test_a_practice_from_draft_to_the_catalogue(
+    site: MemberSite, body: MemberBody, unit: TestClient
+) -> None:
+    member = body.main.client
+    listed = member.get("/my-body/practices")
+    assert listed.status_code == 200
+    assert 'href="/my-body/practices/new"' in listed.text
+    assert 'aria-current="page">Πρακτικές' in listed.text
+
+    # A short explanation past its limit: the observatory's refusal at its field, counted.
+    form = member.get("/my-body/practices/new")
+    assert "0 από 500 χαρακτήρες" in form.text
+    assert 'src="/static/counters.js"' in form.text
+    too_long = {"languages": ["el"], "el.title": "Ψηφιακό ΚΕΠ", "el.short_explanation": "α" * 501}
+    refused = send_form(member, "/my-body/practices/new", "/my-body/practices/new", too_long)
+    assert refused.status_code == 422, refused.text
+    summary = error_summary(refused.text)
+    assert 'href="#el-short-explanation"' in summary
+    assert "Γράψτε το πολύ 500 χαρακτήρες" in summary
+    assert "501 από 500 χαρακτήρες: 1 παραπάνω από το όριο" in refused.text
+    assert "α" * 501 in refused.text, "what was typed is kept"
+
+    # A draft with a title only; sending it names every field still missing.
+    title = "Ψηφιακό ΚΕΠ του δήμου"
+    drafted = send_form(
+        member,
+        "/my-body/practices/new",
+        "/my-body/practices/new",
+        {"languages": ["el"], "el.title": title, "action": "save"},
+    )
+    assert drafted.status_code == 303, drafted.text
+    found = re.match(
+        r"/my-body/practices/([0-9a-f-]{36})/edit\?saved=1$", drafted.headers["location"]
+    )
+    assert found, drafted.headers["location"]
+    practice_id = found.group(1)
+    base = f"/my-body/practices/{practice_id}"
+    check = member.get(f"{base}/check")
+    assert check.status_code == 200
+    assert "Επισκόπηση (Ελληνικά)" in check.text
+    incomplete = member.post(f"{base}/check", data={"csrf_token": csrf_token(check.text)})
+    assert incomplete.status_code == 422, incomplete.text
+    summary = error_summary(incomplete.text)
+    for field in ("el-overview", "el-innovativeness", "stage", "facets", "sector", "tags"):
+        assert f'href="#{field}"' in summary, field
+    assert "«Επισκόπηση (Ελληνικά)»" in summary
+    assert 'id="el-overview"' in incomplete.text, "the summary's links land on the form's fields"
+    assert history(site, body, practice_id) == ["drafted"]
+
+    # Another body's representative reaches neither the page nor the form.
+    other = site.active_body("Δήμος Άλλου Φορέα", with_alternate=False)
+    for path in (base, f"{base}/edit", f"{base}/check"):
+        assert other.main.client.get(path).status_code == 404, path
+
+    # Completed and sent; in the unit's queue, counted on its overview.
+    saved = send_form(
+        member,
+        f"{base}/edit",
+        f"{base}/edit",
+        {**complete(title), "action": "check", "version": _version(member, base)},
+    )
+    assert saved.status_code == 303, saved.text
+    assert saved.headers["location"] == f"{base}/check"
+    shown = member.get(f"{base}/check")
+    assert 'id="missing"' not in shown.text
+    submitted = member.post(f"{base}/check", data={"csrf_token": csrf_token(shown.text)})
+    assert submitted.headers["location"] == f"{base}/sent", submitted.text
+    queue = unit.get("/unit/practices")
+    assert queue.status_code == 200
+    assert title in queue.text
+    home = unit.get("/unit")
+    assert re.search(r'id="count-practices">\s*<span class="innovnet-counts__number">1<', home.text)
+
+    # The unit asks for changes: the check page sent twice decides once.
+    page = unit.get(f"/unit/practices/{practice_id}")
+    assert page.status_code == 200
+    assert f'href="/unit/practices/{practice_id}/request-changes"' in page.text
+    comment = "Προσθέστε τα αποτελέσματα της πρώτης χρονιάς."
+    decide_twice(unit, practice_id, "request-changes", comment)
+    assert history(site, body, practice_id).count("changes_requested") == 1
+    decided_by = translate("el", "Decided by %(name)s", name=STAFF_NAME)
+    assert decided_by in unit.get(f"/unit/practices/{practice_id}").text
+
+    # The member reads the comment, adds the results, sends it again.
+    listed = member.get("/my-body/practices")
+    assert comment in listed.text
+    assert comment in member.get(base).text
+    again = {
+        **complete(title),
+        "el.results_impact": "Χρόνος αναμονής μειωμένος κατά 40%.",
+        "action": "check",
+    }
+    saved = send_form(
+        member, f"{base}/edit", f"{base}/edit", {**again, "version": _version(member, base)}
+    )
+    assert saved.status_code == 303, saved.text
+    shown = member.get(f"{base}/check")
+    assert "40%" in shown.text
+    resubmitted = member.post(f"{base}/check", data={"csrf_token": csrf_token(shown.text)})
+    assert resubmitted.headers["location"] == f"{base}/sent", resubmitted.text
+
+    # The unit publishes it, once; the member's page links to the public page.
+    decide_twice(unit, practice_id, "publish", "Ευχαριστούμε: δημοσιεύεται.")
+    assert history(site, body, practice_id).count("published") == 1
+    assert title not in unit.get("/unit/practices").text
+    assert title in unit.get("/unit/practices?status=published").text
+    assert f'href="/observatory/practices/{practice_id}"' in member.get(base).text
+
+
+def _version(member: TestClient, base: str) -> str:
+    found = re.search(r'name="version" value="(\d+)"', member.get(f"{base}/edit").text)
+    assert found
+    return found.group(1)
+
+
+def test_a_stale_edit_says_so_and_saves_nothing(site: MemberSite, body: MemberBody) -> None:
+    member = body.main.client
+    drafted = send_form(
+        member,
+        "/my-body/practices/new",
+        "/my-body/practices/new",
+        {"languages": ["el"], "el.title": "Ανοιχτά δεδομένα"},
+    )
+    base = drafted.headers["location"].removesuffix("/edit?saved=1")
+    version = _version(member, base)
+    first = send_form(
+        member,
+        f"{base}/edit",
+        f"{base}/edit",
+        {"languages": ["el"], "el.title": "Πρώτη", "version": version},
+    )
+    assert first.status_code == 303
+    stale = send_form(
+        member,
+        f"{base}/edit",
+        f"{base}/edit",
+        {"languages": ["el"], "el.title": "Δεύτερη", "version": version},
+    )
+    assert stale.status_code == 409, stale.text
+    assert "οι αλλαγές σας δεν αποθηκεύτηκαν" in error_summary(stale.text)
+    assert 'value="Δεύτερη"' in stale.text, "the form keeps what was typed"
+    assert 'id="theirs"' in stale.text
+    assert "Πρώτη" in stale.text
