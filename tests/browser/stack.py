@@ -1,10 +1,10 @@
 """The gateway and the services behind it as processes, the way `make up` runs them.
 
 One stack serves the whole browser run (starting it takes seconds): registration, membership,
-notifications and the gateway on one fresh topic prefix, each on a fresh database, and a real
-SMTP server the notifications service sends to. Every link in an email starts with
-`http://localhost:<gateway port>`: the session cookie is Secure, and browsers keep Secure
-cookies over plain http for localhost only.
+the observatory, notifications and the gateway on one fresh topic prefix, each on a fresh
+database, and a real SMTP server the notifications service sends to. Every link in an email
+starts with `http://localhost:<gateway port>`: the session cookie is Secure, and browsers keep
+Secure cookies over plain http for localhost only.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from tests.support.polling import eventually
 from tests.support.processes import RunningService, free_port, service_process
 from tests.support.servers import fresh_database, kafka_bootstrap_servers
 
-SERVICES = ("registration", "membership", "notifications", "gateway")
-"""What a person's way through the pages reaches: the gateway calls the first three."""
+SERVICES = ("registration", "membership", "observatory", "notifications", "gateway")
+"""What a person's way through the pages reaches: the gateway calls the first four."""
 
-CALLED_BY_THE_GATEWAY = ("registration", "membership", "notifications")
+CALLED_BY_THE_GATEWAY = ("registration", "membership", "observatory", "notifications")
 
 LIMITS_FOR_ONE_CLIENT = {
     "GATEWAY_SIGN_IN_PER_ADDRESS": "50",
@@ -50,6 +50,8 @@ class GatewayStack:
     services: dict[str, RunningService]
     smtp: SmtpServer
     public_url: str
+    prefix: str = ""
+    """The topic prefix the services share (to produce events onto their topics)."""
 
     def api(self, service: str, headers: dict[str, str] | None = None) -> httpx.Client:
         """A JSON client of one service's API (a token in `headers`, if any)."""
@@ -71,7 +73,7 @@ def _ready(service: RunningService) -> None:
 
 @contextmanager
 def gateway_stack(tmp_path: Path) -> Iterator[GatewayStack]:
-    """Start the four services together, wait until each is ready; stop and drop it all after."""
+    """Start the services together, wait until each is ready; stop and drop it all after."""
     prefix = f"test-{uuid.uuid4().hex[:10]}."
     ports = {name: free_port() for name in SERVICES}
     public_url = f"http://localhost:{ports['gateway']}"
@@ -102,7 +104,7 @@ def gateway_stack(tmp_path: Path) -> Iterator[GatewayStack]:
             }
             for service in services.values():
                 eventually(partial(_ready, service), timeout=60, interval=0.2)
-            yield GatewayStack(services, smtp, public_url)
+            yield GatewayStack(services, smtp, public_url, prefix)
     finally:
         smtp.stop()
         delete_topics(prefix)
