@@ -269,6 +269,7 @@ def test_an_unknown_practice_or_attachment_is_the_404_page(site: TestClient) -> 
         f"/observatory/attachments/{'ab' * 32}",
         "/observatory/attachments/../etc",
         "/observatory/export.xml",
+        "/observatory?page=2",
     ):
         answer = read_in(site, "el", path)
         assert answer.status_code == 404, path
