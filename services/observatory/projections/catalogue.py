@@ -59,6 +59,8 @@ HEADLINE_OPTIONS: Final = (
     ' MaxFragments=2, FragmentDelimiter=" … "'
 )
 
+SNIPPET_SOURCE: Final = 2000
+"""How much of the overview a snippet is taken from (`ts_headline` reads all it is given)."""
 MAX_QUERY_WORDS: Final = 16
 TOP_TAGS: Final = 30
 DIMENSIONS: Final = ("level", "sector", "stage", "facet", "year", "tag")
@@ -202,7 +204,14 @@ Q = SQL("(SELECT q FROM query)")
 
 
 class Catalogue(Projection):
-    """The published practices: what the public searches, reads, exports and follows."""
+    """The published practices: what the public searches, reads, exports and follows.
+
+    Three tables: `practices` holds what is shown (the record, the texts, the snippets' source
+    and each language's vector); `search` the narrow columns a search scans (filters, sort
+    keys, the dimension values `dims`, the full vector behind the GIN index and the small one
+    the rank reads); `dim_counts` how many practices have each dimension value, kept with
+    every change, so the unfiltered catalogue's counts are read, not counted.
+    """
 
     name = "catalogue"
     topics: ClassVar = (topic_of("observatory").name,)
@@ -239,23 +248,34 @@ class Catalogue(Projection):
             " year_launched integer NOT NULL, tags text[] NOT NULL, languages text[] NOT NULL,"
             " attachments text[] NOT NULL,"
             " title_el text, title_en text, short_el text, short_en text,"
-            " snippet_el text, snippet_en text,"
+            " snippet_el text, snippet_en text, tsv_el tsvector, tsv_en tsvector,"
+            " published_at timestamptz NOT NULL, record jsonb NOT NULL)"
+        )
+        curs.execute(
+            "CREATE TABLE IF NOT EXISTS search ("
+            " practice_id uuid PRIMARY KEY, level text NOT NULL, sector text NOT NULL,"
+            " stage text NOT NULL, facets text[] NOT NULL, year_launched integer NOT NULL,"
+            " tags text[] NOT NULL, dims text[] NOT NULL, published_at timestamptz NOT NULL,"
             " title_key_el text, title_key_en text, title_key text NOT NULL,"
-            " tsv_el tsvector, tsv_en tsvector, tsv tsvector NOT NULL,"
-            " first_published_at timestamptz NOT NULL, published_at timestamptz NOT NULL,"
-            " record jsonb NOT NULL)"
+            " tsv tsvector NOT NULL, tsv_head tsvector NOT NULL)"
+        )
+        # The full vector is read through its index only: out of line, so a scan skips it.
+        curs.execute("ALTER TABLE search ALTER COLUMN tsv SET STORAGE EXTERNAL")
+        curs.execute("ALTER TABLE search ALTER COLUMN tsv_head SET STORAGE MAIN")
+        curs.execute(
+            "CREATE TABLE IF NOT EXISTS dim_counts (d text PRIMARY KEY, n integer NOT NULL)"
         )
         for index in (
-            "CREATE INDEX IF NOT EXISTS practices_tsv ON practices USING gin (tsv)",
-            "CREATE INDEX IF NOT EXISTS practices_facets ON practices USING gin (facets)",
-            "CREATE INDEX IF NOT EXISTS practices_tags ON practices USING gin (tags)",
+            "CREATE INDEX IF NOT EXISTS search_tsv ON search USING gin (tsv)",
+            "CREATE INDEX IF NOT EXISTS search_facets ON search USING gin (facets)",
+            "CREATE INDEX IF NOT EXISTS search_tags ON search USING gin (tags)",
+            "CREATE INDEX IF NOT EXISTS search_level ON search (level)",
+            "CREATE INDEX IF NOT EXISTS search_sector ON search (sector)",
+            "CREATE INDEX IF NOT EXISTS search_stage ON search (stage)",
+            "CREATE INDEX IF NOT EXISTS search_year ON search (year_launched)",
+            "CREATE INDEX IF NOT EXISTS search_published"
+            " ON search (published_at DESC, practice_id)",
             "CREATE INDEX IF NOT EXISTS practices_attachments ON practices USING gin (attachments)",
-            "CREATE INDEX IF NOT EXISTS practices_level ON practices (level)",
-            "CREATE INDEX IF NOT EXISTS practices_sector ON practices (sector)",
-            "CREATE INDEX IF NOT EXISTS practices_stage ON practices (stage)",
-            "CREATE INDEX IF NOT EXISTS practices_year ON practices (year_launched)",
-            "CREATE INDEX IF NOT EXISTS practices_published"
-            " ON practices (published_at DESC, practice_id)",
         ):
             curs.execute(index)
 
@@ -276,40 +296,12 @@ class Catalogue(Projection):
     def apply(self, curs: Cursor[DictRow], delivery: Delivery) -> None:
         match delivery.model:
             case observatory.PracticePublished() as e:
-                self._publish(curs, e.practice)
+                curs.execute(UNCOUNT, (e.practice_id,))
+                curs.execute(PUBLISH, publish_values(e.practice))
+                curs.execute(COUNT, (e.practice_id,))
             case observatory.PracticeArchived() | observatory.PracticeWithdrawn() as e:
-                curs.execute("DELETE FROM practices WHERE practice_id = %s", (e.practice_id,))
-
-    def _publish(self, curs: Cursor[DictRow], practice: PublicPractice) -> None:
-        el = practice.texts.get(Language.GREEK)
-        en = practice.texts.get(Language.ENGLISH)
-        first = practice.texts[practice.languages[0]]
-        values: dict[str, Any] = {
-            "id": practice.practice_id,
-            "body_name": practice.body_name,
-            "level": practice.level.value,
-            "sector": practice.sector.value,
-            "stage": practice.stage.value,
-            "facets": unique([f.value for f in practice.facets]),
-            "year": practice.year_launched,
-            "tags": unique(practice.tags),
-            "languages": [language.value for language in practice.languages],
-            "attachments": [a.sha256 for a in practice.attachments],
-            "first_published_at": practice.first_published_at,
-            "published_at": practice.published_at,
-            "record": Jsonb(practice.model_dump(mode="json")),
-            "title_key": folded(first.title),
-            "meta": " ".join([practice.body_name, *practice.tags]),
-        }
-        for language, texts in (("el", el), ("en", en)):
-            values[f"title_{language}"] = texts.title if texts else None
-            values[f"short_{language}"] = texts.short_explanation if texts else None
-            values[f"rest_{language}"] = rest_of(texts) if texts else None
-            values[f"snippet_{language}"] = (
-                without_marks(f"{texts.short_explanation}\n{texts.overview}") if texts else None
-            )
-            values[f"title_key_{language}"] = folded(texts.title) if texts else None
-        curs.execute(PUBLISH, values)
+                curs.execute(UNCOUNT, (e.practice_id,))
+                curs.execute(REMOVE, {"id": e.practice_id})
 
     # Queries.
 
@@ -328,16 +320,12 @@ class Catalogue(Projection):
             "limit": page.limit,
             "offset": page.offset,
             "language": language,
-            "top_tags": TOP_TAGS,
         }
         with self.reading() as curs:
             row = curs.execute(statement, parameters).fetchone()
         assert row is not None
-        return Found(
-            hits=[hit_of(item) for item in row["items"] or []],
-            total=int(row["total"]),
-            facets=facets_of(row["counts"] or []),
-        )
+        total, facets = facets_of(row["counts"] or [])
+        return Found(hits=[hit_of(item) for item in row["items"] or []], total=total, facets=facets)
 
     def practice(self, practice_id: UUID) -> PublicPractice | None:
         """The published practice with that id, if it is in the catalogue."""
@@ -389,40 +377,117 @@ class Catalogue(Projection):
         return str(row["media_type"]) if row else None
 
 
-# The texts' tsvector: title A, short explanation B, the rest (and body name, tags) C.
+ALL: Final = "all:"
+"""The dimension value every practice has: its count is the total."""
+
+
+def publish_values(practice: PublicPractice) -> dict[str, Any]:
+    """The parameters of PUBLISH for a practice."""
+    el = practice.texts.get(Language.GREEK)
+    en = practice.texts.get(Language.ENGLISH)
+    first = practice.texts[practice.languages[0]]
+    facets = unique([f.value for f in practice.facets])
+    tags = unique(practice.tags)
+    values: dict[str, Any] = {
+        "id": practice.practice_id,
+        "body_name": practice.body_name,
+        "level": practice.level.value,
+        "sector": practice.sector.value,
+        "stage": practice.stage.value,
+        "facets": facets,
+        "year": practice.year_launched,
+        "tags": tags,
+        "languages": [language.value for language in practice.languages],
+        "attachments": [a.sha256 for a in practice.attachments],
+        "published_at": practice.published_at,
+        "record": Jsonb(practice.model_dump(mode="json")),
+        "title_key": folded(first.title),
+        "meta": " ".join([practice.body_name, *tags]),
+        "dims": [
+            ALL,
+            f"level:{practice.level.value}",
+            f"sector:{practice.sector.value}",
+            f"stage:{practice.stage.value}",
+            f"year:{practice.year_launched}",
+            *(f"facet:{facet}" for facet in facets),
+            *(f"tag:{tag}" for tag in tags),
+        ],
+    }
+    for language, texts in (("el", el), ("en", en)):
+        values[f"title_{language}"] = texts.title if texts else None
+        values[f"short_{language}"] = texts.short_explanation if texts else None
+        values[f"rest_{language}"] = rest_of(texts) if texts else None
+        values[f"snippet_{language}"] = (
+            without_marks(f"{texts.short_explanation}\n{texts.overview[:SNIPPET_SOURCE]}")
+            if texts
+            else None
+        )
+        values[f"title_key_{language}"] = folded(texts.title) if texts else None
+    return values
+
+
+# A practice's dimension values counted out (before it is replaced or removed) and in.
+UNCOUNT = (
+    "UPDATE dim_counts c SET n = c.n - 1 FROM search s, unnest(s.dims) AS u(value)"
+    " WHERE s.practice_id = %s AND c.d = u.value"
+)
+COUNT = (
+    "INSERT INTO dim_counts AS c SELECT u.value, 1 FROM search s, unnest(s.dims) AS u(value)"
+    " WHERE s.practice_id = %s ORDER BY u.value ON CONFLICT (d) DO UPDATE SET n = c.n + 1"
+)
+REMOVE = (
+    "WITH gone AS (DELETE FROM practices WHERE practice_id = %(id)s)"
+    " DELETE FROM search WHERE practice_id = %(id)s"
+)
+
+# The texts' vector: title A, short explanation B, the rest (and body name, tags) C. The rank
+# reads a small one of its own (titles, short explanations, body name, tags), so ranking every
+# match never reads the long texts' vectors.
 PUBLISH = SQL(
-    """INSERT INTO practices AS p (practice_id, body_name, level, sector, stage, facets,
-    year_launched, tags, languages, attachments, title_el, title_en, short_el, short_en,
-    snippet_el, snippet_en, title_key_el, title_key_en, title_key, tsv_el, tsv_en, tsv,
-    first_published_at, published_at, record)
-SELECT %(id)s, %(body_name)s, %(level)s, %(sector)s, %(stage)s, %(facets)s, %(year)s,
-    %(tags)s, %(languages)s, %(attachments)s, %(title_el)s, %(title_en)s, %(short_el)s,
-    %(short_en)s, %(snippet_el)s, %(snippet_en)s, %(title_key_el)s, %(title_key_en)s,
-    %(title_key)s, v.el, v.en,
-    coalesce(v.el, ''::tsvector) || coalesce(v.en, ''::tsvector) || setweight(
-        to_tsvector({greek}, %(meta)s) || to_tsvector({english}, %(meta)s), 'C'),
-    %(first_published_at)s, %(published_at)s, %(record)s
-FROM (SELECT
+    """WITH v AS (SELECT
     CASE WHEN %(title_el)s::text IS NOT NULL THEN
         setweight(to_tsvector({greek}, %(title_el)s), 'A')
-        || setweight(to_tsvector({greek}, %(short_el)s), 'B')
-        || setweight(to_tsvector({greek}, %(rest_el)s), 'C') END AS el,
+        || setweight(to_tsvector({greek}, %(short_el)s), 'B') END AS el_head,
     CASE WHEN %(title_en)s::text IS NOT NULL THEN
         setweight(to_tsvector({english}, %(title_en)s), 'A')
-        || setweight(to_tsvector({english}, %(short_en)s), 'B')
-        || setweight(to_tsvector({english}, %(rest_en)s), 'C') END AS en
-) v
-ON CONFLICT (practice_id) DO UPDATE SET body_name = EXCLUDED.body_name,
-    level = EXCLUDED.level, sector = EXCLUDED.sector, stage = EXCLUDED.stage,
-    facets = EXCLUDED.facets, year_launched = EXCLUDED.year_launched, tags = EXCLUDED.tags,
-    languages = EXCLUDED.languages, attachments = EXCLUDED.attachments,
-    title_el = EXCLUDED.title_el, title_en = EXCLUDED.title_en,
-    short_el = EXCLUDED.short_el, short_en = EXCLUDED.short_en,
-    snippet_el = EXCLUDED.snippet_el, snippet_en = EXCLUDED.snippet_en,
+        || setweight(to_tsvector({english}, %(short_en)s), 'B') END AS en_head,
+    CASE WHEN %(title_el)s::text IS NOT NULL THEN
+        setweight(to_tsvector({greek}, %(rest_el)s), 'C') END AS el_rest,
+    CASE WHEN %(title_en)s::text IS NOT NULL THEN
+        setweight(to_tsvector({english}, %(rest_en)s), 'C') END AS en_rest,
+    setweight(to_tsvector({greek}, %(meta)s) || to_tsvector({english}, %(meta)s), 'C') AS meta
+), shown AS (
+    INSERT INTO practices AS p (practice_id, body_name, level, sector, stage, facets,
+        year_launched, tags, languages, attachments, title_el, title_en, short_el, short_en,
+        snippet_el, snippet_en, tsv_el, tsv_en, published_at, record)
+    SELECT %(id)s, %(body_name)s, %(level)s, %(sector)s, %(stage)s, %(facets)s, %(year)s,
+        %(tags)s, %(languages)s, %(attachments)s, %(title_el)s, %(title_en)s, %(short_el)s,
+        %(short_en)s, %(snippet_el)s, %(snippet_en)s, v.el_head || v.el_rest,
+        v.en_head || v.en_rest, %(published_at)s, %(record)s
+    FROM v
+    ON CONFLICT (practice_id) DO UPDATE SET body_name = EXCLUDED.body_name,
+        level = EXCLUDED.level, sector = EXCLUDED.sector, stage = EXCLUDED.stage,
+        facets = EXCLUDED.facets, year_launched = EXCLUDED.year_launched,
+        tags = EXCLUDED.tags, languages = EXCLUDED.languages,
+        attachments = EXCLUDED.attachments, title_el = EXCLUDED.title_el,
+        title_en = EXCLUDED.title_en, short_el = EXCLUDED.short_el,
+        short_en = EXCLUDED.short_en, snippet_el = EXCLUDED.snippet_el,
+        snippet_en = EXCLUDED.snippet_en, tsv_el = EXCLUDED.tsv_el, tsv_en = EXCLUDED.tsv_en,
+        published_at = EXCLUDED.published_at, record = EXCLUDED.record
+)
+INSERT INTO search AS s (practice_id, level, sector, stage, facets, year_launched, tags, dims,
+    published_at, title_key_el, title_key_en, title_key, tsv, tsv_head)
+SELECT %(id)s, %(level)s, %(sector)s, %(stage)s, %(facets)s, %(year)s, %(tags)s, %(dims)s,
+    %(published_at)s, %(title_key_el)s, %(title_key_en)s, %(title_key)s,
+    coalesce(v.el_head || v.el_rest, ''::tsvector)
+        || coalesce(v.en_head || v.en_rest, ''::tsvector) || v.meta,
+    coalesce(v.el_head, ''::tsvector) || coalesce(v.en_head, ''::tsvector) || v.meta
+FROM v
+ON CONFLICT (practice_id) DO UPDATE SET level = EXCLUDED.level, sector = EXCLUDED.sector,
+    stage = EXCLUDED.stage, facets = EXCLUDED.facets, year_launched = EXCLUDED.year_launched,
+    tags = EXCLUDED.tags, dims = EXCLUDED.dims, published_at = EXCLUDED.published_at,
     title_key_el = EXCLUDED.title_key_el, title_key_en = EXCLUDED.title_key_en,
-    title_key = EXCLUDED.title_key, tsv_el = EXCLUDED.tsv_el, tsv_en = EXCLUDED.tsv_en,
-    tsv = EXCLUDED.tsv, first_published_at = EXCLUDED.first_published_at,
-    published_at = EXCLUDED.published_at, record = EXCLUDED.record"""
+    title_key = EXCLUDED.title_key, tsv = EXCLUDED.tsv, tsv_head = EXCLUDED.tsv_head"""
 ).format(greek=Literal(GREEK), english=Literal(ENGLISH))
 
 
@@ -437,7 +502,7 @@ def filter_parameters(filters: Filters) -> dict[str, Any]:
     }
 
 
-def conditions(filters: Filters, has_text: bool) -> Composable:
+def conditions(filters: Filters, has_text: bool) -> Composed | None:
     """The WHERE clause of the filters given (only those, so each can use its index)."""
     parts: list[Composable] = []
     if has_text:
@@ -456,7 +521,7 @@ def conditions(filters: Filters, has_text: bool) -> Composable:
     if filters.tag is not None:
         parts.append(SQL("tags @> ARRAY[%(tag)s]::text[]"))
     if not parts:
-        return SQL("")
+        return None
     return SQL("WHERE ") + SQL(" AND ").join(parts)
 
 
@@ -469,18 +534,17 @@ def title_key(language: str | None) -> Composable:
     return SQL("title_key")
 
 
-def matching_select(
-    filters: Filters, sort: Sort, has_text: bool, language: str | None
-) -> Composable:
-    """The matching practices' small columns (and their sort keys)."""
-    rank = SQL("ts_rank(tsv, {})").format(Q) if sort is Sort.RELEVANCE else SQL("0::real")
+def matching_select(filters: Filters, sort: Sort, has_text: bool, language: str | None) -> Composed:
+    """The matching practices' narrow columns (and their sort keys)."""
+    rank = SQL("ts_rank(tsv_head, {})").format(Q) if sort is Sort.RELEVANCE else SQL("0::real")
+    where = conditions(filters, has_text)
     return SQL(
-        "SELECT practice_id, level, sector, stage, facets, year_launched, tags, published_at,"
-        " {title_key} AS sort_title, {rank} AS rank FROM practices {where}"
-    ).format(title_key=title_key(language), rank=rank, where=conditions(filters, has_text))
+        "SELECT practice_id, dims, published_at,"
+        " {title_key} AS sort_title, {rank} AS rank FROM search {where}"
+    ).format(title_key=title_key(language), rank=rank, where=where or SQL(""))
 
 
-def order_by(sort: Sort, alias: str) -> Composable:
+def order_by(sort: Sort, alias: str) -> Composed:
     a = Identifier(alias)
     orders = {
         Sort.RELEVANCE: "{a}.rank DESC, {a}.published_at DESC, {a}.practice_id",
@@ -494,7 +558,11 @@ def order_by(sort: Sort, alias: str) -> Composable:
 def search_statement(
     filters: Filters, sort: Sort, has_text: bool, language: str | None
 ) -> Composed:
-    """One statement: the total, the facet counts and the page's items as JSON."""
+    """One statement: the counts (the total among them) and the page's items, as JSON.
+
+    Without text or filters the counts are `dim_counts` and the page an index scan; else the
+    matching practices are materialised once and their dimension values counted in one pass.
+    """
     snippet: Composable
     hit: Composable
     if has_text:
@@ -514,22 +582,31 @@ def search_statement(
     else:
         snippet = SQL("NULL::text")
         hit = SQL("NULL::text")
+    prelude: Composable
+    source: Composable
+    counts: Composable
+    if conditions(filters, has_text) is None:
+        prelude = SQL("")
+        source = SQL(
+            "(SELECT practice_id, published_at, {title_key} AS sort_title, 0::real AS rank"
+            " FROM search) m"
+        ).format(title_key=title_key(language))
+        counts = SQL("SELECT d, n FROM dim_counts WHERE n > 0")
+    else:
+        prelude = SQL("{query_cte}matching AS MATERIALIZED ({matching}), ").format(
+            query_cte=SQL("{}, ").format(QUERY_CTE) if has_text else SQL(""),
+            matching=matching_select(filters, sort, has_text, language),
+        )
+        source = SQL("matching m")
+        counts = SQL("SELECT d, count(*) AS n FROM matching, unnest(dims) AS d GROUP BY d")
     return SQL(
-        """WITH {query_cte} matching AS MATERIALIZED ({matching}),
-counts AS (
-    SELECT CASE WHEN GROUPING(level) = 0 THEN 'level' WHEN GROUPING(sector) = 0 THEN 'sector'
-            WHEN GROUPING(stage) = 0 THEN 'stage' ELSE 'year' END AS dimension,
-        coalesce(level, sector, stage, year_launched::text) AS value, count(*) AS n
-    FROM matching GROUP BY GROUPING SETS ((level), (sector), (stage), (year_launched))
-    UNION ALL
-    SELECT 'facet', f, count(*) FROM matching, unnest(facets) AS f GROUP BY f
-    UNION ALL
-    (SELECT 'tag', t, count(*) FROM matching, unnest(tags) AS t GROUP BY t
-        ORDER BY count(*) DESC, t LIMIT %(top_tags)s)
-), page AS (
-    SELECT * FROM matching m ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s
+        """WITH {prelude}counts AS ({counts}),
+page AS (
+    SELECT m.practice_id, m.published_at, m.sort_title, m.rank FROM {source}
+    ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s
 ), shown AS (
-    SELECT page.*, p.body_name, p.languages, p.title_el, p.title_en, p.short_el,
+    SELECT page.*, p.body_name, p.languages, p.level, p.sector, p.stage, p.facets,
+        p.year_launched, p.tags, p.title_el, p.title_en, p.short_el,
         p.short_en, p.snippet_el, p.snippet_en, p.tsv_el, p.tsv_en,
         CASE WHEN %(language)s::text = ANY(p.languages) THEN %(language)s::text
             ELSE p.languages[1] END AS shown
@@ -537,8 +614,7 @@ counts AS (
 ), items AS (
     SELECT shown.*, {hit} AS hit FROM shown
 )
-SELECT (SELECT count(*) FROM matching) AS total,
-    (SELECT json_agg(json_build_array(dimension, value, n)) FROM counts) AS counts,
+SELECT (SELECT json_agg(json_build_array(d, n)) FROM counts) AS counts,
     (SELECT json_agg(json_build_object(
         'practice_id', practice_id, 'language', shown,
         'title', CASE WHEN shown = 'el' THEN title_el ELSE title_en END,
@@ -549,8 +625,9 @@ SELECT (SELECT count(*) FROM matching) AS total,
         'languages', languages, 'published_at', published_at) ORDER BY {item_order})
     FROM items m) AS items"""
     ).format(
-        query_cte=SQL("{}, ").format(QUERY_CTE) if has_text else SQL(""),
-        matching=matching_select(filters, sort, has_text, language),
+        prelude=prelude,
+        counts=counts,
+        source=source,
         order=order_by(sort, "m"),
         item_order=order_by(sort, "m"),
         hit=hit,
@@ -580,14 +657,21 @@ def hit_of(item: dict[str, Any]) -> Hit:
     )
 
 
-def facets_of(counts: list[list[Any]]) -> dict[str, list[FacetCount]]:
-    """The counts by dimension: the most frequent first (years: the latest first)."""
+def facets_of(counts: list[list[Any]]) -> tuple[int, dict[str, list[FacetCount]]]:
+    """The total, and the counts by dimension: the most frequent first (years: the latest
+    first; tags: the 30 most frequent)."""
+    total = 0
     found: dict[str, list[FacetCount]] = {dimension: [] for dimension in DIMENSIONS}
-    for dimension, value, count in counts:
-        found[dimension].append(FacetCount(str(value), int(count)))
+    for dimension_value, count in counts:
+        if dimension_value == ALL:
+            total = int(count)
+            continue
+        dimension, value = str(dimension_value).split(":", 1)
+        found[dimension].append(FacetCount(value, int(count)))
     for dimension, values in found.items():
         if dimension == "year":
             values.sort(key=lambda c: -int(c.value))
         else:
             values.sort(key=lambda c: (-c.count, c.value))
-    return found
+    found["tag"] = found["tag"][:TOP_TAGS]
+    return total, found
