@@ -18,6 +18,7 @@ from pydantic import (
     BaseModel,
     Field,
     HttpUrl,
+    Strict,
     StrictInt,
     ValidationInfo,
     field_validator,
@@ -110,6 +111,8 @@ Tag = Annotated[str, CleanText(min_length=2, max_length=MAX_TAG_LENGTH), AfterVa
 Website = Annotated[HttpUrl, CleanText(max_length=2000)]
 Comment = Annotated[str, CleanText(min_length=1, max_length=2000, multiline=True)]
 Version = Annotated[StrictInt, Field(ge=1, description="The practice's version read")]
+Year = Annotated[YearLaunched, Strict()]
+"""The contract's year, strict like every number a request carries: 2020, never "2020"."""
 
 
 class DraftTexts(RequestBody):
@@ -146,7 +149,7 @@ class PracticeDraft(RequestBody):
     stage: Stage | None = None
     facets: list[Facet] = Field(default_factory=list, max_length=len(Facet))
     sector: Sector | None = None
-    year_launched: YearLaunched | None = None
+    year_launched: Year | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=MAX_TAGS)
     websites: list[Website] = Field(default_factory=list, max_length=MAX_WEBSITES)
 
