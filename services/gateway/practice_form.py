@@ -160,7 +160,10 @@ def field_label(field: str, language: Language) -> str:
         # Filled here: `translate` takes the reader's language as `language` itself.
         return translate(language, IN_LANGUAGE) % {
             "field": translate(language, FIELD_NAMES.get(rest, rest)),
-            "language": translate(language, PRACTICE_LANGUAGE_NAMES[first]),
+            # Greek writes a language's name in lower case inside a sentence.
+            "language": translate(language, PRACTICE_LANGUAGE_NAMES[first]).lower()
+            if language == "el"
+            else translate(language, PRACTICE_LANGUAGE_NAMES[first]),
         }
     return translate(language, FIELD_NAMES.get(field, field))
 

@@ -18,6 +18,7 @@ from services.gateway.i18n import N_, Language, translate
 from services.gateway.practice_form import LANGUAGES, TEXTS, field_label, loc_field
 from services.gateway.practice_labels import (
     FACET_NAMES,
+    FIELD_NAMES,
     PRACTICE_LANGUAGE_NAMES,
     SECTOR_NAMES,
     STAGE_NAMES,
@@ -166,39 +167,48 @@ def step_name(what: str, language: Language) -> str:
     return translate(language, STEP_NAMES.get(key, OTHER_STEP))
 
 
-def content_rows(
-    draft: DraftRead, language: Language, change: str | None = None
-) -> list[dict[str, Any]]:
-    """The practice's content as `forms.summary_list` rows, each part after the other; with
-    `change` (the form's address) each row links to its field."""
+LANGUAGE_PARTS: Final[dict[str, str]] = {
+    "el": N_("The practice in Greek"),
+    "en": N_("The practice in English"),
+}
+KIND_PART: Final = N_("What kind of innovation it is")
 
-    def row(field: str, value: Any) -> dict[str, Any]:
-        key = (
-            translate(language, N_("Languages"))
-            if field == "languages"
-            else field_label(field, language)
-        )
+
+def content_parts(
+    draft: DraftRead, language: Language, change: str | None = None
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The practice's content as (heading msgid, `forms.summary_list` rows): its texts in each
+    of its languages, then what kind of innovation it is. With `change` (the form's address)
+    each row links to its field."""
+
+    def row(field: str, key: str, value: Any) -> dict[str, Any]:
         found: dict[str, Any] = {"key": key, "value": value or "", "field": field}
         if change:
             found["href"] = f"{change}#{field.replace('.', '-').replace('_', '-')}"
-            found["change"] = key
+            # The link's hidden words name the language too ("Τίτλος (ελληνικά)").
+            found["change"] = field_label(field, language)
         return found
 
-    rows = [
-        row(
-            "languages",
-            [label(language, PRACTICE_LANGUAGE_NAMES, code) for code in draft.languages],
-        )
-    ]
+    def named(field: str) -> str:
+        return translate(language, FIELD_NAMES.get(field, field))
+
+    parts: list[tuple[str, list[dict[str, Any]]]] = []
     for code in LANGUAGES:
         if code in draft.languages:
-            rows += [row(text.field(code), draft.text(code, text.name)) for text in TEXTS]
-    rows += [
-        row("stage", label(language, STAGE_NAMES, draft.stage) if draft.stage else ""),
-        row("facets", [label(language, FACET_NAMES, facet) for facet in draft.facets]),
-        row("sector", label(language, SECTOR_NAMES, draft.sector) if draft.sector else ""),
-        row("year_launched", str(draft.year_launched) if draft.year_launched else ""),
-        row("tags", ", ".join(draft.tags)),
-        row("websites", list(draft.websites)),
+            texts = [
+                row(text.field(code), named(text.name), draft.text(code, text.name))
+                for text in TEXTS
+            ]
+            parts.append((LANGUAGE_PARTS[code], texts))
+    names = [label(language, PRACTICE_LANGUAGE_NAMES, code) for code in draft.languages]
+    kind = [
+        row("languages", translate(language, N_("Languages")), names),
+        row("stage", named("stage"), label(language, STAGE_NAMES, draft.stage or "")),
+        row("facets", named("facets"), [label(language, FACET_NAMES, f) for f in draft.facets]),
+        row("sector", named("sector"), label(language, SECTOR_NAMES, draft.sector or "")),
+        row("year_launched", named("year_launched"), str(draft.year_launched or "")),
+        row("tags", named("tags"), ", ".join(draft.tags)),
+        row("websites", named("websites"), list(draft.websites)),
     ]
-    return rows
+    parts.append((KIND_PART, kind))
+    return parts

@@ -37,7 +37,7 @@ def body(site: MemberSite) -> MemberBody:
     found = site.active_body("Δήμος Καλών Πρακτικών", with_alternate=False)
     # The observatory knows members from membership's topic: it reads the activation first.
     with site.api("observatory", found.member_token(found.main)) as api:
-        eventually(lambda: _listed(api.get("/practices")), timeout=30, interval=0.3)
+        eventually(lambda: _listed(api.get("/practices")), timeout=60, interval=0.3)
     return found
 
 
@@ -135,13 +135,13 @@ def test_a_practice_from_draft_to_the_catalogue(
     base = f"/my-body/practices/{practice_id}"
     check = member.get(f"{base}/check")
     assert check.status_code == 200
-    assert "Επισκόπηση (Ελληνικά)" in check.text
+    assert "Επισκόπηση (ελληνικά)" in check.text
     incomplete = member.post(f"{base}/check", data={"csrf_token": csrf_token(check.text)})
     assert incomplete.status_code == 422, incomplete.text
     summary = error_summary(incomplete.text)
     for field in ("el-overview", "el-innovativeness", "stage", "facets", "sector", "tags"):
         assert f'href="#{field}"' in summary, field
-    assert "«Επισκόπηση (Ελληνικά)»" in summary
+    assert "«Επισκόπηση (ελληνικά)»" in summary
     assert 'id="el-overview"' in incomplete.text, "the summary's links land on the form's fields"
     assert history(site, body, practice_id) == ["drafted"]
 
@@ -203,6 +203,23 @@ def test_a_practice_from_draft_to_the_catalogue(
     assert title not in unit.get("/unit/practices").text
     assert title in unit.get("/unit/practices?status=published").text
     assert f'href="/observatory/practices/{practice_id}"' in member.get(base).text
+
+    # The pages in English too.
+    for client, path in (
+        (member, "/my-body/practices"),
+        (member, base),
+        (member, f"{base}/withdraw"),
+        (unit, f"/unit/practices/{practice_id}"),
+        (unit, f"/unit/practices/{practice_id}/archive"),
+        (unit, "/unit/practices?status=published"),
+    ):
+        client.cookies.set("lang", "en")
+        try:
+            page = client.get(path)
+        finally:
+            client.cookies.set("lang", "el")
+        assert page.status_code == 200, path
+        assert '<html lang="en">' in page.text, path
 
 
 def _version(member: TestClient, base: str) -> str:

@@ -43,7 +43,7 @@ def unit(stack: GatewayStack) -> Iterator[TestClient]:
     """The gateway in process, a member of staff signed in through the emailed link."""
     with pytest.MonkeyPatch.context() as env, fresh_database("gateway") as database:
         env.setenv("GATEWAY_DATABASE_URL", database)
-        for name in ("registration", "membership", "notifications"):
+        for name in ("registration", "membership", "observatory", "notifications"):
             env.setenv(f"GATEWAY_{name.upper()}_URL", stack.services[name].base_url)
         # The notifications service sends only links that start with its public address.
         env.setenv("INNOVNET_PUBLIC_URL", stack.public_url)

@@ -49,7 +49,7 @@ from services.gateway.practice_labels import (
     STAGE_NAMES,
     choices,
 )
-from services.gateway.practice_views import PracticeLine, PracticeView, content_rows
+from services.gateway.practice_views import PracticeLine, PracticeView, content_parts
 from services.gateway.rate_limits import SubmitLimit
 from services.gateway.refusals import FormErrors, message_for
 from services.gateway.sessions import Representative, SignedIn, visitor_of
@@ -127,7 +127,7 @@ def form_page(
         errors=errors,
         shown=shown_languages(values),
         version=version if version is not None else (practice.version if practice else 0),
-        theirs_rows=content_rows(theirs.draft, language) if theirs else None,
+        theirs_parts=content_parts(theirs.draft, language) if theirs else None,
         saved=saved,
         **_form_context(request),
     )
@@ -276,7 +276,7 @@ def practice_page(
         "practices/page.html",
         status_code=status_code,
         practice=practice,
-        rows=content_rows(practice.draft, language),
+        parts_of_it=content_parts(practice.draft, language),
         errors=errors,
     )
 
@@ -422,7 +422,9 @@ def check_page(
         "practices/check.html",
         status_code=status_code,
         practice=practice,
-        rows=content_rows(practice.draft, language, change=path_of(practice.practice_id, "/edit")),
+        parts_of_it=content_parts(
+            practice.draft, language, change=path_of(practice.practice_id, "/edit")
+        ),
         missing=practice.missing_fields(),
         errors=errors,
     )

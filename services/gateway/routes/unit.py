@@ -12,6 +12,7 @@ import math
 from datetime import UTC, datetime
 from typing import Annotated, Final
 
+import httpx
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
@@ -77,6 +78,14 @@ def upcoming_activities(request: Request, person: SignedIn, now: datetime) -> in
     return coming
 
 
+def practices_to_review(request: Request, person: SignedIn) -> int | None:
+    """The observatory's review queue; None when it does not answer (the rest still shows)."""
+    try:
+        return count(request, person, "observatory", "/practices", {"status": "submitted"})
+    except (httpx.TransportError, HTTPException):
+        return None
+
+
 @router.get("/unit", response_class=HTMLResponse)
 def home(request: Request, person: Staff) -> HTMLResponse:
     """What waits for the unit: each count links to its list."""
@@ -91,7 +100,7 @@ def home(request: Request, person: Staff) -> HTMLResponse:
         "overdue": registrations(**waiting_filter("overdue", now)),
         "lapsing": registrations(**waiting_filter("lapsing", now)),
         "activities": upcoming_activities(request, person, now),
-        "practices": count(request, person, "observatory", "/practices", {"status": "submitted"}),
+        "practices": practices_to_review(request, person),
     }
     return render(request, "unit/home.html", counts=counts, lapsing_until=lapsing_before(now))
 

@@ -29,7 +29,7 @@ from services.gateway.practice_calls import (
     render_practice,
     send,
 )
-from services.gateway.practice_views import STATUS_NAMES, PracticeLine, PracticeView, content_rows
+from services.gateway.practice_views import PracticeLine, PracticeView, content_parts
 from services.gateway.rate_limits import SubmitLimit
 from services.gateway.refusals import FormErrors, message_for
 from services.gateway.routes.my_practices import attachment_download
@@ -62,7 +62,7 @@ DECISIONS: Final[dict[str, Decision]] = {
     "request-changes": Decision(
         "request-changes",
         frozenset({"submitted"}),
-        N_("Ask for changes"),
+        N_("Request changes"),
         N_("What should the body change?"),
         N_("The body's representatives read this and change the practice, then send it again."),
         N_("Return it for changes"),
@@ -114,7 +114,14 @@ TABS: Final = (
     "withdrawn",
 )
 """The lists of the unit's practice page: the review queue first."""
-TAB_NAMES: Final = {**STATUS_NAMES, "submitted": N_("To review")}
+TAB_NAMES: Final = {
+    "submitted": N_("To review"),
+    "changes_requested": N_("Returned to the bodies"),
+    "published": N_("Published in the catalogue"),
+    "rejected": N_("Declined by the unit"),
+    "archived": N_("Taken out of the catalogue"),
+    "withdrawn": N_("Withdrawn by the bodies"),
+}
 COMMENT_REQUIRED: Final = N_("Enter a comment: the body's representatives read it")
 DECIDED_MEANWHILE: Final = N_(
     "The practice changed after you opened its page (it was withdrawn or decided on), so "
@@ -170,10 +177,7 @@ def unit_practice(
         "unit/practices/page.html",
         status_code=409 if errors else 200,
         practice=practice,
-        rows={
-            code: content_rows(practice.draft.model_copy(update={"languages": [code]}), language)
-            for code in practice.draft.languages
-        },
+        parts_of_it=content_parts(practice.draft, language),
         decisions=[(name, d) for name, d in DECISIONS.items() if practice.status in d.open_in],
         errors=errors,
     )
