@@ -207,6 +207,8 @@ def test_the_facets_count_the_practices_and_their_links_filter_and_unfilter(
 ) -> None:
     page = read_in(site, "el", "/observatory")
     assert "3 καλές πρακτικές" in page.text
+    # Words typed next are ranked by relevance unless another order is chosen.
+    assert '<option value="relevance" selected>' in page.text
     regional = links(page.text, "level=regional")
     assert regional == ["/observatory?level=regional"]
     assert re.search(r'level=regional">Περιφερειακή αυτοδιοίκηση</a> <span[^>]*>\(1', page.text)
