@@ -393,3 +393,64 @@ def test_a_published_practices_attachment_is_public(site: Site) -> None:
     )
     assert site.client.get(f"/catalogue/attachments/{'0' * 64}").status_code == 404
     assert site.client.get("/catalogue/attachments/not-a-digest").status_code == 422
+
+
+def test_the_catalogues_routes(site: Site) -> None:
+    practice_id = uuid.uuid4()
+    texts = o.PracticeTexts(
+        title="Ψηφιακή καινοτομία <b>του δήμου</b>",
+        short_explanation="Καινοτομίες για τους πολίτες",
+        overview="Ο δήμος εφαρμόζει καινοτομία",
+        innovativeness="Νέο",
+    )
+    public = o.PublicPractice(
+        practice_id=practice_id,
+        body_id=BODY,
+        body_name=BODY_NAME,
+        level=Level.REGIONAL,
+        languages=["el"],
+        texts={"el": texts},
+        stage=o.Stage.EVALUATION,
+        facets=[o.Facet.ADAPTIVE],
+        sector=o.Sector.EDUCATION,
+        year_launched=2023,
+        tags=["σχολεία", "δήμοι", "καινοτομία"],
+        first_published_at=NOW,
+        published_at=NOW,
+    )
+    site.deliver(
+        "catalogue",
+        o.PracticePublished(practice_id=practice_id, body_id=BODY, comment="Ok", practice=public),
+        practice_id,
+    )
+    found = site.client.get(
+        "/catalogue", params={"q": "καινοτομιες", "level": "regional", "page_size": 5}
+    )
+    assert found.status_code == 200, found.text
+    results = found.json()
+    assert results["total"] == 1
+    assert (results["page"], results["page_size"]) == (1, 5)
+    [item] = results["items"]
+    assert item["practice_id"] == str(practice_id)
+    assert "<mark>" in item["snippet"]
+    assert results["facets"]["level"] == [{"value": "regional", "count": 1}]
+    assert {f["value"] for f in results["facets"]["tag"]} == {"σχολεία", "δήμοι", "καινοτομία"}
+    exported = site.client.get("/catalogue/export.csv", params={"sector": "education"})
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert exported.content.startswith(b"\xef\xbb\xbf")
+    assert str(practice_id) in exported.content.decode("utf-8-sig")
+    as_json = site.client.get("/catalogue/export.json", params={"tag": "σχολεία"}).json()
+    assert as_json["licence"] == o.LICENCE
+    assert [p["practice_id"] for p in as_json["practices"]] == [str(practice_id)]
+    opsi = site.client.get("/catalogue/export.opsi.json", params={"q": "καινοτομία"}).json()
+    assert opsi["cases"][0]["country"] == "Greece"
+    feed = site.client.get("/catalogue/feed.atom")
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    assert f"urn:uuid:{practice_id}".encode() in feed.content
+    assert site.client.get(f"/catalogue/{practice_id}").json()["practice_id"] == str(practice_id)
+    assert site.client.get(f"/catalogue/{uuid.uuid4()}").status_code == 404
+    for bad in ({"sort": "random"}, {"q": "λ" * 201}, {"level": "galactic"}, {"year": "1900"}):
+        refused = site.client.get("/catalogue", params=bad)
+        assert refused.status_code == 422, bad
+    assert site.client.get("/catalogue/not-a-practice").status_code == 422
