@@ -155,6 +155,9 @@ class CatalogueItem(BaseModel):
     title: str
     short_explanation: str = ""
     snippet: str | None = None
+    snippet_language: str | None = None
+    """The language of the text the snippet is from, when the service says (it may be the
+    other language's, where the words matched); else the title's."""
     body_name: str
     level: str
     sector: str
@@ -269,9 +272,10 @@ def safe_snippet(snippet: str) -> Markup:
 
 def shown_language(page: Language, languages: list[str]) -> str:
     """The language a practice's texts are shown in: the page's when it has them."""
-    if page in languages or not languages:
+    known = [language for language in languages if language in ("el", "en")]
+    if page in known or not known:
         return page
-    return languages[0]
+    return known[0]
 
 
 @dataclass(frozen=True)
