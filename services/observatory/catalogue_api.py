@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -55,8 +56,9 @@ def attachment_files(request: Request) -> AttachmentFiles:
 Files = Annotated[AttachmentFiles, Depends(attachment_files)]
 
 
+@cache
 def public_url() -> str:
-    """Where the gateway's public pages are (`OBSERVATORY_PUBLIC_URL`)."""
+    """Where the gateway's public pages are (`OBSERVATORY_PUBLIC_URL`), read once."""
     return ObservatorySettings().base_url
 
 
