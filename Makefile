@@ -12,11 +12,20 @@ up: $(STAMP)
 down:
 	bash deploy/stack.sh down
 
+# `make test` runs the tests in two parts. First every test not marked `serial`, in parallel on
+# TEST_WORKERS processes, each file whole on one of them (its module's stack started once): each
+# test has its own databases, topic prefix and ports. Files go out in the order of tests/ (the
+# long browser and fuzz files early), not by their number of tests (which would leave those few
+# long files to the end). Then, alone, the `serial` ones: they stop or restart the shared Kafka
+# or PostgreSQL, which every other test would see go down.
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
 	bash deploy/test-tools.sh
 	bash deploy/stack.sh prepare
 	$(MAKE) lint
-	INNOVNET_ENV=test $(BIN)/pytest
+	INNOVNET_ENV=test $(BIN)/pytest -m "not serial" -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+	INNOVNET_ENV=test $(BIN)/pytest -m serial
 
 # The tests that need no server, in seconds. tests/conftest.py marks the others `servers` and,
 # told so, points every server address at a port that refuses connections: a test that needs a

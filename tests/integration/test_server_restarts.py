@@ -45,10 +45,13 @@ def servers_are_the_private_ones() -> bool:
     )
 
 
-pytestmark = pytest.mark.skipif(
-    not servers_are_the_private_ones(),
-    reason="restarts only the stack's private PostgreSQL and broker, never external servers",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not servers_are_the_private_ones(),
+        reason="restarts only the stack's private PostgreSQL and broker, never external servers",
+    ),
+    pytest.mark.serial,  # every other test's servers go down too: run alone
+]
 
 FORMS_AFTER_RECOVERY = 5
 

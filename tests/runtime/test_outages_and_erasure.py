@@ -29,6 +29,7 @@ def broker(command: str) -> None:
 @pytest.mark.skipif(
     bool(os.environ.get("KAFKA_BOOTSTRAP_SERVERS")), reason="stops only the private local broker"
 )
+@pytest.mark.serial  # every other test's broker goes down too: run alone
 def test_a_broker_stopped_and_restarted_mid_batch_loses_nothing_and_ready_tells_the_outage(
     tally_stack: TallyStack,
 ) -> None:

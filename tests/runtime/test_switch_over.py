@@ -62,7 +62,8 @@ def test_the_old_generation_is_dropped_after_a_reader_held_it_past_the_lock_time
 def _drop_waiting_longer_than(database_url: str, seconds: int) -> None:
     with psycopg.connect(database_url) as conn:
         waiting = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'DROP SCHEMA%%'"
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND query LIKE 'DROP SCHEMA%%'"
             " AND wait_event_type = 'Lock' AND now() - query_start > make_interval(secs => %s)",
             (seconds,),
         ).fetchone()
