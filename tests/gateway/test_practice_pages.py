@@ -8,12 +8,14 @@ sends it again; the unit publishes it, once, and it leaves the queue.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from services.gateway.i18n import translate
 from tests.gateway.conftest import STAFF, csrf_token
@@ -194,8 +196,12 @@ def test_a_practice_from_draft_to_the_catalogue(
     assert saved.status_code == 303, saved.text
     shown = member.get(f"{base}/check")
     assert "40%" in shown.text
-    resubmitted = member.post(f"{base}/check", data={"csrf_token": csrf_token(shown.text)})
+    token = csrf_token(shown.text)
+    resubmitted = member.post(f"{base}/check", data={"csrf_token": token})
+    sent_twice = member.post(f"{base}/check", data={"csrf_token": token})
     assert resubmitted.headers["location"] == f"{base}/sent", resubmitted.text
+    assert sent_twice.headers["location"] == base, "the second send finds nothing to send"
+    assert history(site, body, practice_id).count("submitted") == 2, "sent, then sent again"
 
     # The unit publishes it, once; the member's page links to the public page.
     decide_twice(unit, practice_id, "publish", "Ευχαριστούμε: δημοσιεύεται.")
@@ -256,3 +262,48 @@ def test_a_stale_edit_says_so_and_saves_nothing(site: MemberSite, body: MemberBo
     assert 'value="Δεύτερη"' in stale.text, "the form keeps what was typed"
     assert 'id="theirs"' in stale.text
     assert "Πρώτη" in stale.text
+
+
+def test_an_attachment_is_added_read_back_and_removed(site: MemberSite, body: MemberBody) -> None:
+    member = body.main.client
+    drafted = send_form(
+        member,
+        "/my-body/practices/new",
+        "/my-body/practices/new",
+        {"languages": ["el"], "el.title": "Χάρτης ποδηλατοδρόμων"},
+    )
+    base = drafted.headers["location"].removesuffix("/edit?saved=1")
+    page = member.get(f"{base}/attachments")
+    assert 'type="file"' in page.text
+    not_a_file = member.post(
+        f"{base}/attachments",
+        data={"csrf_token": csrf_token(page.text), "caption": "Ο χάρτης"},
+        files={"file": ("map.png", b"not an image", "image/png")},
+    )
+    assert not_a_file.status_code == 422, not_a_file.text
+    assert 'href="#file"' in error_summary(not_a_file.text)
+    assert "πρέπει να είναι εικόνα (PNG, JPEG, WebP) ή PDF" in error_summary(not_a_file.text)
+    added = member.post(
+        f"{base}/attachments",
+        data={"csrf_token": csrf_token(page.text), "caption": "Ο χάρτης"},
+        files={"file": ("map.png", png(), "image/png")},
+    )
+    assert added.status_code == 303, added.text
+    listed = member.get(added.headers["location"])
+    found = re.search(rf'href="({base}/attachments/[0-9a-f]{{64}})">map.png<', listed.text)
+    assert found, listed.text
+    download = member.get(found.group(1))
+    assert download.status_code == 200
+    assert download.content.startswith(b"\x89PNG")
+    assert download.headers["content-disposition"] == 'attachment; filename="map.png"'
+    assert download.headers["x-content-type-options"] == "nosniff"
+    removed = member.post(f"{found.group(1)}/remove", data={"csrf_token": csrf_token(listed.text)})
+    assert removed.status_code == 303, removed.text
+    assert 'id="no-attachments"' in member.get(f"{base}/attachments").text
+
+
+def png() -> bytes:
+    image = Image.new("RGB", (8, 8), (0, 84, 186))
+    kept = io.BytesIO()
+    image.save(kept, "PNG")
+    return kept.getvalue()

@@ -84,6 +84,7 @@ NOT_EDITABLE: Final = N_(
     "The practice can be changed only while it is a draft or returned to you for changes."
 )
 FILE_REQUIRED: Final = N_("Choose an image (PNG, JPEG, WebP) or a PDF file")
+NOT_A_FILE_TAKEN: Final = N_("The file must be an image (PNG, JPEG, WebP) or a PDF")
 
 
 def path_of(practice_id: UUID, tail: str = "") -> str:
@@ -356,7 +357,11 @@ def add_attachment(
     refused = practice_errors(response, language, default_field="file")
     found = FormErrors()
     for name, message in refused.summary:
-        found.add(name if name in ("caption",) else "file", message)
+        found.add(name if name == "caption" else "file", message)
+    if "unsupported_media_type" in refusal_codes(response):
+        # The code's text speaks of a designation: an attachment's own words instead.
+        found = FormErrors([(n, m) for n, m in found.summary if n != "file"])
+        found.add("file", translate(language, NOT_A_FILE_TAKEN))
     return attachments_page(request, practice, found, 422, caption)
 
 
