@@ -16,7 +16,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from contracts.errors import ErrorCode
 from contracts.observatory import Facet, PublicPractice, Sector, Stage
@@ -28,13 +28,17 @@ from services.observatory.projections.catalogue import Catalogue, Filters, Found
 from services.observatory.settings import ObservatorySettings
 from services.runtime.dependencies import projection
 from services.runtime.errors import NotFound
+from services.runtime.openapi_links import link, linked_response
 from services.runtime.paging import Page, Paging
+from services.runtime.text import CleanText
 
 router = APIRouter(tags=["catalogue"])
 
 CatalogueIndex = Annotated[Catalogue, Depends(projection("catalogue"))]
-SearchText = Annotated[str, Field(max_length=200)]
-TagText = Annotated[str, Field(min_length=1, max_length=40)]
+# Through the runtime's text type, as every text a request carries: a NUL or a bidirectional
+# control is refused naming the parameter, and never reaches a query.
+SearchText = Annotated[str, CleanText(min_length=0, max_length=200)]
+TagText = Annotated[str, CleanText(max_length=40)]
 
 _files_lock = threading.Lock()
 
@@ -165,7 +169,15 @@ def results_view(found: Found, page: Page) -> CatalogueResults:
     )
 
 
-@router.get("/catalogue")
+@router.get(
+    "/catalogue",
+    responses=linked_response(
+        200,
+        GetPublished=link(
+            "GET", "/catalogue/{practice_id}", practice_id="$response.body#/items/0/practice_id"
+        ),
+    ),
+)
 def search_catalogue(
     index: CatalogueIndex, search: SearchParameters, paging: Paging
 ) -> CatalogueResults:
@@ -247,7 +259,15 @@ def attachment_response(content: bytes, media_type: str, sha256: str) -> Respons
     )
 
 
-@router.get("/catalogue/{practice_id}")
+@router.get(
+    "/catalogue/{practice_id}",
+    responses=linked_response(
+        200,
+        PublishedAttachment=link(
+            "GET", "/catalogue/attachments/{sha256}", sha256="$response.body#/attachments/0/sha256"
+        ),
+    ),
+)
 def get_practice(practice_id: UUID, index: CatalogueIndex) -> PublicPractice:
     """A published practice, as its public record."""
     found = index.practice(practice_id)
