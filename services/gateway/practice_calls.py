@@ -25,7 +25,13 @@ from fastapi.responses import HTMLResponse, Response
 from services.gateway.calls import calls_of, read_as, refusal_detail, service_unavailable
 from services.gateway.i18n import Language
 from services.gateway.pages import render
-from services.gateway.practice_form import FORM_FIELDS, field_label, loc_field, needed_message
+from services.gateway.practice_form import (
+    FORM_FIELDS,
+    at_field,
+    field_label,
+    loc_field,
+    needed_message,
+)
 from services.gateway.practice_views import STATUS_NAMES, PracticeView, step_name
 from services.gateway.refusals import FormErrors, message_for
 from services.gateway.sessions import SignedIn, Visitor
@@ -80,7 +86,8 @@ def practice_errors(
         if code == "practice_incomplete" and field:
             errors.add(field, needed_message(field, language))
         else:
-            errors.add(field, message_for(code, item.get("ctx"), language))
+            message = message_for(code, item.get("ctx"), language)
+            errors.add(field, at_field(field, message, language))
     if not errors:
         raise service_unavailable()
     return errors.ordered(FORM_FIELDS)

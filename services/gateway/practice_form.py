@@ -147,6 +147,7 @@ YEAR_FORM: Final = N_("Enter the year as 4 digits, like 2023")
 NEEDED: Final = N_("Fill in “%(field)s”: the practice cannot be sent without it")
 NEEDED_TAGS: Final = N_("Enter at least %(count)s tags: the practice cannot be sent without them")
 IN_LANGUAGE: Final = N_("%(field)s (%(language)s)")
+NAMED: Final = N_("%(field)s: %(message)s")
 COUNTER: Final = N_("%(count)s of %(limit)s characters")
 COUNTER_OVER: Final = N_("%(count)s of %(limit)s characters: %(over)s too many")
 
@@ -229,6 +230,18 @@ def shown_languages(values: Mapping[str, Any]) -> list[str]:
     """The languages whose texts the form asks (those ticked; Greek when none is)."""
     chosen = as_list(values.get("languages"))
     return [language for language in LANGUAGES if language in chosen] or ["el"]
+
+
+def at_field(field: str, message: str, language: Language) -> str:
+    """A refusal's words naming the field of the practice's form it is about ("Σύντομη
+    περιγραφή (ελληνικά): γράψτε το πολύ 500 χαρακτήρες"): the form is long, and the error
+    summary lists them all. The one field of a short form is named by its page."""
+    if field not in FORM_FIELDS or not message:
+        return message
+    return translate(language, NAMED) % {
+        "field": field_label(field, language),
+        "message": message[0].lower() + message[1:],
+    }
 
 
 def needed_message(field: str, language: Language) -> str:

@@ -7,6 +7,7 @@ again; the unit publishes it and it is on its public page. axe-core runs on each
 
 from __future__ import annotations
 
+import re
 import time
 
 from playwright.sync_api import Page, expect
@@ -39,7 +40,7 @@ def member_known_to_the_observatory(stack: GatewayStack, body: bodies.Body) -> N
     eventually(listed, timeout=60, interval=0.3)
 
 
-def fill_the_form(page: Page) -> None:
+def fill_the_form(page: Page, screenshots: Screenshots) -> None:
     """The required fields, and a short explanation typed near its limit: the counter follows."""
     page.locator("#el-title").fill(TITLE)
     counter = page.locator("#el-short-explanation-count")
@@ -59,6 +60,12 @@ def fill_the_form(page: Page) -> None:
             over="1",
         )
     )
+    # Saved so, the observatory refuses it at its field; the page comes back with the counter.
+    button(page, "Save the draft").click()
+    summary = page.locator(".govgr-error-summary")
+    expect(summary.get_by_role("link")).to_have_attribute("href", "#el-short-explanation")
+    expect(page.locator("#el-short-explanation-count")).to_have_class(re.compile("over"))
+    checked(page, screenshots, "form-refused")
     page.locator("#el-short-explanation").fill(
         "Οι δημότες εξυπηρετούνται σε ένα σημείο, με ένα ραντεβού."
     )
@@ -87,7 +94,7 @@ def test_a_practice_is_sent_returned_sent_again_and_published(
     link(rep, "New practice").click()
     expect(heading(rep)).to_have_text(exactly(w("A new practice")))
     checked(rep, screenshots, "form")
-    fill_the_form(rep)
+    fill_the_form(rep, screenshots)
     button(rep, "Save and check before sending").click()
     expect(heading(rep)).to_have_text(exactly(w("Check the practice before you send it")))
     expect(rep.locator("#missing")).to_have_count(0)

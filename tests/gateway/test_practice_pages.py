@@ -116,7 +116,7 @@ def test_a_practice_from_draft_to_the_catalogue(
     assert refused.status_code == 422, refused.text
     summary = error_summary(refused.text)
     assert 'href="#el-short-explanation"' in summary
-    assert "Γράψτε το πολύ 500 χαρακτήρες" in summary
+    assert "Σύντομη περιγραφή (ελληνικά): γράψτε το πολύ 500 χαρακτήρες" in summary
     assert "501 από 500 χαρακτήρες: 1 παραπάνω από το όριο" in refused.text
     assert "α" * 501 in refused.text, "what was typed is kept"
 

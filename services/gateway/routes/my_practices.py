@@ -38,6 +38,7 @@ from services.gateway.practice_form import (
     HINTS,
     LANGUAGES,
     TEXTS,
+    at_field,
     draft_request,
     form_values,
     shown_languages,
@@ -192,9 +193,10 @@ def typed_errors(
     language = language_of(request)
     errors = FormErrors()
     for name, problem in refused.items():
-        errors.add(name, message_for(problem["type"], problem["ctx"], language))
+        message = message_for(problem["type"], problem["ctx"], language)
+        errors.add(name, at_field(name, message, language))
     for name, msgid in problems.items():
-        errors.add(name, translate(language, msgid))
+        errors.add(name, at_field(name, translate(language, msgid), language))
     return errors.ordered(FORM_FIELDS)
 
 
