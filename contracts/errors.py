@@ -251,6 +251,7 @@ class ErrorCode(StrEnum):
     DATETIME_FROM_DATE_PARSING = "datetime_from_date_parsing", "Not a date and time [error]."
     DATETIME_PARSING = "datetime_parsing", "Not a date and time [error]."
     DATETIME_TYPE = "datetime_type", "A date and time is needed."
+    DICT_TYPE = "dict_type", "An object is needed."
     ENUM = "enum", "Not one of the choices [expected]."
     EXTRA_FORBIDDEN = "extra_forbidden", "A field that is not part of the form."
     GREATER_THAN_EQUAL = "greater_than_equal", "A number too small [ge]."

@@ -151,6 +151,7 @@ MESSAGES: Final[dict[ErrorCode, str]] = {
     ErrorCode.DATETIME_FROM_DATE_PARSING: N_("Enter a real date and time"),
     ErrorCode.DATETIME_PARSING: N_("Enter a real date and time"),
     ErrorCode.DATETIME_TYPE: N_("Enter a date and time"),
+    ErrorCode.DICT_TYPE: N_("The form could not be read. Send it again."),
     ErrorCode.ENUM: N_("Choose one of the options"),
     ErrorCode.EXTRA_FORBIDDEN: N_("The form had a field it does not ask for"),
     ErrorCode.GREATER_THAN_EQUAL: N_("Enter a number of at least %(ge)s"),

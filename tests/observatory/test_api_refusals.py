@@ -152,6 +152,8 @@ def test_a_body_past_the_limit_and_the_wrong_content_type(
     as_form = client.post("/practices", data={"languages": "el"}, headers=ours)
     assert 400 <= as_form.status_code < 500, as_form.text
     assert {item["type"] for item in as_form.json()["detail"]} <= LISTED
+    texts_not_an_object = client.post("/practices", json=draft(texts=["el"]), headers=ours)
+    assert locs(refused(texts_not_an_object, 422, "dict_type"), "dict_type") == [["body", "texts"]]
     not_json = client.post(
         "/practices", content=b"{\x00", headers={**ours, "Content-Type": "application/json"}
     )
