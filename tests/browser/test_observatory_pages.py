@@ -42,12 +42,9 @@ def catalogue(stack: GatewayStack) -> GatewayStack:
     return stack
 
 
-PAGES = [
-    "/observatory",
-    "/observatory?q=καινοτομια",
-    "/observatory/practices/{greek_and_english}",
-    "/observatory/practices/{in_english}",
-]
+PAGES = ["/observatory?q=καινοτομια", "/observatory/practices/{greek_and_english}"]
+"""The search with its facets, the words chosen and the matches marked; a practice in full.
+The keyboard's test checks the page of a practice in the other language."""
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -66,7 +63,7 @@ def test_an_observatory_page_has_no_wcag_violation(
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_keyboard_searches_narrows_down_and_opens_a_practice(
-    catalogue: GatewayStack, page: Page, language: Language
+    catalogue: GatewayStack, page: Page, screenshots: Screenshots, language: Language
 ) -> None:
     read_in(page, language, "/observatory")
     keyboard = Keyboard(page)
@@ -87,3 +84,5 @@ def test_the_keyboard_searches_narrows_down_and_opens_a_practice(
     if language == "el":
         # The practice is in English only: its texts say so to a screen reader.
         expect(page.get_by_role("heading", level=1)).to_have_attribute("lang", "en")
+    screenshots.take(page, f"{language}-practice")
+    check_accessibility(page)
