@@ -44,7 +44,7 @@ import contracts.notifications
 import contracts.observatory
 import contracts.registration
 from contracts.events import ContractEvent
-from contracts.personal import personal_data_fields
+from contracts.personal import PERSONAL_DATA_MARK, personal_data_fields
 from services.runtime.auth import mint_token
 from services.runtime.settings import DEVELOPMENT_JWT_SECRET
 from services.runtime.topics import create_topics
@@ -765,6 +765,35 @@ def personal_field_names() -> set[str]:
     return names
 
 
+def marked_field_names() -> set[str]:
+    """The properties the published JSON schemas mark as personal data (`x-personal-data`)."""
+    names: set[str] = set()
+    for path in (REPO_ROOT / "contracts" / "schemas").glob("*.json"):
+        schema = json.loads(path.read_text())
+        marked = [
+            f'"#/$defs/{name}"'
+            for name, definition in schema.get("$defs", {}).items()
+            if definition.get(PERSONAL_DATA_MARK)
+        ]
+        for properties in properties_in(schema):
+            for name, property_schema in properties.items():
+                written = json.dumps(property_schema)
+                if PERSONAL_DATA_MARK in written or any(ref in written for ref in marked):
+                    names.add(name)
+    return names
+
+
+def properties_in(schema: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(schema, dict):
+        if isinstance(schema.get("properties"), dict):
+            yield schema["properties"]
+        for inner in schema.values():
+            yield from properties_in(inner)
+    elif isinstance(schema, list):
+        for inner in schema:
+            yield from properties_in(inner)
+
+
 PRIVATE_KEYS: Final = {
     "decided_by",
     "comment",
@@ -848,8 +877,10 @@ def test_the_exports_and_the_feed_parse_and_hold_no_personal_data(
     site: Observatory, catalogue: dict[str, Practice]
 ) -> None:
     answers = exports(site)
-    personal_keys = personal_field_names() | PRIVATE_KEYS
-    assert {"full_name", "email"} <= personal_keys
+    marked = marked_field_names()
+    assert {"full_name", "email", "phone", "signed_by_name"} <= marked
+    assert personal_field_names() <= marked
+    personal_keys = marked | PRIVATE_KEYS
 
     data = answers["csv"].content
     assert data.startswith(b"\xef\xbb\xbf"), data[:10]
