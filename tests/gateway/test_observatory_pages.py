@@ -207,6 +207,8 @@ def test_the_facets_count_the_practices_and_their_links_filter_and_unfilter(
 ) -> None:
     page = read_in(site, "el", "/observatory")
     assert "3 καλές πρακτικές" in page.text
+    assert 'href="/observatory" aria-current="page">Παρατηρητήριο</a>' in page.text, "the nav"
+    assert 'href="/observatory"' in site.get("/").text, "the network's page links to it"
     # Words typed next are ranked by relevance unless another order is chosen.
     assert '<option value="relevance" selected>' in page.text
     regional = links(page.text, "level=regional")
