@@ -5,7 +5,7 @@ The public catalogue is `catalogue_api.py`; a practice's attachments `attachment
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, status
@@ -36,22 +36,61 @@ from services.observatory.models import (
 )
 from services.runtime.auth import AdminPrincipal
 from services.runtime.errors import NotFound, refusal_detail
+from services.runtime.openapi_links import link, linked_response
 from services.runtime.paging import Paging
 
 router = APIRouter(tags=["practices"])
+
+# OpenAPI links: where a practice's id leads next (clients and the API fuzz tests follow them).
+ONE_PRACTICE = "/practices/{practice_id}"
+ONE_ATTACHMENT = f"{ONE_PRACTICE}/attachments/{{sha256}}"
+
+
+def practice_links(practice_id: str) -> dict[str, dict[str, Any]]:
+    """Links to what can be done with the practice whose id the expression gives."""
+    return {
+        "GetPractice": link("GET", ONE_PRACTICE, practice_id=practice_id),
+        "EditPractice": link("PUT", ONE_PRACTICE, practice_id=practice_id),
+        "Submit": link("POST", f"{ONE_PRACTICE}/submit", practice_id=practice_id),
+        "Withdraw": link("POST", f"{ONE_PRACTICE}/withdraw", practice_id=practice_id),
+        "AddAttachment": link("POST", f"{ONE_PRACTICE}/attachments", practice_id=practice_id),
+        "RequestChanges": link("POST", f"{ONE_PRACTICE}/request-changes", practice_id=practice_id),
+        "Publish": link("POST", f"{ONE_PRACTICE}/publish", practice_id=practice_id),
+        "Reject": link("POST", f"{ONE_PRACTICE}/reject", practice_id=practice_id),
+        "Archive": link("POST", f"{ONE_PRACTICE}/archive", practice_id=practice_id),
+    }
+
+
+def attachment_links(practice_id: str, sha256: str) -> dict[str, dict[str, Any]]:
+    """Links to an attachment of a practice, read back or removed."""
+    return {
+        "ReadAttachment": link("GET", ONE_ATTACHMENT, practice_id=practice_id, sha256=sha256),
+        "RemoveAttachment": link("DELETE", ONE_ATTACHMENT, practice_id=practice_id, sha256=sha256),
+    }
 
 
 # The body's practices.
 
 
-@router.post("/practices", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/practices",
+    status_code=status.HTTP_201_CREATED,
+    responses=linked_response(
+        status.HTTP_201_CREATED, **practice_links("$response.body#/practice_id")
+    ),
+)
 def draft_practice(draft: PracticeDraft, app: App, caller: CallerRepresentative) -> Drafted:
     """Start a practice of the caller's body; a draft may be partial, with a title."""
     practice = app.draft(caller, draft.content())
     return Drafted(practice_id=practice.id, version=practice.version)
 
 
-@router.get("/practices")
+@router.get(
+    "/practices",
+    responses=linked_response(
+        status.HTTP_200_OK, **practice_links("$response.body#/items/0/practice_id")
+    ),
+)
 def list_practices(
     desk: DeskIndex,
     principal: MemberOrAdmin,
@@ -66,7 +105,14 @@ def list_practices(
     return PracticePage.of(found, paging, views.practice_summary)
 
 
-@router.get("/practices/{practice_id}")
+@router.get(
+    ONE_PRACTICE,
+    responses=linked_response(
+        status.HTTP_200_OK,
+        **practice_links("$response.body#/practice_id"),
+        **attachment_links("$response.body#/practice_id", "$response.body#/attachments/0/sha256"),
+    ),
+)
 def get_practice(
     practice_id: UUID, app: App, members: MembersIndex, principal: MemberOrAdmin
 ) -> PracticeView:

@@ -25,9 +25,11 @@ from services.observatory.access import (
     MembersIndex,
     representative_of,
 )
+from services.observatory.api import attachment_links
 from services.observatory.attachments import clean_attachment
 from services.observatory.catalogue_api import Files, attachment_response
 from services.runtime.errors import NotFound
+from services.runtime.openapi_links import linked_response
 from services.runtime.text import CleanText
 
 router = APIRouter(tags=["attachments"])
@@ -45,7 +47,14 @@ def filename_of(given: str | None, media_type: str) -> str:
     return name[:MAX_FILENAME]
 
 
-@router.post("/practices/{practice_id}/attachments", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/practices/{practice_id}/attachments",
+    status_code=status.HTTP_201_CREATED,
+    responses=linked_response(
+        status.HTTP_201_CREATED,
+        **attachment_links("$request.path.practice_id", "$response.body#/sha256"),
+    ),
+)
 def add_attachment(
     practice_id: UUID,
     app: App,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import uuid
 from collections import Counter
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from PIL import Image
 from schemathesis import Case
 from stdnum.gr import vat
 
@@ -82,6 +84,59 @@ def valid_sign_in_link() -> dict[str, Any]:
     }
 
 
+def png() -> bytes:
+    """A small real PNG image."""
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), (13, 94, 175)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = png()
+
+
+def valid_draft() -> dict[str, Any]:
+    """A practice with every field its submission needs, in Greek."""
+    return {
+        "languages": ["el"],
+        "texts": {
+            "el": {
+                "title": "Ψηφιακό γκισέ",
+                "short_explanation": "Εξυπηρέτηση από το σπίτι.",
+                "overview": "Βιντεοκλήση για κάθε αίτηση.",
+                "innovativeness": "Πρώτη φορά σε δήμο.",
+            }
+        },
+        "stage": "implementation",
+        "facets": ["enhancement"],
+        "sector": "digitalisation",
+        "year_launched": 2024,
+        "tags": ["βιντεοκλήση", "εξυπηρέτηση", "ψηφιακό κράτος"],
+        "websites": ["https://example.gov.gr/gkise"],
+    }
+
+
+def valid_version() -> dict[str, Any]:
+    """A practice's first version (a later one is refused as changed: still past validation)."""
+    return {"version": 1}
+
+
+def valid_edit() -> dict[str, Any]:
+    """The whole practice, on its first version."""
+    return {**valid_draft(), **valid_version()}
+
+
+def valid_decision() -> dict[str, Any]:
+    """The innovation unit's comment on a decision."""
+    return {"comment": "Σύμφωνα με τα κριτήρια του παρατηρητηρίου."}
+
+
+def attachment_upload() -> dict[str, Any]:
+    """An image of the practice, with a caption."""
+    return {"file": PNG, "caption": "Το γκισέ"}
+
+
+PRACTICE = "/practices/{practice_id}"
+
 VALID_BODIES: dict[str, Callable[[], Any]] = {
     "POST /registrations": valid_form,
     "POST /registrations/{registration_id}/alternate": valid_representative,
@@ -92,6 +147,9 @@ VALID_BODIES: dict[str, Callable[[], Any]] = {
     "POST /activities": valid_activity,
     "POST /activities/{activity_id}/reschedule": valid_times,
     "POST /internal/sign-in-links": valid_sign_in_link,
+    "POST /practices": valid_draft,
+    f"PUT {PRACTICE}": valid_edit,
+    f"POST {PRACTICE}/attachments": attachment_upload,
 }
 """Operations whose bodies random data almost never gets right, and a body that is right."""
 

@@ -41,7 +41,12 @@ def fuzz_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzStack]:
             urls = {name: service.base_url for name, service in stack.services.items()}
             for url in urls.values():
                 eventually(lambda url=url: ready(url), timeout=60)
-            seeded = seed(urls["registration"], urls["membership"], urls["notifications"])
+            seeded = seed(
+                urls["registration"],
+                urls["membership"],
+                urls["notifications"],
+                urls["observatory"],
+            )
             yield FuzzStack(urls, seeded)
     finally:
         smtp.stop()

@@ -81,21 +81,39 @@ def refusal_codes(response: Response) -> list[str]:
     return [str(item.get("type")) for item in detail if isinstance(item, dict)]
 
 
-def cases_of(operation: APIOperation, path_ids: dict[str, str]) -> st.SearchStrategy[Case]:
+PathIds = dict[str, tuple[str, ...]]
+"""Path parameter name → the real values of the seeded data (e.g. a draft's and a published
+practice's id)."""
+
+
+def real_ids(operation: APIOperation, path_ids: PathIds, turn: int) -> dict[str, str]:
+    """The seeded values of `operation`'s path parameters, the `turn`-th of each (cycling)."""
+    return {
+        p.name: path_ids[p.name][turn % len(path_ids[p.name])]
+        for p in operation.path_parameters
+        if p.name in path_ids
+    }
+
+
+def cases_of(operation: APIOperation, path_ids: PathIds) -> st.SearchStrategy[Case]:
     """Valid and invalid requests to `operation`, some with the real ids of the seeded data."""
     strategies = [operation.as_strategy(generation_mode=GenerationMode.POSITIVE)]
     if any(True for _ in operation.iter_parameters()) or operation.body:
         strategies.append(operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
-    real = {p.name: path_ids[p.name] for p in operation.path_parameters if p.name in path_ids}
-    if real:
-        strategies.append(operation.as_strategy(path_parameters=real))
+    turns = max(
+        (len(path_ids[p.name]) for p in operation.path_parameters if p.name in path_ids), default=0
+    )
+    for turn in range(turns):
+        strategies.append(
+            operation.as_strategy(path_parameters=real_ids(operation, path_ids, turn))
+        )
     return st.one_of(strategies)
 
 
 def cover_boundaries(
     schema: BaseSchema,
     callers: dict[str, Caller],
-    path_ids: dict[str, str],
+    path_ids: PathIds,
     tally: Tally,
     limit: int,
 ) -> None:
@@ -111,19 +129,18 @@ def cover_boundaries(
         cases = list(
             schema.iter_coverage_cases(operation, generation_modes=modes, generation_config=config)
         )
-        for case in cases[:: max(1, math.ceil(len(cases) / limit))]:
-            if case.meta is not None and not case.meta.generation.mode.is_negative:
+        for turn, case in enumerate(cases[:: max(1, math.ceil(len(cases) / limit))]):
+            real = real_ids(operation, path_ids, turn)
+            if real and case.meta is not None and not case.meta.generation.mode.is_negative:
                 # Valid requests get real ids, so their boundary values reach the handler.
-                for parameter in operation.path_parameters:
-                    if parameter.name in path_ids:
-                        case.path_parameters[parameter.name] = path_ids[parameter.name]
+                case.path_parameters = {**(case.path_parameters or {}), **real}
             send(case, callers[operation.label], tally, prepare=lambda case: None)
 
 
 def fuzz_each_operation(
     schema: BaseSchema,
     caller: Caller,
-    path_ids: dict[str, str],
+    path_ids: PathIds,
     tally: Tally,
     examples: int,
     prepare: Prepare,

@@ -1,4 +1,5 @@
-"""A little real data for the fuzzer: a member body, an activity it is invited to, an email."""
+"""A little real data for the fuzzer: a member body, an activity it is invited to, an email,
+and the body's practices in the observatory (a draft, and a published one), each with an image."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import httpx
 
 from services.runtime.auth import Access, mint_token
 from services.runtime.settings import DEVELOPMENT_JWT_SECRET
-from tests.fuzz.bodies import designation_upload, fresh_tax_id, valid_activity
+from tests.fuzz.bodies import (
+    PNG,
+    designation_upload,
+    fresh_tax_id,
+    valid_activity,
+    valid_decision,
+    valid_draft,
+)
 from tests.registration.conftest import form
 from tests.support.polling import eventually
 from tests.support.tokens import applicant_for
@@ -47,8 +55,9 @@ class Seeded:
     """The real ids the fuzzer puts in paths, and the member whose body they belong to."""
 
     member: Caller
-    path_ids: dict[str, str]
-    """Path parameter name → a real value (registration_id, activity_id, body_id, ...)."""
+    path_ids: dict[str, tuple[str, ...]]
+    """Path parameter name → its real values (registration_id, activity_id, body_id, ...): a
+    practice_id is of a draft and of a published practice."""
 
 
 def member_of(body_id: str, representative_id: str) -> Caller:
@@ -56,8 +65,9 @@ def member_of(body_id: str, representative_id: str) -> Caller:
     return Caller("member", bearer(representative_id, "member", body_id))
 
 
-def seed(registration: str, membership: str, notifications: str) -> Seeded:
-    """Register a body, have it verified, schedule an activity and invite it; wait for an email."""
+def seed(registration: str, membership: str, notifications: str, observatory: str) -> Seeded:
+    """Register a body, have it verified, schedule an activity and invite it; wait for an email;
+    draft a practice of the body and publish another, each with an image."""
     tax_id = fresh_tax_id()
     with httpx.Client(base_url=registration, timeout=30) as client:
         filled = form(tax_id=tax_id)
@@ -104,13 +114,51 @@ def seed(registration: str, membership: str, notifications: str) -> Seeded:
 
         message_id = eventually(an_email, timeout=60)
 
+    draft_id, published_id, sha256 = seed_practices(observatory, member)
     return Seeded(
         member=member,
         path_ids={
-            "registration_id": registration_id,
-            "representative_id": main,
-            "activity_id": activity_id,
-            "body_id": tax_id,
-            "message_id": message_id,
+            "registration_id": (registration_id,),
+            "representative_id": (main,),
+            "activity_id": (activity_id,),
+            "body_id": (tax_id,),
+            "message_id": (message_id,),
+            "practice_id": (draft_id, published_id),
+            "sha256": (sha256,),
         },
     )
+
+
+def seed_practices(observatory: str, member: Caller) -> tuple[str, str, str]:
+    """Once the observatory knows the member: a draft and a published practice of their body,
+    both with the same image (stored once); (draft id, published id, the image's SHA-256)."""
+    with httpx.Client(base_url=observatory, timeout=30, headers=member.headers) as client:
+
+        def drafted() -> str:
+            created = client.post("/practices", json=valid_draft())
+            assert created.status_code == 201, created.text
+            return str(created.json()["practice_id"])
+
+        draft_id = eventually(drafted, timeout=60)
+        published_id = drafted()
+        image = ("practice.png", PNG, "image/png")
+        for practice_id in (draft_id, published_id):
+            attached = client.post(f"/practices/{practice_id}/attachments", files={"file": image})
+            assert attached.status_code == 201, attached.text
+            sha256 = str(attached.json()["sha256"])
+        read = client.get(f"/practices/{published_id}")
+        assert read.status_code == 200, read.text
+        version = read.json()["version"]
+        submitted = client.post(f"/practices/{published_id}/submit", json={"version": version})
+        assert submitted.status_code == 200, submitted.text
+        published = client.post(
+            f"/practices/{published_id}/publish", json=valid_decision(), headers=ADMIN.headers
+        )
+        assert published.status_code == 200, published.text
+
+        def in_the_catalogue() -> None:
+            found = client.get(f"/catalogue/{published_id}")
+            assert found.status_code == 200, found.text
+
+        eventually(in_the_catalogue, timeout=60)
+    return draft_id, published_id, sha256

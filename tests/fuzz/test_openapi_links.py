@@ -44,6 +44,7 @@ def test_the_services_with_ids_declare_links() -> None:
     assert counts["registration"] >= 10
     assert counts["membership"] >= 10
     assert counts["notifications"] >= 1
+    assert counts["observatory"] >= 10
 
 
 @pytest.mark.parametrize("name", sorted(SERVICE_PORTS))
