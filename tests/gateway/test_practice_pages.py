@@ -264,7 +264,9 @@ def test_a_stale_edit_says_so_and_saves_nothing(site: MemberSite, body: MemberBo
     assert "Πρώτη" in stale.text
 
 
-def test_an_attachment_is_added_read_back_and_removed(site: MemberSite, body: MemberBody) -> None:
+def test_an_attachment_is_added_read_back_and_removed_and_the_practice_withdrawn(
+    site: MemberSite, body: MemberBody
+) -> None:
     member = body.main.client
     drafted = send_form(
         member,
@@ -300,6 +302,25 @@ def test_an_attachment_is_added_read_back_and_removed(site: MemberSite, body: Me
     removed = member.post(f"{found.group(1)}/remove", data={"csrf_token": csrf_token(listed.text)})
     assert removed.status_code == 303, removed.text
     assert 'id="no-attachments"' in member.get(f"{base}/attachments").text
+
+    # Withdrawn with a reason: asked, checked, then confirmed once.
+    without = send_form(member, f"{base}/withdraw", f"{base}/withdraw", {"reason": ""})
+    assert without.status_code == 422
+    assert 'href="#reason"' in error_summary(without.text)
+    asked = send_form(
+        member, f"{base}/withdraw", f"{base}/withdraw", {"reason": "Διπλή καταχώριση."}
+    )
+    assert asked.headers["location"] == f"{base}/withdraw/check", asked.text
+    check = member.get(f"{base}/withdraw/check")
+    assert "Διπλή καταχώριση." in check.text
+    token = csrf_token(check.text)
+    first = member.post(f"{base}/withdraw/check", data={"csrf_token": token})
+    second = member.post(f"{base}/withdraw/check", data={"csrf_token": token})
+    assert first.headers["location"] == f"{base}/withdraw/done", first.text
+    assert second.headers["location"] == base
+    practice_id = base.rsplit("/", 1)[-1]
+    assert history(site, body, practice_id).count("withdrawn") == 1
+    assert "Διπλή καταχώριση." in member.get(base).text, "the reason is in the history"
 
 
 def png() -> bytes:
