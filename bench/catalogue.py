@@ -70,6 +70,7 @@ from services.runtime.paging import Page
 from services.runtime.relay import producer_config
 from services.runtime.topics import create_topics
 from tests.support.kafka import delete_topics
+from tests.support.polling import eventually
 from tests.support.processes import service_process
 from tests.support.servers import fresh_database, kafka_bootstrap_servers
 
@@ -358,7 +359,13 @@ def observatory(logs: Path) -> Iterator[Running]:
                 "KAFKA_TOPIC_PREFIX": prefix,
                 "KAFKA_CONSUMER_GROUP_PREFIX": prefix,
             }
-            with service_process("observatory", env, logs) as process:
+            with service_process("observatory", env, logs, wait=False) as process:
+
+                def answers() -> None:
+                    assert process.process.poll() is None, process.log()
+                    httpx.get(f"{process.base_url}/health", timeout=2).raise_for_status()
+
+                eventually(answers, timeout=180, interval=0.5)  # a loaded machine starts slowly
                 yield Running(process.base_url, url, prefix)
     finally:
         delete_topics(prefix)
