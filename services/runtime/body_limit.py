@@ -18,7 +18,9 @@ from services.runtime.errors import refusal_detail
 KIB = 1024
 MIB = 1024 * KIB
 JSON_LIMIT = 64 * KIB
-"""Any body that is not a multipart upload: the largest form is a few KiB."""
+"""Any body that is not a multipart upload, unless the service says otherwise: the largest
+form is a few KiB (a good practice, up to OPSI's limits in two languages, is a service's
+own exception; see `ServiceDefinition.json_body_limit`)."""
 UPLOAD_LIMIT = 10 * MIB + 64 * KIB
 """A multipart upload: a 10 MiB file plus its form fields and the multipart envelope."""
 
@@ -40,10 +42,10 @@ def too_large(limit: int) -> list[dict[str, object]]:
     return refusal_detail(ErrorCode.BODY_TOO_LARGE, message, max_bytes=limit)
 
 
-def limit_for(headers: Headers) -> int:
+def limit_for(headers: Headers, json_limit: int = JSON_LIMIT) -> int:
     """The limit of a request by its declared content type."""
     content_type = headers.get("content-type", "").lower()
-    return UPLOAD_LIMIT if content_type.startswith("multipart/form-data") else JSON_LIMIT
+    return UPLOAD_LIMIT if content_type.startswith("multipart/form-data") else json_limit
 
 
 def declared_length(headers: Headers) -> int | None:
@@ -57,15 +59,16 @@ def declared_length(headers: Headers) -> int | None:
 class BodyLimitMiddleware:
     """ASGI middleware: 413 for a body past `limit_for` its content type."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, json_limit: int = JSON_LIMIT) -> None:
         self.app = app
+        self.json_limit = json_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        limit = limit_for(headers)
+        limit = limit_for(headers, self.json_limit)
         length = declared_length(headers)
         if length is not None and length > limit:
             await refuse(limit, scope, receive, send)

@@ -42,7 +42,8 @@ def create_app(
         openapi_url="/openapi.json" if definition.serves_api_docs else None,
     )
     app.state.settings = settings
-    app.add_middleware(BodyLimitMiddleware)  # innermost: metrics and request ids see its 413s
+    # Innermost: metrics and request ids see its 413s.
+    app.add_middleware(BodyLimitMiddleware, json_limit=definition.json_body_limit)
     app.add_middleware(HttpMetricsMiddleware, service=definition.name)
     app.add_middleware(RequestIdMiddleware)
     answer_domain_errors(app)

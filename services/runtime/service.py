@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 from contracts.personal import PersonalDataErased
 from contracts.topics import TOPICS, Topic, topic_of
 from services.runtime.application import ServiceApplication
+from services.runtime.body_limit import JSON_LIMIT
 from services.runtime.deliveries import event_types_of
 from services.runtime.jobs import PeriodicJob
 from services.runtime.policy import PolicyProcessor
@@ -41,6 +42,8 @@ class ServiceDefinition:
     configure_app: Callable[[FastAPI], None] | None = None
     """Adds what the app needs beside its routers (the gateway's static files, middleware and
     HTML error pages); called once the runtime's own parts are in place."""
+    json_body_limit: int = JSON_LIMIT
+    """The largest JSON body it reads, refused with 413 before a byte is parsed."""
     serves_api_docs: bool = True
     """Whether it answers `/openapi.json`, `/docs` and `/redoc`: False for one with no JSON API
     for others to call (the gateway's pages)."""
