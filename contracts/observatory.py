@@ -11,9 +11,10 @@ stored.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Final
 from uuid import UUID
 
+from annotated_types import MaxLen
 from pydantic import AwareDatetime, Field, HttpUrl
 
 from contracts.events import ContractEvent, ContractModel
@@ -104,6 +105,30 @@ class PracticeTexts(ContractModel):
     conditions_for_success: str | None = Field(default=None, max_length=2000)
     replication: str | None = Field(default=None, max_length=2000)
     lessons_learned: str | None = Field(default=None, max_length=2000)
+
+
+REQUIRED_TEXTS: Final = ("title", "short_explanation", "overview", "innovativeness")
+"""The texts a submitted practice has in each of its languages."""
+
+EDITABLE: Final = frozenset({PracticeStatus.DRAFT, PracticeStatus.CHANGES_REQUESTED})
+"""The statuses in which the body edits a practice (and adds or removes attachments)."""
+WITHDRAWABLE: Final = frozenset(
+    {
+        PracticeStatus.DRAFT,
+        PracticeStatus.SUBMITTED,
+        PracticeStatus.CHANGES_REQUESTED,
+        PracticeStatus.PUBLISHED,
+    }
+)
+"""The statuses from which the body withdraws a practice (a published one leaves the catalogue)."""
+
+
+def text_max_length(name: str) -> int:
+    """OPSI's limit (characters) of the text `name` of `PracticeTexts`, read from the model."""
+    for constraint in PracticeTexts.model_fields[name].metadata:
+        if isinstance(constraint, MaxLen):
+            return int(constraint.max_length)
+    raise LookupError(f"PracticeTexts.{name} has no max_length")
 
 
 class Attachment(ContractModel):

@@ -30,15 +30,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from contracts.errors import ErrorCode
 from contracts.observatory import (
+    EDITABLE,
     MAX_ATTACHMENTS,
     MIN_TAGS,
+    REQUIRED_TEXTS,
+    WITHDRAWABLE,
     Attachment,
     Facet,
     PracticeStatus,
@@ -49,19 +52,6 @@ from contracts.observatory import (
 )
 from contracts.registration import Language, Level
 from services.runtime.errors import Conflict, NotAllowed, NotFound, RuleBroken
-
-REQUIRED_TEXTS: Final = ("title", "short_explanation", "overview", "innovativeness")
-"""The texts a submitted practice has in each of its languages."""
-
-EDITABLE: Final = frozenset({PracticeStatus.DRAFT, PracticeStatus.CHANGES_REQUESTED})
-WITHDRAWABLE: Final = frozenset(
-    {
-        PracticeStatus.DRAFT,
-        PracticeStatus.SUBMITTED,
-        PracticeStatus.CHANGES_REQUESTED,
-        PracticeStatus.PUBLISHED,
-    }
-)
 
 
 class HistoryWhat(StrEnum):

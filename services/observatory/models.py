@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Annotated, Any, Final
 from uuid import UUID
 
-from annotated_types import MaxLen
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -33,10 +32,10 @@ from contracts.observatory import (
     Attachment,
     Facet,
     PracticeStatus,
-    PracticeTexts,
     Sector,
     Stage,
     YearLaunched,
+    text_max_length,
 )
 from contracts.registration import Language, Level, TaxId
 from services.observatory.domain import ByRole, Content, HistoryWhat
@@ -49,14 +48,6 @@ MAX_TAG_LENGTH: Final = 40
 """The contract's `Tag` bound."""
 EMAIL: Final = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
 """Something written as an email address (`name@example.gov.gr`), anywhere in a text."""
-
-
-def max_length(name: str) -> int:
-    """The contract's limit of the text `name` of `PracticeTexts`."""
-    for constraint in PracticeTexts.model_fields[name].metadata:
-        if isinstance(constraint, MaxLen):
-            return int(constraint.max_length)
-    raise LookupError(f"PracticeTexts.{name} has no max_length")
 
 
 def no_email(text: str) -> str:
@@ -76,35 +67,39 @@ def tag(text: str) -> str:
 
 NoEmail = AfterValidator(no_email)
 
-Title = Annotated[str, CleanText(max_length=max_length("title")), NoEmail]
+Title = Annotated[str, CleanText(max_length=text_max_length("title")), NoEmail]
 ShortExplanation = Annotated[
-    str, CleanText(max_length=max_length("short_explanation"), multiline=True), NoEmail
+    str, CleanText(max_length=text_max_length("short_explanation"), multiline=True), NoEmail
 ]
-Overview = Annotated[str, CleanText(max_length=max_length("overview"), multiline=True), NoEmail]
+Overview = Annotated[
+    str, CleanText(max_length=text_max_length("overview"), multiline=True), NoEmail
+]
 Innovativeness = Annotated[
-    str, CleanText(max_length=max_length("innovativeness"), multiline=True), NoEmail
+    str, CleanText(max_length=text_max_length("innovativeness"), multiline=True), NoEmail
 ]
 StageStatus = Annotated[
-    str, CleanText(max_length=max_length("stage_status"), multiline=True), NoEmail
+    str, CleanText(max_length=text_max_length("stage_status"), multiline=True), NoEmail
 ]
 Collaborations = Annotated[
-    str, CleanText(max_length=max_length("collaborations"), multiline=True), NoEmail
+    str, CleanText(max_length=text_max_length("collaborations"), multiline=True), NoEmail
 ]
 UsersBeneficiaries = Annotated[
-    str, CleanText(max_length=max_length("users_beneficiaries"), multiline=True), NoEmail
+    str, CleanText(max_length=text_max_length("users_beneficiaries"), multiline=True), NoEmail
 ]
 ResultsImpact = Annotated[
-    str, CleanText(max_length=max_length("results_impact"), multiline=True), NoEmail
+    str, CleanText(max_length=text_max_length("results_impact"), multiline=True), NoEmail
 ]
-Challenges = Annotated[str, CleanText(max_length=max_length("challenges"), multiline=True), NoEmail]
+Challenges = Annotated[
+    str, CleanText(max_length=text_max_length("challenges"), multiline=True), NoEmail
+]
 ConditionsForSuccess = Annotated[
-    str, CleanText(max_length=max_length("conditions_for_success"), multiline=True), NoEmail
+    str, CleanText(max_length=text_max_length("conditions_for_success"), multiline=True), NoEmail
 ]
 Replication = Annotated[
-    str, CleanText(max_length=max_length("replication"), multiline=True), NoEmail
+    str, CleanText(max_length=text_max_length("replication"), multiline=True), NoEmail
 ]
 LessonsLearned = Annotated[
-    str, CleanText(max_length=max_length("lessons_learned"), multiline=True), NoEmail
+    str, CleanText(max_length=text_max_length("lessons_learned"), multiline=True), NoEmail
 ]
 
 Tag = Annotated[str, CleanText(min_length=2, max_length=MAX_TAG_LENGTH), AfterValidator(tag)]

@@ -12,7 +12,15 @@ from pydantic import ValidationError
 from contracts import observatory as contract
 from contracts.errors import ErrorCode
 from contracts.events import ContractEvent
-from contracts.observatory import Attachment, PracticeStatus, PracticeTexts
+from contracts.observatory import (
+    EDITABLE,
+    REQUIRED_TEXTS,
+    WITHDRAWABLE,
+    Attachment,
+    PracticeStatus,
+    PracticeTexts,
+    text_max_length,
+)
 from contracts.registration import Language, Level
 from services.observatory.application import ObservatoryApplication
 from services.observatory.domain import (
@@ -21,7 +29,7 @@ from services.observatory.domain import (
     PracticeIncomplete,
     Representative,
 )
-from services.observatory.models import PracticeDraft, PracticeEdit, max_length
+from services.observatory.models import PracticeDraft, PracticeEdit
 from services.observatory.publishing import to_contract
 from services.runtime.errors import Conflict, DomainError, NotAllowed, NotFound, RuleBroken
 
@@ -348,9 +356,26 @@ def test_attachments_while_editable_ten_at_most(app: ObservatoryApplication) -> 
 
 
 def test_the_draft_limits_are_the_contracts() -> None:
-    for name, field in PracticeTexts.model_fields.items():
-        assert max_length(name) == field.metadata[-1].max_length
-    too_long = "α" * (max_length("short_explanation") + 1)
+    # OPSI's limits, written out: the helper the gateway shares reads them from the contract.
+    assert {name: text_max_length(name) for name in PracticeTexts.model_fields} == {
+        "title": 200,
+        "short_explanation": 500,
+        "overview": 5000,
+        "innovativeness": 1000,
+        "stage_status": 1000,
+        "collaborations": 2000,
+        "users_beneficiaries": 2000,
+        "results_impact": 3000,
+        "challenges": 2000,
+        "conditions_for_success": 2000,
+        "replication": 2000,
+        "lessons_learned": 2000,
+    }
+    assert REQUIRED_TEXTS == ("title", "short_explanation", "overview", "innovativeness")
+    assert {PracticeStatus.DRAFT, PracticeStatus.CHANGES_REQUESTED} == EDITABLE
+    assert PracticeStatus.PUBLISHED in WITHDRAWABLE
+    assert PracticeStatus.REJECTED not in WITHDRAWABLE
+    too_long = "α" * (text_max_length("short_explanation") + 1)
     with pytest.raises(ValidationError) as error:
         PracticeDraft.model_validate(complete(texts={"el": texts(short_explanation=too_long)}))
     (problem,) = error.value.errors()
