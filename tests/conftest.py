@@ -18,6 +18,7 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 from types import CodeType, FunctionType
+from typing import Any
 
 import pytest
 
@@ -58,6 +59,23 @@ def _point_servers_at(port: int) -> None:
 if os.environ.get("INNOVNET_TESTS_WITHOUT_SERVERS"):
     _CLOSED = _closed_port()
     _point_servers_at(_CLOSED.getsockname()[1])
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With `--dist loadfile` (`make test`): each file whole on one worker, and tests/browser/
+    whole on one, so one browser stack (five services, about 100 PostgreSQL connections, kept
+    for the run) serves every browser test, as in a run without workers. Else xdist's own."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class BrowserFolderAsOneFile(LoadFileScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith("tests/browser/"):
+                return "tests/browser"
+            return str(super()._split_scope(nodeid))
+
+    return BrowserFolderAsOneFile(config, log)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
