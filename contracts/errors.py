@@ -72,11 +72,13 @@ class ErrorCode(StrEnum):
     )
     CLOSURE_EXISTS = "closure_exists", "That day is an office closure already [day]."
     CONSENT_REQUIRED = "consent_required", "Consent to the processing of the data is required."
+    # The three file codes are shared: registration's designation and the observatory's
+    # attachments answer them, so their meanings name neither.
     DESIGNATION_ENCRYPTED = (
         "encrypted_pdf",
-        "The designation PDF is encrypted or password-protected.",
+        "The PDF is encrypted or password-protected.",
     )
-    DESIGNATION_NOT_PDF = "unsupported_media_type", "The designation must be a PDF document."
+    DESIGNATION_NOT_PDF = "unsupported_media_type", "The file is not of a type accepted here."
     DESIGNATION_PENDING = (
         "designation_pending",
         "A designation is waiting for the innovation unit's check already.",
@@ -87,7 +89,7 @@ class ErrorCode(StrEnum):
     )
     DESIGNATION_TOO_LARGE = (
         "too_large",
-        "The designation file is larger than allowed [max_bytes].",
+        "The file is larger than allowed [max_bytes; an image: max_pixels].",
     )
     DESIGNATIONS_COMPLETE = (
         "designations_complete",
