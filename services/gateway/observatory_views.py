@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from babel.numbers import format_decimal
+from fastapi import HTTPException
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
@@ -32,6 +33,8 @@ from services.gateway.practice_labels import (
     label,
 )
 
+SHA256: Final = re.compile(r"[0-9a-f]{64}")
+"""An attachment's key: the SHA-256 of its bytes, in lower-case hex."""
 SEARCH_PATH: Final = "/observatory"
 PAGE_SIZE: Final = 20
 QUERY_LENGTH: Final = 200
@@ -307,6 +310,14 @@ def practice_page(page: Language, practice: PublicPractice) -> PracticePage:
     languages = [str(language) for language in practice.languages]
     shown = shown_language(page, languages)
     return PracticePage(practice, shown, shown != page)
+
+
+def attachment_key(sha256: str) -> str:
+    """`sha256` when it is an attachment's key (64 lower-case hex digits); else the 404 page,
+    as any address that names no attachment."""
+    if SHA256.fullmatch(sha256) is None:
+        raise HTTPException(404)
+    return sha256
 
 
 def file_size(size: int, language: Language) -> str:

@@ -37,7 +37,7 @@ from services.gateway.refusals import FormErrors, message_for
 from services.gateway.sessions import SignedIn, Visitor
 
 STATUS_OK: Final = (200, 201, 202, 204)
-REFUSED: Final = (409, 422)
+REFUSED: Final = (403, 409, 422)
 ATTACHMENT_HEADERS: Final = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "sandbox",
@@ -58,13 +58,14 @@ def practice_of(request: Request, person: SignedIn, practice_id: UUID) -> Practi
 def send(
     request: Request, person: SignedIn, method: str, path: str, **kwargs: Any
 ) -> httpx.Response:
-    """A change sent to the observatory: its answer when done or refused (409, 422, and 413 or
-    415 for a file); its 404 the 404 page, a 403 the 403 page, anything else the 503 page."""
+    """A change sent to the observatory: its answer when done or refused (403, 409, 422, and
+    413 or 415 for a file); its 404 the 404 page, anything else the 503 page.
+
+    A 403 is the caller's page to say in words (a representative who left, a body no longer an
+    active member), with what was typed still on it: never the bare 403 page."""
     response = calls_of(request).request("observatory", method, path, person, **kwargs)
     if response.status_code == 404:
         raise HTTPException(404)
-    if response.status_code == 403:
-        raise HTTPException(403)
     if response.status_code not in (*STATUS_OK, *REFUSED, 413, 415):
         raise service_unavailable()
     return response

@@ -15,16 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from annotated_types import MaxLen
-
-from contracts.observatory import MIN_TAGS, PracticeTexts
+from contracts.observatory import MIN_TAGS, REQUIRED_TEXTS, text_max_length
 from services.gateway.activity_forms import as_list, as_text
 from services.gateway.i18n import N_, Language, translate
 from services.gateway.practice_labels import FIELD_NAMES, PRACTICE_LANGUAGE_NAMES, TEXT_FIELDS
 
 LANGUAGES: Final = ("el", "en")
-REQUIRED_TEXTS: Final = frozenset({"title", "short_explanation", "overview", "innovativeness"})
-"""The texts a practice needs in each of its languages before it is sent (the rest may wait)."""
+VERSION_DIGITS: Final = 9
+"""The most digits a version may have on a form (no practice is edited a billion times)."""
 
 HINTS: Final[dict[str, str]] = {
     "title": N_("The name of the innovation, as others will find it in the catalogue."),
@@ -90,13 +88,6 @@ ROWS: Final[dict[str, int]] = {"title": 0, "short_explanation": 4, "overview": 1
 """Each text's height in lines on the form (0: one line); the others take 6."""
 
 
-def _limit(name: str) -> int:
-    for rule in PracticeTexts.model_fields[name].metadata:
-        if isinstance(rule, MaxLen):
-            return int(rule.max_length)
-    raise LookupError(f"PracticeTexts.{name} has no limit")
-
-
 @dataclass(frozen=True)
 class TextField:
     """One text of a language: its name in `PracticeTexts`, its limit, its label and help."""
@@ -120,7 +111,7 @@ class TextField:
 
 
 TEXTS: Final = tuple(
-    TextField(name, _limit(name), name in REQUIRED_TEXTS, ROWS.get(name, 6))
+    TextField(name, text_max_length(name), name in REQUIRED_TEXTS, ROWS.get(name, 6))
     for name in ("title", *TEXT_FIELDS)
 )
 LIMITS: Final = {text.name: text.limit for text in TEXTS}
@@ -201,6 +192,16 @@ def draft_request(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, 
     elif year:
         body["year_launched"] = int(year)
     return body, problems
+
+
+def parse_version(typed: Any) -> int | None:
+    """A practice's version as a form posted it: ASCII digits only, at most `VERSION_DIGITS`
+    of them; None for anything else ("abc", "²", "-1", "", a number too long to be one)."""
+    if not isinstance(typed, str) or not 0 < len(typed) <= VERSION_DIGITS:
+        return None
+    if not all("0" <= char <= "9" for char in typed):
+        return None
+    return int(typed)
 
 
 def split_list(typed: str) -> list[str]:

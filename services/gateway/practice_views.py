@@ -14,6 +14,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.observatory import EDITABLE, WITHDRAWABLE
 from services.gateway.i18n import N_, Language, translate
 from services.gateway.practice_form import LANGUAGES, TEXTS, field_label, loc_field
 from services.gateway.practice_labels import (
@@ -36,22 +37,17 @@ STATUS_NAMES: Final[dict[str, str]] = {
 }
 """Each status as a tag says it (`rejected`: the unit declined to publish it)."""
 
-EDITABLE: Final = frozenset({"draft", "changes_requested"})
-WITHDRAWABLE: Final = frozenset({"draft", "submitted", "changes_requested", "published"})
-
 STEP_NAMES: Final[dict[str, str]] = {
     "drafted": N_("Draft started"),
     "edited": N_("Draft changed"),
     "submitted": N_("Sent to the innovation unit for review"),
-    "resubmitted": N_("Sent back to the innovation unit after the changes"),
     "changes_requested": N_("The innovation unit asked for changes"),
     "published": N_("Published in the observatory's catalogue"),
     "rejected": N_("The innovation unit declined to publish it"),
     "archived": N_("Taken out of the catalogue by the innovation unit"),
     "withdrawn": N_("Withdrawn by the body"),
-    "attachment_added": N_("Attachment added"),
-    "attachment_removed": N_("Attachment removed"),
 }
+"""The steps of a history as the observatory writes them (its `HistoryWhat`), in words."""
 OTHER_STEP: Final = N_("Changed")
 
 

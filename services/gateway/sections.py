@@ -26,6 +26,7 @@ MEMBER_SECTIONS: Final[tuple[Section, ...]] = (
     Section("/activities", N_("Activities and invitations")),
     Section("/my-body/participation", N_("Participation")),
     Section("/my-body/practices", N_("Practices")),
+    Section("/observatory", N_("Observatory")),
 )
 STAFF_SECTIONS: Final[tuple[Section, ...]] = (
     Section("/unit", N_("Overview"), only_itself=True),
@@ -37,6 +38,7 @@ STAFF_SECTIONS: Final[tuple[Section, ...]] = (
     Section("/unit/activities", N_("Activities")),
     Section("/unit/practices", N_("Practices")),
     Section("/unit/deliveries", N_("Delivery log")),
+    Section("/observatory", N_("Observatory")),
 )
 
 

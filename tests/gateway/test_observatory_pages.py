@@ -83,8 +83,9 @@ DIGITAL = practice(
     ),
     websites=["https://example.gov.gr/rantevou"],
     attachments=[
-        attachment(IMAGE, "rantevou.png", "Η οθόνη του ραντεβού"),
-        attachment(DOCUMENT, "odigos.pdf", None),
+        # Uploaded under people's names: the public page names files by caption or number.
+        attachment(IMAGE, "Φωτογραφία Ελένης Γεωργίου.png", "Η οθόνη του ραντεβού"),
+        attachment(DOCUMENT, "Οδηγός - Νίκος Παππάς.pdf", None),
     ],
 )
 ENGLISH_ONLY = practice(
@@ -324,7 +325,9 @@ def test_the_exports_and_the_feed_pass_through_with_their_types(site: TestClient
 def test_attachments_pass_through_never_sniffed_a_pdf_to_save(site: TestClient) -> None:
     page = read_in(site, "el", f"/observatory/practices/{DIGITAL.practice_id}").text
     assert f'src="/observatory/attachments/{IMAGE.sha256}" alt="Η οθόνη του ραντεβού"' in page
-    assert f'href="/observatory/attachments/{DOCUMENT.sha256}" download="odigos.pdf"' in page
+    assert f'href="/observatory/attachments/{DOCUMENT.sha256}" download>Συνημμένο 2</a>' in page
+    for filename in ("Ελένης Γεωργίου", "Νίκος Παππάς"):
+        assert filename not in page, "an uploaded file's name may name a person"
     image = site.get(f"/observatory/attachments/{IMAGE.sha256}")
     assert image.status_code == 200
     assert image.headers["content-type"] == "image/png"

@@ -3,13 +3,16 @@ as processes: a member drafts a practice (a text past its limit refused at its f
 counter saying so), sends it incomplete and is shown what is missing, completes and sends it;
 another body's representative does not reach it; the unit finds it in its queue, asks for
 changes (the check page sent twice decides once); the member reads the comment, edits and
-sends it again; the unit publishes it, once, and it leaves the queue.
+sends it again; the unit publishes it, once, and it leaves the queue. A form's hostile version
+is refused in words; a representative whose body is not an active member is told so, offered
+no new practice, and what they typed is kept when the observatory refuses it (403).
 """
 
 from __future__ import annotations
 
 import io
 import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,9 +21,20 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from services.gateway.i18n import translate
+from services.gateway.practice_form import parse_version
+from services.gateway.practice_views import STEP_NAMES
+from services.gateway.routes.my_practices import FORM_UNREAD
+from services.observatory.domain import HistoryWhat
 from tests.gateway.conftest import STAFF, csrf_token
-from tests.gateway.member_site import MemberBody, MemberSite, running_site
+from tests.gateway.member_site import (
+    MemberBody,
+    MemberSite,
+    bearer,
+    fresh_tax_id,
+    running_site,
+)
 from tests.gateway.unit_site import STAFF_NAME, error_summary
+from tests.registration.conftest import form
 from tests.support.polling import eventually
 
 OVERVIEW = "Ένα ψηφιακό σημείο εξυπηρέτησης για τους δημότες.\nΛειτουργεί από το 2023."
@@ -292,12 +306,14 @@ def test_an_attachment_is_added_read_back_and_removed_and_the_practice_withdrawn
     )
     assert added.status_code == 303, added.text
     listed = member.get(added.headers["location"])
-    found = re.search(rf'href="({base}/attachments/[0-9a-f]{{64}})">map.png<', listed.text)
+    # Named as the observatory names it (a neutral name, not necessarily the one uploaded).
+    found = re.search(rf'href="({base}/attachments/[0-9a-f]{{64}})">([^<]+)<', listed.text)
     assert found, listed.text
     download = member.get(found.group(1))
     assert download.status_code == 200
     assert download.content.startswith(b"\x89PNG")
-    assert download.headers["content-disposition"] == 'attachment; filename="map.png"'
+    named = re.sub(r"[^A-Za-z0-9._-]", "_", found.group(2))
+    assert download.headers["content-disposition"] == f'attachment; filename="{named}"'
     assert download.headers["x-content-type-options"] == "nosniff"
     removed = member.post(f"{found.group(1)}/remove", data={"csrf_token": csrf_token(listed.text)})
     assert removed.status_code == 303, removed.text
@@ -328,3 +344,80 @@ def png() -> bytes:
     kept = io.BytesIO()
     image.save(kept, "PNG")
     return kept.getvalue()
+
+
+def test_the_history_names_the_steps_the_observatory_writes_and_no_others() -> None:
+    assert set(STEP_NAMES) == {str(what) for what in HistoryWhat}
+
+
+@pytest.mark.parametrize("typed", ["abc", "²", "-1", str(10**30), "", " 1", "1.0", "٣", None])
+def test_a_version_is_ascii_digits_and_bounded_or_nothing(typed: str | None) -> None:
+    assert parse_version(typed) is None
+
+
+def test_a_version_as_the_form_writes_it_is_read() -> None:
+    assert parse_version("0") == 0
+    assert parse_version("17") == 17
+
+
+def test_a_hostile_version_is_refused_in_words_keeping_what_was_typed(
+    site: MemberSite, body: MemberBody
+) -> None:
+    member = body.main.client
+    drafted = send_form(
+        member,
+        "/my-body/practices/new",
+        "/my-body/practices/new",
+        {"languages": ["el"], "el.title": "Κοινόχρηστα ποδήλατα"},
+    )
+    base = drafted.headers["location"].removesuffix("/edit?saved=1")
+    words = translate("el", FORM_UNREAD)
+    for version in ("abc", "²", "-1", str(10**30), ""):
+        refused = send_form(
+            member,
+            f"{base}/edit",
+            f"{base}/edit",
+            {"languages": ["el"], "el.title": "Άλλος τίτλος", "version": version},
+        )
+        assert refused.status_code == 422, (version, refused.text)
+        assert words.split(",")[0] in error_summary(refused.text), version
+        assert 'value="Άλλος τίτλος"' in refused.text, "the form keeps what was typed"
+    assert "Άλλος τίτλος" not in member.get(base).text, "nothing was saved"
+
+
+def test_a_body_not_an_active_member_is_told_so_and_loses_nothing_typed(
+    site: MemberSite,
+) -> None:
+    """Its registration sent, its designation not checked: its representative signs in, but
+    the observatory takes only active members (403 `not_active_member`)."""
+    tax_id = fresh_tax_id()
+    email = f"main.{uuid.uuid4().hex[:6]}@example.gov.gr"
+    filled = form(tax_id, with_alternate=False)
+    filled["main"]["email"] = email
+    with site.api("registration", bearer("applicant", email, email=email)) as api:
+        created = api.post("/registrations", json=filled)
+    assert created.status_code == 201, created.text
+    nominee = site.sign_in(email)
+
+    listed = nominee.get("/my-body/practices")
+    assert listed.status_code == 403, listed.text
+    assert 'id="not-member"' in listed.text
+    assert 'id="what-to-do"' in listed.text
+    assert "/my-body/practices/new" not in listed.text, "no new practice is offered"
+    asked = nominee.get("/my-body/practices/new")
+    assert asked.status_code == 403
+    assert 'id="not-member"' in asked.text
+    assert 'name="el.title"' not in asked.text
+
+    # A form posted anyway (a page kept open): refused in words, what was typed kept.
+    typed = "Μια πρακτική που γράφτηκε πριν από τη λήξη"
+    token = csrf_token(listed.text)
+    refused = nominee.post(
+        "/my-body/practices/new",
+        data={"csrf_token": token, "languages": ["el"], "el.title": typed, "el.overview": OVERVIEW},
+    )
+    assert refused.status_code == 403, refused.text
+    summary = error_summary(refused.text)
+    assert "ο φορέας σας δεν είναι τώρα" in summary
+    assert f'value="{typed}"' in refused.text
+    assert "Λειτουργεί από το 2023." in refused.text

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from services.gateway import activity_forms
 from services.gateway.calls import calls_of, read_items, service_unavailable
 from services.gateway.i18n import N_, language_of, translate
+from services.gateway.observatory_views import attachment_key
 from services.gateway.posted import clean_text
 from services.gateway.practice_calls import (
     STATUS_OK,
@@ -41,6 +42,7 @@ from services.gateway.practice_form import (
     at_field,
     draft_request,
     form_values,
+    parse_version,
     shown_languages,
 )
 from services.gateway.practice_labels import (
@@ -84,6 +86,21 @@ CHANGED_BEFORE_SENDING: Final = N_(
 NOT_EDITABLE: Final = N_(
     "The practice can be changed only while it is a draft or returned to you for changes."
 )
+NO_LONGER_YOURS: Final = N_(
+    "You can no longer edit or send this practice: only the current representatives of an "
+    "active member body do."
+)
+"""A representative who left, or whose body is no longer an active member (403)."""
+NOT_MEMBER_NOW: Final = N_(
+    "Only the representatives of an active member body share practices, and your body is not "
+    "one now, so the practice was not saved."
+)
+NOTHING_SAVED: Final = N_("Nothing was saved: what you typed is below, so you can copy it.")
+FORM_UNREAD: Final = N_(
+    "The form could not be read, so your changes were not saved. The form below keeps what you "
+    "typed, with the practice as it is now: save it again."
+)
+"""A form whose version is not one a page of the gateway wrote (tampered with)."""
 FILE_REQUIRED: Final = N_("Choose an image (PNG, JPEG, WebP) or a PDF file")
 NOT_A_FILE_TAKEN: Final = N_("The file must be an image (PNG, JPEG, WebP) or a PDF")
 
@@ -136,10 +153,42 @@ def form_page(
 
 
 def not_editable(request: Request, practice: PracticeView) -> HTMLResponse:
-    """The practice's page, saying it can no longer be changed (409)."""
+    """The practice's page, saying it can no longer be changed: by anyone in its status (409),
+    or by this representative, who left or whose body is no longer a member (403)."""
     errors = FormErrors()
+    if practice.editable and not practice.can_edit:
+        errors.add("", translate(language_of(request), NO_LONGER_YOURS))
+        return practice_page(request, practice, errors, 403)
     errors.add("", translate(language_of(request), NOT_EDITABLE))
     return practice_page(request, practice, errors, 409)
+
+
+def no_longer_yours(
+    request: Request, practice: PracticeView | None, values: dict[str, Any]
+) -> HTMLResponse:
+    """The form again with what was typed (403), saying the representative may not save it:
+    nothing typed is lost on a refusal."""
+    language = language_of(request)
+    errors = FormErrors()
+    errors.add("", translate(language, NO_LONGER_YOURS if practice else NOT_MEMBER_NOW))
+    errors.add("", translate(language, NOTHING_SAVED))
+    return form_page(request, practice, values, errors, 403)
+
+
+def is_member(request: Request, person: SignedIn) -> bool:
+    """Whether the observatory takes `person` as an active member's representative now (it
+    answers the body's list; 403 `not_active_member` otherwise)."""
+    response = calls_of(request).get("observatory", "/practices", person, params={"page_size": 1})
+    if response.status_code == 403:
+        return False
+    if response.status_code != 200:
+        raise service_unavailable()
+    return True
+
+
+def not_member_page(request: Request) -> HTMLResponse:
+    """Only active members share practices: what to do instead (403)."""
+    return render_practice(request, "practices/not_member.html", status_code=403)
 
 
 # The list.
@@ -152,7 +201,7 @@ def practices(request: Request, person: Representative) -> HTMLResponse:
         "observatory", "/practices", person, params={"page_size": LIST_SIZE}
     )
     if response.status_code == 403:
-        return render_practice(request, "practices/not_member.html", status_code=403)
+        return not_member_page(request)
     if response.status_code != 200:
         raise service_unavailable()
     lines, total = read_items(response, PracticeLine)
@@ -176,7 +225,9 @@ def practices(request: Request, person: Representative) -> HTMLResponse:
 
 @router.get(f"{BASE}/new", response_class=HTMLResponse)
 def new_practice(request: Request, person: Representative) -> HTMLResponse:
-    """The form, empty, in Greek to start with."""
+    """The form, empty, in Greek to start with; for an active member's representative only."""
+    if not is_member(request, person):
+        return not_member_page(request)
     return form_page(request, None, {"languages": ["el"]}, None)
 
 
@@ -208,6 +259,8 @@ def create_practice(request: Request, person: Representative, posted: Posted) ->
     if problems or refused:
         return form_page(request, None, values, typed_errors(request, problems, refused), 422)
     response = send(request, person, "POST", "/practices", json=body)
+    if response.status_code == 403:
+        return no_longer_yours(request, None, values)
     if response.status_code in STATUS_OK:
         created = response.json()
         practice_id = UUID(str(created.get("practice_id")))
@@ -238,14 +291,20 @@ def save_practice(
     """Save the draft at the version the form was opened at; then the form or the check."""
     values, refused = posted
     practice = practice_of(request, person, practice_id)
-    version = activity_forms.as_text(values.get("version"))
+    version = parse_version(values.get("version"))
     body, problems = draft_request(values)
-    if problems or refused or not version.isdigit():
+    if version is None:
         errors = typed_errors(request, problems, refused)
-        return form_page(request, practice, values, errors, 422, version=int(version or 0))
+        errors.add("", translate(language_of(request), FORM_UNREAD))
+        return form_page(request, practice, values, errors.ordered(FORM_FIELDS), 422)
+    if problems or refused:
+        errors = typed_errors(request, problems, refused)
+        return form_page(request, practice, values, errors, 422, version=version)
     response = send(
-        request, person, "PUT", f"/practices/{practice_id}", json={**body, "version": int(version)}
+        request, person, "PUT", f"/practices/{practice_id}", json={**body, "version": version}
     )
+    if response.status_code == 403:
+        return no_longer_yours(request, practice, values)
     if response.status_code in STATUS_OK:
         then = "/check" if values.get("action") == "check" else "/edit?saved=1"
         return RedirectResponse(path_of(practice_id, then), 303)
@@ -258,10 +317,10 @@ def save_practice(
         return form_page(
             request, current, values, errors, 409, version=current.version, theirs=current
         )
-    if "practice_not_editable" in codes or "not_active_member" in codes:
+    if "practice_not_editable" in codes:
         return not_editable(request, practice_of(request, person, practice_id))
     errors = practice_errors(response, language)
-    return form_page(request, practice, values, errors, 422, version=int(version))
+    return form_page(request, practice, values, errors, 422, version=version)
 
 
 # The practice's page.
@@ -356,6 +415,10 @@ def add_attachment(
     )
     if response.status_code in STATUS_OK:
         return RedirectResponse(path_of(practice_id, "/attachments?added=1"), 303)
+    if response.status_code == 403:
+        found = FormErrors()
+        found.add("", translate(language, NO_LONGER_YOURS))
+        return attachments_page(request, practice, found, 403, caption)
     refused = practice_errors(response, language, default_field="file")
     found = FormErrors()
     for name, message in refused.summary:
@@ -375,12 +438,15 @@ def add_attachment(
 def remove_attachment(
     request: Request, practice_id: UUID, sha256: str, person: Representative
 ) -> Response:
-    if not (len(sha256) == 64 and all(c in "0123456789abcdef" for c in sha256)):
-        raise HTTPException(404)
-    response = send(request, person, "DELETE", f"/practices/{practice_id}/attachments/{sha256}")
+    path = f"/practices/{practice_id}/attachments/{attachment_key(sha256)}"
+    response = send(request, person, "DELETE", path)
     if response.status_code in STATUS_OK:
         return RedirectResponse(path_of(practice_id, "/attachments?removed=1"), 303)
     practice = practice_of(request, person, practice_id)
+    if response.status_code == 403:
+        errors = FormErrors()
+        errors.add("", translate(language_of(request), NO_LONGER_YOURS))
+        return attachments_page(request, practice, errors, 403)
     return attachments_page(request, practice, practice_errors(response, language_of(request)), 409)
 
 
@@ -389,7 +455,7 @@ def attachment_file(
     request: Request, practice_id: UUID, sha256: str, person: Representative
 ) -> Response:
     """An attachment's bytes, as a download."""
-    return attachment_download(request, person, practice_id, sha256)
+    return attachment_download(request, person, practice_id, attachment_key(sha256))
 
 
 def attachment_download(
@@ -459,13 +525,17 @@ def submit(request: Request, practice_id: UUID, person: Representative) -> Respo
         person,
         "POST",
         f"/practices/{practice_id}/submit",
-        json={"version": int(kept.get("version", 0))},
+        json={"version": parse_version(str(kept.get("version"))) or 0},
     )
     if response.status_code in STATUS_OK:
         return RedirectResponse(path_of(practice_id, "/sent"), 303)
     language = language_of(request)
     codes = refusal_codes(response)
     practice = practice_of(request, person, practice_id)
+    if response.status_code == 403:
+        errors = FormErrors()
+        errors.add("", translate(language, NO_LONGER_YOURS))
+        return practice_page(request, practice, errors, 403)
     if "practice_incomplete" in codes:
         # What it still needs, each at its field of the form.
         values = form_values(practice.draft.model_dump())
@@ -587,8 +657,12 @@ def withdraw(request: Request, practice_id: UUID, person: Representative) -> Res
     if response.status_code in STATUS_OK:
         return RedirectResponse(path_of(practice_id, "/withdraw/done"), 303)
     WITHDRAWAL.keep(visitor, kept)  # put back, for the page showing the refusal
-    errors = practice_errors(response, language_of(request), default_field="")
     practice = practice_of(request, person, practice_id)
+    if response.status_code == 403:
+        errors = FormErrors()
+        errors.add("", translate(language_of(request), NO_LONGER_YOURS))
+        return withdraw_check_page(request, practice, reason, errors, 403)
+    errors = practice_errors(response, language_of(request), default_field="")
     if errors.get("reason") is not None:
         return withdraw_question(request, practice, reason, errors, 422)
     return withdraw_check_page(request, practice, reason, errors, response.status_code)

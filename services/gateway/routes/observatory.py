@@ -7,7 +7,6 @@ search is an address to share and the page works without JavaScript.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Annotated, Final
 from uuid import UUID
@@ -25,6 +24,7 @@ from services.gateway.observatory_views import (
     SEARCH_PATH,
     SORTS,
     CatalogueResults,
+    attachment_key,
     facet_lists,
     file_size,
     practice_page,
@@ -49,7 +49,6 @@ from services.runtime.paging import MAX_PAGE
 
 router = APIRouter(include_in_schema=False)
 
-SHA256: Final = re.compile(r"^[0-9a-f]{64}$")
 FILE_TYPES: Final = frozenset({"image/png", "image/jpeg", "image/webp", "application/pdf"})
 """What an attachment can be (the contract's media types): anything else is not passed on."""
 EXPORTS: Final[dict[str, tuple[str, str, str]]] = {
@@ -188,9 +187,7 @@ def export(request: Request, export: str) -> StreamingResponse:
 @router.get("/observatory/attachments/{sha256}")
 def attachment(request: Request, sha256: str) -> StreamingResponse:
     """A published practice's image or PDF: never sniffed, sandboxed, a PDF to save."""
-    if not SHA256.match(sha256):
-        raise HTTPException(404)
-    upstream = _fetch(request, f"/catalogue/attachments/{sha256}")
+    upstream = _fetch(request, f"/catalogue/attachments/{attachment_key(sha256)}")
     media_type = upstream.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in FILE_TYPES:
         upstream.close()
