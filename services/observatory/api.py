@@ -22,7 +22,7 @@ from services.observatory.access import (
     MembersIndex,
     representative_of,
 )
-from services.observatory.domain import PracticeIncomplete
+from services.observatory.domain import PracticeIncomplete, check_active_member
 from services.observatory.models import (
     Decision,
     Drafted,
@@ -94,12 +94,17 @@ def draft_practice(draft: PracticeDraft, app: App, caller: CallerRepresentative)
 def list_practices(
     desk: DeskIndex,
     principal: MemberOrAdmin,
+    members: MembersIndex,
     paging: Paging,
     status: PracticeStatus | None = None,
     body_id: Annotated[TaxId | None, Query(description="The unit's filter by body")] = None,
 ) -> PracticePage:
     """The unit's practices (`status=submitted`: its review queue, oldest first); a member's
     body's own, whatever `body_id` says."""
+    if not principal.is_admin:
+        # The rule of every write route: an active representative of the token's body (a
+        # representative who left, or a token naming no member, is 403 not_active_member).
+        check_active_member(representative_of(principal, members))
     body = body_id if principal.is_admin else principal.body_id
     found = desk.practices(status=status, body_id=body, page=paging)
     return PracticePage.of(found, paging, views.practice_summary)

@@ -8,7 +8,6 @@ public copy of a published practice's attachment is the catalogue's route.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Annotated
 from uuid import UUID
 
@@ -18,6 +17,7 @@ from fastapi.responses import Response
 from contracts.errors import ErrorCode
 from contracts.observatory import Attachment
 from contracts.registration import Sha256Hex
+from services.observatory import views
 from services.observatory.access import (
     ActiveRepresentative,
     App,
@@ -26,25 +26,16 @@ from services.observatory.access import (
     representative_of,
 )
 from services.observatory.api import attachment_links
-from services.observatory.attachments import clean_attachment
-from services.observatory.catalogue_api import Files, attachment_response
+from services.observatory.attachments import Files, attachment_response, clean_attachment
+from services.observatory.models import NoEmail
 from services.runtime.errors import NotFound
 from services.runtime.openapi_links import linked_response
 from services.runtime.text import CleanText
 
 router = APIRouter(tags=["attachments"])
 
-Caption = Annotated[str, CleanText(max_length=300)]
-MAX_FILENAME = 200
-
-
-def filename_of(given: str | None, media_type: str) -> str:
-    """The upload's own name without its path or control characters (a default if none)."""
-    name = (given or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in unicodedata.normalize("NFC", name) if c.isprintable()).strip()
-    if not name:
-        name = "attachment." + media_type.rsplit("/", 1)[-1]
-    return name[:MAX_FILENAME]
+Caption = Annotated[str, CleanText(max_length=300), NoEmail]
+"""Published with the practice, so an email address in it is refused (422 email_in_text)."""
 
 
 @router.post(
@@ -75,7 +66,8 @@ def add_attachment(
         sha256=cleaned.sha256,
         media_type=cleaned.media_type,
         size=cleaned.size,
-        filename=filename_of(file.filename, cleaned.media_type),
+        # Not the uploader's name (`file.filename`), which may name a person: see CleanedFile.
+        filename=cleaned.filename,
         caption=caption,
     )
     # Stored before the event naming it: a crash between leaves a file nobody refers to.
@@ -104,13 +96,11 @@ def read_attachment(
     members: MembersIndex,
     files: Files,
 ) -> Response:
-    """The bytes of an attachment, for the body's representatives and the innovation unit."""
+    """The bytes of an attachment, for whoever may read the practice (`views.may_read`)."""
     practice = app.practice(practice_id)
-    if not principal.is_admin:
-        representative = representative_of(principal, members)
-        if representative is None or representative.body_id != practice.body_id:
-            # Another body's member learns nothing of the practice.
-            raise NotFound(ErrorCode.PRACTICE_NOT_FOUND, "No practice with that id.")
+    if not views.may_read(practice, principal, representative_of(principal, members)):
+        # The practice's own rule: another body's member, or one who left, learns nothing.
+        raise NotFound(ErrorCode.PRACTICE_NOT_FOUND, "No practice with that id.")
     attachment = practice.attachments.get(sha256)
     stored = files.get(sha256) if attachment else None
     if attachment is None or stored is None:

@@ -7,23 +7,24 @@ is a UUID, so neither shadows the other.
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response, StreamingResponse
+from pydantic import AfterValidator, BaseModel
 
 from contracts.errors import ErrorCode
 from contracts.observatory import Facet, PublicPractice, Sector, Stage
 from contracts.registration import Level, Sha256Hex
-from services.observatory import exports
-from services.observatory.attachments import AttachmentFiles
+from services.observatory import exports, models
+from services.observatory.attachments import Files, attachment_response
 from services.observatory.feed import FEED_SIZE, atom_feed
+from services.observatory.models import MAX_TAG_LENGTH
 from services.observatory.projections.catalogue import Catalogue, Filters, Found, Hit, Sort
 from services.observatory.settings import ObservatorySettings
 from services.runtime.dependencies import projection
@@ -38,26 +39,9 @@ CatalogueIndex = Annotated[Catalogue, Depends(projection("catalogue"))]
 # Through the runtime's text type, as every text a request carries: a NUL or a bidirectional
 # control is refused naming the parameter, and never reaches a query.
 SearchText = Annotated[str, CleanText(min_length=0, max_length=200)]
-TagText = Annotated[str, CleanText(max_length=40)]
-
-_files_lock = threading.Lock()
-
-
-def attachment_files(request: Request) -> AttachmentFiles:
-    """The service's attachment store, opened on first use and closed with the application."""
-    state = request.app.state
-    found: AttachmentFiles | None = getattr(state, "attachment_files", None)
-    if found is None:
-        with _files_lock:
-            found = getattr(state, "attachment_files", None)
-            if found is None:
-                found = AttachmentFiles(state.settings.database_url)
-                state.application.keeps(found)
-                state.attachment_files = found
-    return found
-
-
-Files = Annotated[AttachmentFiles, Depends(attachment_files)]
+# The draft's own normalisation (lower case, spaces collapsed), so `tag=Open  Data` finds
+# the practices tagged "open data".
+TagText = Annotated[str, CleanText(max_length=MAX_TAG_LENGTH), AfterValidator(models.tag)]
 
 
 @cache
@@ -96,7 +80,7 @@ def search_parameters(
         stage=stage.value if stage else None,
         facet=facet.value if facet else None,
         year=year,
-        tag=tag.strip().lower() if tag else None,
+        tag=tag or None,
     )
     chosen = sort or (Sort.RELEVANCE if filters.q else Sort.NEWEST)
     return Search(filters, chosen, lang)
@@ -114,6 +98,8 @@ class CatalogueItem(BaseModel):
     short_explanation: str
     snippet: str
     """The text escaped, the matches wrapped in `<mark>…</mark>`."""
+    snippet_language: Literal["el", "en"]
+    """The language of the snippet's text (a match may be in the other language's texts)."""
     body_name: str
     level: Level
     sector: Sector
@@ -186,40 +172,34 @@ def search_catalogue(
     return results_view(found, paging)
 
 
-def download(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        content,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+def streamed(chunks: Iterator[bytes], media_type: str, filename: str | None = None) -> Response:
+    """An export written as its rows are read (`Catalogue.each_matching`), never whole."""
+    headers = {"X-Content-Type-Options": "nosniff"}
+    if filename:
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return StreamingResponse(chunks, media_type=media_type, headers=headers)
 
 
 @router.get("/catalogue/export.csv", response_class=Response)
 def export_csv(index: CatalogueIndex, search: SearchParameters) -> Response:
     """The practices of the search (all without one) as CSV, UTF-8 with a BOM, CC BY 4.0."""
-    practices = index.matching(search.filters, search.sort, search.language)
-    return download(exports.csv_export(practices), "text/csv; charset=utf-8", "practices.csv")
+    practices = index.each_matching(search.filters, search.sort, search.language)
+    return streamed(exports.csv_stream(practices), "text/csv; charset=utf-8", "practices.csv")
 
 
-@router.get("/catalogue/export.json")
-def export_json(index: CatalogueIndex, search: SearchParameters) -> JSONResponse:
+@router.get("/catalogue/export.json", response_class=Response)
+def export_json(index: CatalogueIndex, search: SearchParameters) -> Response:
     """The practices of the search as JSON: `{licence, licence_url, generated_at, practices}`."""
-    practices = index.matching(search.filters, search.sort, search.language)
-    return JSONResponse(
-        exports.json_export(practices), headers={"X-Content-Type-Options": "nosniff"}
-    )
+    practices = index.each_matching(search.filters, search.sort, search.language)
+    return streamed(exports.json_stream(practices), "application/json")
 
 
-@router.get("/catalogue/export.opsi.json")
-def export_opsi(index: CatalogueIndex, search: SearchParameters) -> JSONResponse:
+@router.get("/catalogue/export.opsi.json", response_class=Response)
+def export_opsi(index: CatalogueIndex, search: SearchParameters) -> Response:
     """The practices of the search as OPSI case-form records (English texts when present)."""
-    practices = index.matching(search.filters, search.sort, search.language)
-    return JSONResponse(
-        exports.opsi_export(practices, f"{public_url()}/observatory"),
-        headers={"X-Content-Type-Options": "nosniff"},
+    practices = index.each_matching(search.filters, search.sort, search.language)
+    return streamed(
+        exports.opsi_stream(practices, f"{public_url()}/observatory"), "application/json"
     )
 
 
@@ -241,22 +221,6 @@ def published_attachment(sha256: Sha256Hex, index: CatalogueIndex, files: Files)
     if media_type is None or stored is None:
         raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, "No published attachment with that SHA-256.")
     return attachment_response(stored.content, media_type, sha256)
-
-
-def attachment_response(content: bytes, media_type: str, sha256: str) -> Response:
-    """An attachment's bytes: images shown, PDFs downloaded, never sniffed."""
-    disposition = "inline" if media_type.startswith("image/") else "attachment"
-    extension = media_type.rsplit("/", 1)[-1].replace("jpeg", "jpg")
-    return Response(
-        content,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'{disposition}; filename="{sha256}.{extension}"',
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-            "Cache-Control": "public, max-age=3600",
-        },
-    )
 
 
 @router.get(

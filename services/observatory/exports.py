@@ -6,15 +6,20 @@ comments and who decided stay in the service.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
 from contracts.observatory import LICENCE, LICENCE_URL, PracticeTexts, PublicPractice
 from contracts.registration import Language
-from services.runtime.spreadsheets import as_csv
+from services.runtime.spreadsheets import as_csv, safe_cell
 
 COUNTRY: Final = "Greece"
+STREAM_BATCH: Final = 50
+"""How many practices a streamed export writes in one chunk."""
 SOURCE: Final = "Public Sector Innovation Network (Greece): observatory of good practices"
 TEXT_FIELDS: Final = tuple(PracticeTexts.model_fields)
 LANGUAGES: Final = (Language.GREEK, Language.ENGLISH)
@@ -126,3 +131,68 @@ def opsi_export(practices: Iterable[PublicPractice], source_url: str) -> dict[st
         "source": f"{SOURCE}, {source_url}",
         "cases": [opsi_case(practice) for practice in practices],
     }
+
+
+# Streamed: the same documents, written a few practices at a time as the rows are read, so an
+# export's memory stays bounded whatever the catalogue's size.
+
+
+def batches(items: Iterable[Any], size: int = STREAM_BATCH) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def csv_lines(rows: Iterable[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def csv_stream(practices: Iterable[PublicPractice]) -> Iterator[bytes]:
+    """`csv_export`'s bytes, in chunks: the BOM and header, then the rows."""
+    yield csv_lines([csv_header()]).encode("utf-8-sig")
+    for batch in batches(practices):
+        yield csv_lines(csv_row(practice) for practice in batch).encode("utf-8")
+
+
+def dumped(value: Any) -> str:
+    """JSON as the service's JSONResponse writes it (compact, UTF-8 as it is)."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def json_list_stream(head: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[bytes]:
+    """`{**head, key: [items…]}` as compact JSON, the items written a batch at a time."""
+    opening = dumped({**head, key: []})
+    assert opening.endswith("[]}")
+    yield opening[:-2].encode("utf-8")
+    first = True
+    for batch in batches(items):
+        text = ",".join(dumped(item) for item in batch)
+        yield (text if first else "," + text).encode("utf-8")
+        first = False
+    yield b"]}"
+
+
+def json_stream(
+    practices: Iterable[PublicPractice], now: datetime | None = None
+) -> Iterator[bytes]:
+    """`json_export`'s document, in chunks."""
+    head = json_export((), now)
+    del head["practices"]
+    records = (practice.model_dump(mode="json") for practice in practices)
+    return json_list_stream(head, "practices", records)
+
+
+def opsi_stream(practices: Iterable[PublicPractice], source_url: str) -> Iterator[bytes]:
+    """`opsi_export`'s document, in chunks."""
+    head = opsi_export((), source_url)
+    del head["cases"]
+    return json_list_stream(head, "cases", (opsi_case(practice) for practice in practices))

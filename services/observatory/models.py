@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Annotated, Any, Final
+from urllib.parse import unquote
 from uuid import UUID
 
 from pydantic import (
@@ -57,8 +58,22 @@ def no_email(text: str) -> str:
     return text
 
 
+def no_personal_url(url: HttpUrl) -> HttpUrl:
+    """A published website names no person: no user (`https://jane@host/`, a user and password)
+    and no email address anywhere in it (its query, path or fragment, encoded or not)."""
+    text = str(url)
+    if url.username or url.password or EMAIL.search(text) or EMAIL.search(unquote(text)):
+        raise refusal(
+            ErrorCode.EMAIL_IN_TEXT,
+            "A website is published: it names no email address and no user (user@host).",
+        )
+    return url
+
+
 def tag(text: str) -> str:
-    """A tag as kept: lower case, spaces collapsed (still within the contract's bounds)."""
+    """A tag as kept: lower case, spaces collapsed (still within the contract's bounds).
+
+    The one normalisation of a tag: the draft's tags and the catalogue's `tag` filter."""
     kept = " ".join(text.lower().split())
     if len(kept) > MAX_TAG_LENGTH:  # a few capitals grow when lowered ("İ" is two)
         raise PydanticKnownError("string_too_long", {"max_length": MAX_TAG_LENGTH})
@@ -102,8 +117,10 @@ LessonsLearned = Annotated[
     str, CleanText(max_length=text_max_length("lessons_learned"), multiline=True), NoEmail
 ]
 
-Tag = Annotated[str, CleanText(min_length=2, max_length=MAX_TAG_LENGTH), AfterValidator(tag)]
-Website = Annotated[HttpUrl, CleanText(max_length=2000)]
+Tag = Annotated[
+    str, CleanText(min_length=2, max_length=MAX_TAG_LENGTH), AfterValidator(tag), NoEmail
+]
+Website = Annotated[HttpUrl, CleanText(max_length=2000), AfterValidator(no_personal_url)]
 Comment = Annotated[str, CleanText(min_length=1, max_length=2000, multiline=True)]
 Version = Annotated[StrictInt, Field(ge=1, description="The practice's version read")]
 Year = Annotated[YearLaunched, Strict()]

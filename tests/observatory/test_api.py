@@ -350,6 +350,14 @@ def test_a_representative_who_left_keeps_authorship_but_edits_no_more(stack: Sta
     assert refusal(withdraw, 403)[0]["type"] == "not_active_member"
     view = stack.client.get(url, headers=leaver_token).json()
     assert (view["author_id"], view["can_edit"]) == (str(leaver), False)
+    # The body's list is for its active representatives, like every write.
+    assert refusal(stack.client.get("/practices", headers=leaver_token), 403)[0]["type"] == (
+        "not_active_member"
+    )
+    never = member(body, uuid.uuid4())
+    assert refusal(stack.client.get("/practices", headers=never), 403)[0]["type"] == (
+        "not_active_member"
+    )
 
     # The body's new representative takes over: edits it and withdraws it.
     successor_token = member(body, activate(stack, body))

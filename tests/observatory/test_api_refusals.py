@@ -8,6 +8,7 @@ the module, its members fed from membership's topic as in test_api.py.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -16,7 +17,8 @@ import httpx
 import pytest
 
 from contracts.errors import ErrorCode
-from services.runtime.body_limit import JSON_LIMIT
+from contracts.observatory import PracticeTexts, text_max_length
+from services.observatory.service import PRACTICE_JSON_LIMIT
 from services.runtime.topics import create_topics
 from tests.observatory.test_api import (
     ADMIN,
@@ -140,7 +142,7 @@ def test_a_body_past_the_limit_and_the_wrong_content_type(
     client = observatory.client
     huge = draft(texts={"el": {"title": "Γκισέ", "overview": "α" * (10 * 1024 * 1024)}})
     too_big = client.post("/practices", json=huge, headers=ours)
-    assert refused(too_big, 413, "body_too_large")[0]["ctx"] == {"max_bytes": JSON_LIMIT}
+    assert refused(too_big, 413, "body_too_large")[0]["ctx"] == {"max_bytes": PRACTICE_JSON_LIMIT}
 
     as_text = client.post(
         "/practices",
@@ -234,3 +236,50 @@ def test_another_bodys_member_is_refused(
     )
     refused(client.post("/practices", json=draft(), headers=forged), 403, "not_active_member")
     assert client.get(url, headers=ours).json()["version"] == created["version"]
+
+
+def test_a_practice_filled_to_opsis_limits_in_both_languages_is_taken(
+    observatory: Stack, ours: dict[str, str]
+) -> None:
+    # Greek letters, which httpx's json= sends as \uXXXX escapes (six bytes each).
+    full = {name: "ά" * text_max_length(name) for name in PracticeTexts.model_fields}
+    body = {
+        **complete(),
+        "languages": ["el", "en"],
+        "texts": {"el": full, "en": full},
+        "tags": [f"ετικέτα {n:02}" + "λ" * 28 for n in range(20)],
+        "websites": [f"https://example.gov.gr/{'p' * 1900}/{n}" for n in range(10)],
+    }
+    # As httpx's json= sends it, and with every non-ASCII letter escaped (json.dumps' default,
+    # what older httpx sends): 272 KB, past the runtime's 64 KiB, within the observatory's.
+    escaped = json.dumps(body).encode()
+    assert 256 * 1024 < len(escaped) < PRACTICE_JSON_LIMIT
+    for sent in (
+        {"json": body},
+        {"content": escaped, "headers": {**ours, "Content-Type": "application/json"}},
+    ):
+        created = observatory.client.post("/practices", **{"headers": ours, **sent})
+        assert created.status_code == 201, created.text
+    view = observatory.client.get(f"/practices/{created.json()['practice_id']}", headers=ours)
+    assert view.json()["draft"]["texts"]["en"]["overview"] == "ά" * 5000
+
+
+def test_tags_and_websites_name_no_person(observatory: Stack, ours: dict[str, str]) -> None:
+    client = observatory.client
+    tag = client.post("/practices", json=draft(tags=["καλό", "jane@example.gov.gr"]), headers=ours)
+    assert locs(refused(tag, 422, "email_in_text"), "email_in_text") == [["body", "tags", 1]]
+    websites = [
+        "https://example.gov.gr/ok",
+        "https://jane.doe@example.gov.gr/",
+        "https://example.gov.gr/?contact=jane@example.gov.gr",
+        "https://user:secret@example.gov.gr/",
+        "https://example.gov.gr/contact/jane%40example.gov.gr",
+    ]
+    site = client.post("/practices", json=draft(websites=websites), headers=ours)
+    assert locs(refused(site, 422, "email_in_text"), "email_in_text") == [
+        ["body", "websites", n] for n in (1, 2, 3, 4)
+    ]
+    fine = client.post(
+        "/practices", json=draft(tags=["open data"], websites=websites[:1]), headers=ours
+    )
+    assert fine.status_code == 201, fine.text

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import jwt
 import pikepdf
 import psycopg
 import pytest
@@ -30,6 +31,7 @@ from services.observatory.api import router as practices_router
 from services.observatory.application import ObservatoryApplication
 from services.observatory.attachments import (
     MAX_ATTACHMENT_BYTES,
+    MAX_PIXELS,
     AttachmentFiles,
     TooLarge,
     UnsupportedMediaType,
@@ -143,6 +145,117 @@ def test_a_pdf_loses_its_document_information_and_xmp() -> None:
     assert clean_attachment(original).sha256 == cleaned.sha256
 
 
+EMAIL = "jane@example.gov.gr"
+
+
+def pdf_with_hidden_content() -> bytes:
+    """A one-page PDF naming PERSON and EMAIL everywhere a PDF hides things: an annotation's
+    author and text, an embedded file, JavaScript (named, on opening, on the page), a form
+    field, an editor's private data, and a JPEG on the page with EXIF and its own XMP."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    page = pdf.pages[0].obj
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(photo, "JPEG", exif=exif())
+    xmp = f"<x:xmpmeta><dc:creator>{PERSON}</dc:creator></x:xmpmeta>".encode()
+    image = pdf.make_stream(
+        photo.getvalue(),
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Image,
+        Width=8,
+        Height=8,
+        ColorSpace=pikepdf.Name.DeviceRGB,
+        BitsPerComponent=8,
+        Filter=pikepdf.Name.DCTDecode,
+    )
+    image.Metadata = pdf.make_stream(xmp, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    page.Contents = pdf.make_stream(b"q 100 0 0 100 0 0 cm /Im0 Do Q")
+    note = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Text,
+        Rect=[0, 0, 10, 10],
+        T=pikepdf.String(PERSON),
+        Contents=pikepdf.String(EMAIL),
+    )
+    page.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(note)]))
+    script = pdf.make_indirect(
+        pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String(f"app.alert('{EMAIL}')"))
+    )
+    pdf.Root.OpenAction = script
+    page.AA = pikepdf.Dictionary(O=script)
+    pdf.attachments["cv.txt"] = pikepdf.AttachedFileSpec(pdf, f"{PERSON}, {EMAIL}".encode())
+    pdf.Root.Names.JavaScript = pikepdf.Dictionary(Names=[pikepdf.String("hello"), script])
+    field = pdf.make_indirect(pikepdf.Dictionary(FT=pikepdf.Name.Tx, T="name", V=PERSON))
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[field])
+    pdf.Root.PieceInfo = pikepdf.Dictionary(Editor=pikepdf.Dictionary(Private=PERSON))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def everything_in(content: bytes) -> bytes:
+    """Every object of the PDF and every stream's bytes (decoded, JPEGs as they are)."""
+    found = bytearray()
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        for obj in pdf.objects:
+            found += repr(obj).encode()
+            if isinstance(obj, pikepdf.Stream):
+                raw = obj.get("/Filter") == pikepdf.Name.DCTDecode
+                found += obj.read_raw_bytes() if raw else obj.read_bytes()
+    return bytes(found)
+
+
+def test_a_pdf_loses_annotations_embedded_files_scripts_forms_and_image_metadata() -> None:
+    original = pdf_with_hidden_content()
+    hidden = everything_in(original)
+    assert PERSON.encode() in hidden
+    assert EMAIL.encode() in hidden
+    cleaned = clean_attachment(original).content
+    left = everything_in(cleaned)
+    assert PERSON.encode() not in left
+    assert EMAIL.encode() not in left
+    with pikepdf.open(io.BytesIO(cleaned)) as pdf:
+        assert len(pdf.attachments) == 0
+        page = pdf.pages[0].obj
+        assert "/Annots" not in page
+        assert "/AA" not in page
+        for key in ("/OpenAction", "/AcroForm", "/PieceInfo", "/Metadata"):
+            assert key not in pdf.Root, key
+        assert "/JavaScript" not in pdf.Root.get("/Names", {})
+        image = page.Resources.XObject.Im0
+        assert "/Metadata" not in image
+        # The picture is the same: only its EXIF segment went.
+        with Image.open(io.BytesIO(image.read_raw_bytes())) as picture:
+            assert (picture.format, picture.size) == ("JPEG", (8, 8))
+            assert dict(picture.getexif()) == {}
+            assert picture.getpixel((4, 4))[0] > 150
+
+
+def test_a_cameras_mpo_is_kept_as_a_plain_jpeg() -> None:
+    out = io.BytesIO()
+    first, second = Image.new("RGB", (16, 8), (250, 0, 0)), Image.new("RGB", (16, 8), (0, 0, 250))
+    first.save(out, "MPO", save_all=True, append_images=[second], exif=exif())
+    with Image.open(io.BytesIO(out.getvalue())) as mpo:
+        assert mpo.format == "MPO"
+    cleaned = clean_attachment(out.getvalue())
+    assert cleaned.media_type == "image/jpeg"
+    assert PERSON.encode() not in cleaned.content
+    with Image.open(io.BytesIO(cleaned.content)) as image:
+        assert (image.format, image.size, getattr(image, "n_frames", 1)) == ("JPEG", (16, 8), 1)
+        assert image.getpixel((8, 4))[0] > 200  # the first picture
+
+
+def test_an_image_with_too_many_pixels_is_refused_before_it_is_decoded() -> None:
+    out = io.BytesIO()
+    Image.new("1", (MAX_PIXELS // 4000 + 1, 4000)).save(out, "PNG")  # a few KB
+    with pytest.raises(TooLarge) as refused:
+        clean_attachment(out.getvalue())
+    assert (refused.value.code.value, refused.value.field) == ("too_large", "file")
+    assert refused.value.params["max_pixels"] == MAX_PIXELS
+    assert refused.value.status_code == 413
+
+
 def test_what_is_not_an_image_or_a_pdf_is_refused_by_its_content() -> None:
     gif = io.BytesIO()
     Image.new("RGB", (4, 4)).save(gif, "GIF")
@@ -196,14 +309,16 @@ class Site:
         self.offset = 0
         self.running = client.app.state.running  # type: ignore[attr-defined]
 
-    def deliver(self, projection: str, event: ContractEvent, aggregate_id: uuid.UUID) -> None:
+    def deliver(
+        self, projection: str, event: ContractEvent, aggregate_id: uuid.UUID, version: int = 1
+    ) -> None:
         self.offset += 1
         received = ReceivedEvent(
-            id=event_id(aggregate_id, 1),
+            id=event_id(aggregate_id, version),
             type=event.ce_type(),
             source="/innovnet/test",
             aggregate_id=aggregate_id,
-            aggregate_version=1,
+            aggregate_version=version,
             time=NOW,
             correlation_id="c",
             causation_id="c",
@@ -233,6 +348,20 @@ class Site:
             representative_id,
         )
         return token("member", subject=str(representative_id), body_id=body_id)
+
+    def leave(self, who: dict[str, str], body_id: str = BODY) -> None:
+        """The member whose token `who` is leaves the body (membership deactivates them)."""
+        claims = jwt.decode(who["Authorization"].split()[1], options={"verify_signature": False})
+        representative_id = uuid.UUID(claims["sub"])
+        left = membership.MemberDeactivated(
+            representative_id=representative_id,
+            registration_id=uuid.uuid4(),
+            body_id=body_id,
+            role=Role.ALTERNATE,
+            reason="replaced",
+            deactivated_at=NOW,
+        )
+        self.deliver("members", left, representative_id, version=2)
 
     def rows(self, statement: str, params: Any = None) -> list[tuple[Any, ...]]:
         with psycopg.connect(self.url, autocommit=True) as conn:
@@ -280,7 +409,8 @@ def test_an_upload_is_stored_cleaned_and_once(
     assert first.status_code == 201, first.text
     attachment = first.json()
     assert attachment["media_type"] == "image/jpeg"  # by its content, not the declared type
-    assert attachment["filename"] == "IMG_0001.jpg"
+    # Named after its digest, never as uploaded (a name may name a person).
+    assert attachment["filename"] == f"attachment-{attachment['sha256'][:8]}.jpg"
     assert attachment["caption"] == "Η ομάδα στο έργο"
     again = upload(site, practice_id, site.member(), original)
     assert again.status_code == 201, again.text
@@ -330,6 +460,50 @@ def test_others_neither_attach_nor_read(
     assert site.client.get(path, headers=token("admin")).status_code == 200
     # Not published: not public either.
     assert site.client.get(f"/catalogue/attachments/{added['sha256']}").status_code == 404
+
+
+def test_the_caption_and_the_name_carry_no_person(
+    site: Site, author: dict[str, str], practice_id: str
+) -> None:
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8), (1, 2, 3)).save(png, "PNG")
+    path = f"/practices/{practice_id}/attachments"
+    refused = site.client.post(
+        path,
+        files={"file": ("photo.png", png.getvalue(), "image/png")},
+        data={"caption": f"Ο Γιάννης ({EMAIL}) στο έργο"},
+        headers=author,
+    )
+    assert refused.status_code == 422, refused.text
+    [detail] = refused.json()["detail"]
+    assert (detail["type"], detail["loc"]) == ("email_in_text", ["body", "caption"])
+    named = site.client.post(
+        path,
+        files={"file": (f"Jane Photographer {EMAIL}.png", png.getvalue(), "image/png")},
+        headers=author,
+    )
+    assert named.status_code == 201, named.text
+    kept = named.json()
+    assert kept["filename"] == f"attachment-{kept['sha256'][:8]}.png"
+    view = site.client.get(f"/practices/{practice_id}", headers=author).text
+    assert "Jane" not in view
+    assert EMAIL not in view
+
+
+def test_a_representative_who_left_reads_a_draft_as_the_practice_says(site: Site) -> None:
+    author, colleague = site.member(), site.member()
+    draft = {"languages": ["el"], "texts": {"el": {"title": "Σχέδιο που κρύβεται"}}}
+    practice = site.client.post("/practices", json=draft, headers=author).json()["practice_id"]
+    added = upload(site, practice, author, png_with_metadata()).json()
+    path = f"/practices/{practice}/attachments/{added['sha256']}"
+    assert site.client.get(path, headers=colleague).status_code == 200
+    site.leave(colleague)
+    site.leave(author)
+    # views.may_read: the colleague who left reads neither; the author, even after leaving, both.
+    assert site.client.get(f"/practices/{practice}", headers=colleague).status_code == 404
+    assert site.client.get(path, headers=colleague).status_code == 404
+    assert site.client.get(f"/practices/{practice}", headers=author).status_code == 200
+    assert site.client.get(path, headers=author).status_code == 200
 
 
 def test_a_removed_attachment_is_no_longer_the_practices(
@@ -388,6 +562,8 @@ def test_a_published_practices_attachment_is_public(site: Site) -> None:
     assert shown.headers["content-type"] == "application/pdf"
     assert shown.headers["x-content-type-options"] == "nosniff"
     assert shown.headers["content-disposition"].startswith("attachment;")
+    # Revalidated on every use: a withdrawn practice's file is not served from a cache.
+    assert shown.headers["cache-control"] == "no-cache"
     assert site.client.get(f"/catalogue/{practice_id}").json()["attachments"][0]["sha256"] == (
         cleaned.sha256
     )
@@ -414,7 +590,7 @@ def test_the_catalogues_routes(site: Site) -> None:
         facets=[o.Facet.ADAPTIVE],
         sector=o.Sector.EDUCATION,
         year_launched=2023,
-        tags=["σχολεία", "δήμοι", "καινοτομία"],
+        tags=["σχολεία", "δήμοι", "ψηφιακό σχολείο"],
         first_published_at=NOW,
         published_at=NOW,
     )
@@ -434,7 +610,11 @@ def test_the_catalogues_routes(site: Site) -> None:
     assert item["practice_id"] == str(practice_id)
     assert "<mark>" in item["snippet"]
     assert results["facets"]["level"] == [{"value": "regional", "count": 1}]
-    assert {f["value"] for f in results["facets"]["tag"]} == {"σχολεία", "δήμοι", "καινοτομία"}
+    assert {f["value"] for f in results["facets"]["tag"]} == {"σχολεία", "δήμοι", "ψηφιακό σχολείο"}
+    assert item["snippet_language"] == "el"
+    # The tag filter normalises as the draft's tags are (lower case, spaces collapsed).
+    by_tag = site.client.get("/catalogue", params={"tag": " Ψηφιακό   ΣΧΟΛΕΊΟ "}).json()
+    assert [i["practice_id"] for i in by_tag["items"]] == [str(practice_id)]
     exported = site.client.get("/catalogue/export.csv", params={"sector": "education"})
     assert exported.status_code == 200
     assert exported.headers["content-type"].startswith("text/csv")

@@ -370,12 +370,28 @@ def test_pages_follow_the_order_asked_for(catalogue: Catalogue) -> None:
 def test_the_language_asked_for_is_shown_first(catalogue: Catalogue) -> None:
     [hit] = search(catalogue, "innovation", language="el").hits
     assert (hit.language, hit.title) == ("el", "Καινοτομία στην εξυπηρέτηση")
-    # The snippet comes from the language the words were found in.
+    # The snippet comes from the language the words were found in, and says which.
     assert "<mark>innovation</mark>" in hit.snippet.lower()
+    assert hit.snippet_language == "en"
     [hit] = search(catalogue, "innovation", language="en").hits
-    assert (hit.language, hit.title) == ("en", "Innovation in service")
+    assert (hit.language, hit.title, hit.snippet_language) == ("en", "Innovation in service", "en")
     [hit] = search(catalogue, "ανακύκλωση", language="en").hits
-    assert hit.language == "el"  # it has no English
+    assert (hit.language, hit.snippet_language) == ("el", "el")  # it has no English
+    # Without words the snippet is the short explanation of the language shown.
+    [plain] = search(catalogue, tag="δήμοι", level="local", language="en").hits
+    assert (plain.language, plain.snippet_language) == ("en", "en")
+
+
+def test_a_search_of_stop_words_only_is_the_catalogue_without_words(catalogue: Catalogue) -> None:
+    everything = search(catalogue)
+    assert everything.total > 0
+    for typed in ("the", "και", "the of και"):
+        found = search(catalogue, typed)
+        assert (found.total, ids(found)) == (everything.total, ids(everything)), typed
+        assert found.facets == everything.facets
+        assert len(catalogue.matching(Filters(q=typed), Sort.RELEVANCE)) == everything.total
+    # A real word beside them still narrows the search.
+    assert ids(search(catalogue, "the ανακύκλωση")) == [HOSTILE.practice_id]
 
 
 def test_snippets_are_escaped_with_the_matches_marked(catalogue: Catalogue) -> None:
@@ -502,3 +518,24 @@ def test_the_atom_feed_is_valid_atom_of_the_newest(catalogue: Catalogue) -> None
     hostile = ET.fromstring(atom_feed([HOSTILE], "http://localhost:8000"))  # noqa: S314
     assert hostile.find(f"{a}entry/{a}summary") is not None
     assert (hostile.findtext(f"{a}entry/{a}title") or "").startswith("=HYPERLINK")
+
+
+def test_the_exports_stream_the_same_documents(catalogue: Catalogue) -> None:
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    practices = catalogue.matching(Filters())
+    assert len(practices) > exports.STREAM_BATCH  # several chunks of rows
+    chunks = list(exports.csv_stream(catalogue.each_matching(Filters())))
+    assert len(chunks) > 2
+    assert b"".join(chunks) == exports.csv_export(practices)
+
+    def as_response(document: dict[str, Any]) -> bytes:  # as JSONResponse renders it
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+    streamed = b"".join(exports.json_stream(catalogue.each_matching(Filters()), now))
+    assert streamed == as_response(exports.json_export(practices, now))
+    opsi = b"".join(exports.opsi_stream(catalogue.each_matching(Filters()), "http://x"))
+    assert opsi == as_response(exports.opsi_export(practices, "http://x"))
+    empty = Filters(q="ζαφείρι")
+    assert json.loads(b"".join(exports.json_stream(catalogue.each_matching(empty), now))) == (
+        json.loads(as_response(exports.json_export([], now)))
+    )

@@ -24,7 +24,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -64,6 +64,68 @@ SNIPPET_SOURCE: Final = 2000
 MAX_QUERY_WORDS: Final = 16
 TOP_TAGS: Final = 30
 DIMENSIONS: Final = ("level", "sector", "stage", "facet", "year", "tag")
+GREEK_STOP_WORDS: Final = frozenset(
+    {
+        "ο",
+        "η",
+        "το",
+        "οι",
+        "τα",
+        "του",
+        "της",
+        "των",
+        "τον",
+        "την",
+        "τη",
+        "τους",
+        "τις",
+        "ενα",
+        "ενας",
+        "μια",
+        "μιας",
+        "ενος",
+        "και",
+        "κι",
+        "ειτε",
+        "σε",
+        "στο",
+        "στη",
+        "στην",
+        "στον",
+        "στα",
+        "στους",
+        "στις",
+        "στου",
+        "στης",
+        "απο",
+        "για",
+        "με",
+        "προς",
+        "κατα",
+        "μετα",
+        "χωρις",
+        "ως",
+        "που",
+        "πως",
+        "οτι",
+        "να",
+        "θα",
+        "δεν",
+        "μη",
+        "μην",
+        "ειναι",
+        "ηταν",
+        "αυτο",
+        "αυτη",
+        "αυτος",
+        "αυτα",
+        "αυτες",
+        "αυτοι",
+    }
+)
+"""Greek words too common to search for (case and accents folded). PostgreSQL's Greek
+configuration has no stop words, so "και" alone would ask for practices holding "και";
+English stop words are PostgreSQL's own (a word with no lexeme is dropped by the query)."""
 WORD: Final = re.compile(r"\w+(?:[-'’.]\w+)*")
 
 
@@ -93,7 +155,8 @@ class Filters:
         if not self.q:
             return []
         text = unicodedata.normalize("NFC", self.q)
-        return WORD.findall(text)[:MAX_QUERY_WORDS]
+        words = [word for word in WORD.findall(text) if folded(word) not in GREEK_STOP_WORDS]
+        return words[:MAX_QUERY_WORDS]
 
 
 @dataclass(frozen=True)
@@ -105,6 +168,8 @@ class Hit:
     title: str
     short_explanation: str
     snippet: str
+    snippet_language: str
+    """The language of the snippet's text: the one a match was found in, else `language`."""
     body_name: str
     level: str
     sector: str
@@ -201,6 +266,19 @@ QUERY_CTE = SQL(
 ).format(greek=Literal(GREEK), english=Literal(ENGLISH))
 
 Q = SQL("(SELECT q FROM query)")
+EMPTY_QUERY = SQL("WITH {} SELECT q IS NULL AS empty FROM query").format(QUERY_CTE)
+EXPORT_BATCH: Final = 100
+"""How many rows an export reads from the database at a time."""
+
+
+def searched_words(curs: Cursor[DictRow], filters: Filters) -> list[str]:
+    """The words of `q` to search for; none when no word has a lexeme (only stop words, as
+    "the" or "και"), so such a `q` is the catalogue without words, not an empty result."""
+    words = filters.words()
+    if not words:
+        return []
+    row = curs.execute(EMPTY_QUERY, {"words": words}).fetchone()
+    return [] if row is None or row["empty"] else words
 
 
 class Catalogue(Projection):
@@ -309,19 +387,19 @@ class Catalogue(Projection):
         self, filters: Filters, sort: Sort, page: Page, language: str | None = None
     ) -> Found:
         """A page of the practices matching `filters`, their total and the facet counts."""
-        words = filters.words()
-        has_text = bool(words)
-        if sort is Sort.RELEVANCE and not has_text:
-            sort = Sort.NEWEST
-        statement = search_statement(filters, sort, has_text, language)
-        parameters = {
-            **filter_parameters(filters),
-            "words": words,
-            "limit": page.limit,
-            "offset": page.offset,
-            "language": language,
-        }
         with self.reading() as curs:
+            words = searched_words(curs, filters)
+            has_text = bool(words)
+            if sort is Sort.RELEVANCE and not has_text:
+                sort = Sort.NEWEST
+            statement = search_statement(filters, sort, has_text, language)
+            parameters = {
+                **filter_parameters(filters),
+                "words": words,
+                "limit": page.limit,
+                "offset": page.offset,
+                "language": language,
+            }
             row = curs.execute(statement, parameters).fetchone()
         assert row is not None
         total, facets = facets_of(row["counts"] or [])
@@ -338,23 +416,32 @@ class Catalogue(Projection):
     def matching(
         self, filters: Filters, sort: Sort = Sort.NEWEST, language: str | None = None
     ) -> list[PublicPractice]:
-        """Every practice matching `filters` (an export), in the order asked for."""
-        words = filters.words()
-        has_text = bool(words)
-        if sort is Sort.RELEVANCE and not has_text:
-            sort = Sort.NEWEST
-        statement = SQL(
-            "WITH {query_cte} matching AS ({matching}) SELECT p.record FROM matching m"
-            " JOIN practices p USING (practice_id) ORDER BY {order}"
-        ).format(
-            query_cte=SQL("{}, ").format(QUERY_CTE) if has_text else SQL(""),
-            matching=matching_select(filters, sort, has_text, language),
-            order=order_by(sort, "m"),
-        )
-        parameters = {**filter_parameters(filters), "words": words, "language": language}
+        """Every practice matching `filters`, in the order asked for (a list: for tests and
+        small uses; an export streams `each_matching`)."""
+        return list(self.each_matching(filters, sort, language))
+
+    def each_matching(
+        self, filters: Filters, sort: Sort = Sort.NEWEST, language: str | None = None
+    ) -> Iterator[PublicPractice]:
+        """Every practice matching `filters` (an export), in the order asked for, read from
+        the database `EXPORT_BATCH` rows at a time: memory stays bounded whatever the
+        catalogue's size. The connection is held until the last one is read."""
         with self.reading() as curs:
-            rows = curs.execute(statement, parameters).fetchall()
-        return [PublicPractice.model_validate(row["record"]) for row in rows]
+            words = searched_words(curs, filters)
+            has_text = bool(words)
+            if sort is Sort.RELEVANCE and not has_text:
+                sort = Sort.NEWEST
+            statement = SQL(
+                "WITH {query_cte} matching AS ({matching}) SELECT p.record FROM matching m"
+                " JOIN practices p USING (practice_id) ORDER BY {order}"
+            ).format(
+                query_cte=SQL("{}, ").format(QUERY_CTE) if has_text else SQL(""),
+                matching=matching_select(filters, sort, has_text, language),
+                order=order_by(sort, "m"),
+            )
+            parameters = {**filter_parameters(filters), "words": words, "language": language}
+            for row in curs.stream(statement, parameters, size=EXPORT_BATCH):
+                yield PublicPractice.model_validate(row["record"])
 
     def newest(self, count: int) -> list[PublicPractice]:
         """The `count` practices published last (the feed)."""
@@ -619,7 +706,7 @@ SELECT (SELECT json_agg(json_build_array(d, n)) FROM counts) AS counts,
         'practice_id', practice_id, 'language', shown,
         'title', CASE WHEN shown = 'el' THEN title_el ELSE title_en END,
         'short_explanation', CASE WHEN shown = 'el' THEN short_el ELSE short_en END,
-        'headline', {snippet},
+        'headline', {snippet}, 'hit', hit,
         'body_name', body_name, 'level', level, 'sector', sector, 'stage', stage,
         'facets', facets, 'year_launched', year_launched, 'tags', tags,
         'languages', languages, 'published_at', published_at) ORDER BY {item_order})
@@ -645,6 +732,7 @@ def hit_of(item: dict[str, Any]) -> Hit:
         title=item["title"],
         short_explanation=item["short_explanation"],
         snippet=snippet,
+        snippet_language=item["hit"] if headline and item.get("hit") else item["language"],
         body_name=item["body_name"],
         level=item["level"],
         sector=item["sector"],
