@@ -2,15 +2,20 @@
 representative drafts it on OPSI's form (the character counters kept live by the page's
 script, announced only near the limit), checks it and sends it; the innovation unit asks for
 changes with the keyboard alone; the representative reads the comment, edits and sends it
-again; the unit publishes it and it is on its public page. axe-core runs on each new page.
+again; the unit publishes it and it is on its public page, with its image and PDF; then the body
+withdraws it (asked, checked). axe-core runs on each new page: the attachments page, the public
+page with its attachments and both withdrawal pages among them.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import time
 
-from playwright.sync_api import Page, expect
+import pikepdf
+from PIL import Image
+from playwright.sync_api import FilePayload, Page, expect
 
 from services.gateway.settings import EXAMPLE_STAFF_EMAIL
 from tests.browser import bodies
@@ -27,6 +32,34 @@ from tests.support.polling import eventually
 TITLE = "Ψηφιακό σημείο εξυπηρέτησης δημοτών"
 COMMENT = "Προσθέστε τα αποτελέσματα της πρώτης χρονιάς λειτουργίας."
 RESULTS = "Ο χρόνος αναμονής μειώθηκε κατά 40% τον πρώτο χρόνο."
+CAPTION = "Η οθόνη του ραντεβού στο κινητό"
+
+
+def png() -> FilePayload:
+    out = io.BytesIO()
+    Image.new("RGB", (120, 60), (0, 84, 186)).save(out, format="PNG")
+    return {"name": "screen.png", "mimeType": "image/png", "buffer": out.getvalue()}
+
+
+def pdf() -> FilePayload:
+    document = pikepdf.new()
+    document.add_blank_page(page_size=(200, 200))
+    out = io.BytesIO()
+    document.save(out)
+    return {"name": "guide.pdf", "mimeType": "application/pdf", "buffer": out.getvalue()}
+
+
+def attach(page: Page, screenshots: Screenshots, practice_id: str) -> None:
+    """An image with its caption and a PDF without one, added on the attachments page."""
+    page.goto(f"/my-body/practices/{practice_id}/attachments")
+    page.locator("#file").set_input_files(png())
+    page.locator("#caption").fill(CAPTION)
+    button(page, "Add the file").click()
+    expect(page.locator("#added")).to_be_visible()
+    page.locator("#file").set_input_files(pdf())
+    button(page, "Add the file").click()
+    expect(page.locator("#attachments tbody tr")).to_have_count(2)
+    checked(page, screenshots, "attachments")
 
 
 def member_known_to_the_observatory(stack: GatewayStack, body: bodies.Body) -> None:
@@ -100,6 +133,8 @@ def test_a_practice_is_sent_returned_sent_again_and_published(
     expect(rep.locator("#missing")).to_have_count(0)
     checked(rep, screenshots, "check")
     practice_id = rep.url.split("/my-body/practices/")[1].split("/")[0]
+    attach(rep, screenshots, practice_id)
+    rep.goto(f"/my-body/practices/{practice_id}/check")
     button(rep, "Send it to the innovation unit").click()
     expect(heading(rep)).to_have_text(exactly(w("Practice sent")))
     checked(rep, screenshots, "sent")
@@ -153,4 +188,19 @@ def test_a_practice_is_sent_returned_sent_again_and_published(
         expect(heading(rep)).to_have_text(exactly(TITLE), timeout=500)
 
     until_it_shows(on_the_public_page)
+    expect(rep.get_by_role("img", name=exactly(CAPTION))).to_be_visible()
+    expect(rep.locator("#documents").get_by_role("link")).to_have_text(
+        exactly(w("Attachment %(n)s", n=2))
+    )
+    checked(rep, screenshots, "public-practice")
+
+    # The body withdraws it: why, checked, then confirmed.
+    rep.goto(f"/my-body/practices/{practice_id}/withdraw")
+    checked(rep, screenshots, "withdraw")
+    rep.locator("#reason").fill("Το σημείο εξυπηρέτησης έκλεισε.")
+    button(rep, "Continue").click()
+    expect(heading(rep)).to_have_text(exactly(w("Check your answers")))
+    checked(rep, screenshots, "withdraw-check")
+    button(rep, "Withdraw the practice").click()
+    expect(heading(rep)).to_have_text(exactly(w("Practice withdrawn")))
     print(f"the practice's journey: {time.monotonic() - started:.0f} s")

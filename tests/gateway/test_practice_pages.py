@@ -120,6 +120,8 @@ def test_a_practice_from_draft_to_the_catalogue(
     assert listed.status_code == 200
     assert 'href="/my-body/practices/new"' in listed.text
     assert 'aria-current="page">Πρακτικές' in listed.text
+    assert 'href="/observatory">Παρατηρητήριο</a>' in listed.text, "the observatory in the nav"
+    assert 'href="/observatory">Παρατηρητήριο</a>' in unit.get("/unit/practices").text
 
     # A short explanation past its limit: the observatory's refusal at its field, counted.
     form = member.get("/my-body/practices/new")
@@ -383,6 +385,8 @@ def test_a_hostile_version_is_refused_in_words_keeping_what_was_typed(
         assert words.split(",")[0] in error_summary(refused.text), version
         assert 'value="Άλλος τίτλος"' in refused.text, "the form keeps what was typed"
     assert "Άλλος τίτλος" not in member.get(base).text, "nothing was saved"
+    for path in (f"{base}/attachments/{'AB' * 32}", f"{base}/attachments/{'ab' * 31}"):
+        assert member.get(path).status_code == 404, "not an attachment's key"
 
 
 def test_a_body_not_an_active_member_is_told_so_and_loses_nothing_typed(

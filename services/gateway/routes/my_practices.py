@@ -137,6 +137,12 @@ def form_page(
 ) -> HTMLResponse:
     """The practice's form: new (`practice` None) or the practice's, with what was typed."""
     language = language_of(request)
+    # A refused value (a NUL, a bidirectional control) is posted back as nothing at all.
+    values = {
+        **{name: value for name, value in values.items() if value is not None},
+        "languages": activity_forms.as_list(values.get("languages")),
+        "facets": activity_forms.as_list(values.get("facets")),
+    }
     return render_practice(
         request,
         "practices/form.html",
@@ -389,8 +395,12 @@ def add_attachment(
     """Send the file (and its caption) to the observatory, which checks and cleans it."""
     language = language_of(request)
     practice = practice_of(request, person, practice_id)
-    if not practice.can_edit:
-        return not_editable(request, practice)
+    if not practice.can_edit:  # the page again, the caption as typed, saying why
+        refused = FormErrors()
+        refused.add("", translate(language, NO_LONGER_YOURS if practice.editable else NOT_EDITABLE))
+        return attachments_page(
+            request, practice, refused, 403 if practice.editable else 409, caption
+        )
     caption, problem = clean_text("caption", caption)
     # A plain `def` route runs in the thread pool: the spooled file is read off the event loop.
     content = file.file.read() if file is not None and file.filename else b""
