@@ -200,8 +200,9 @@ write_conf() {
 listen_addresses = '$HOST'
 port = $PORT
 unix_socket_directories = $(sql_quote "$sockdirs")
-# A whole stack holds about 90 connections; tests start stacks back to back.
-max_connections = 300
+# A whole stack holds about 90 connections, and make test runs two test files at once, the
+# browser tests' stack held for the whole run beside the other worker's stacks.
+max_connections = 600
 shared_buffers = 128MB
 # Data safety first, even on a dev/test box.
 fsync = on
