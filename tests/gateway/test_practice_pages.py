@@ -181,9 +181,13 @@ def test_a_practice_from_draft_to_the_catalogue(
     assert 'id="missing"' not in shown.text
     submitted = member.post(f"{base}/check", data={"csrf_token": csrf_token(shown.text)})
     assert submitted.headers["location"] == f"{base}/sent", submitted.text
-    queue = unit.get("/unit/practices")
-    assert queue.status_code == 200
-    assert title in queue.text
+
+    def in_the_queue() -> None:  # the unit's queue is a fold of the observatory's topic
+        queue = unit.get("/unit/practices")
+        assert queue.status_code == 200
+        assert title in queue.text
+
+    eventually(in_the_queue, timeout=30, interval=0.3)
     home = unit.get("/unit")
     assert re.search(r'id="count-practices">\s*<span class="innovnet-counts__number">1<', home.text)
 
