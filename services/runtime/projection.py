@@ -58,6 +58,12 @@ POINTER_DDL = (
 )
 
 
+READ_ACTIVE_GENERATION = (
+    "SELECT set_config('search_path', quote_ident(%(name)s || '_g' || coalesce("
+    "(SELECT generation FROM public.projection_generation WHERE name = %(name)s), 1)), true)"
+)
+"""`SET LOCAL search_path` to the active generation's schema (as `schema()` names it)."""
+
 SCHEMA_LOCK = "projection-schema"
 """Taken around projection DDL, which processes starting together would otherwise race on."""
 
@@ -66,8 +72,9 @@ class GenerationSwitched(PositionsMoved):
     """The projection was rebuilt and switched while this batch was applied: re-read offsets."""
 
 
-def datastore_for(database_url: str, schema: str) -> PostgresDatastore:
-    """An eventsourcing datastore on `database_url` whose tables live in `schema`."""
+def datastore_for(database_url: str, schema: str, max_overflow: int = 2) -> PostgresDatastore:
+    """An eventsourcing datastore on `database_url` whose tables live in `schema`: two
+    connections kept, up to `max_overflow` more opened when busy (and closed when idle)."""
     parts = conninfo_to_dict(database_url)
     return TimedDatastore(
         dbname=str(parts["dbname"]),
@@ -77,7 +84,7 @@ def datastore_for(database_url: str, schema: str) -> PostgresDatastore:
         password=str(parts.get("password", "")),
         schema=schema,
         pool_size=2,
-        max_overflow=2,
+        max_overflow=max_overflow,
     )
 
 
@@ -87,6 +94,9 @@ class Projection(ABC):
     name: ClassVar[str]
     """Names the schema, the consumer group and the metrics; a valid SQL identifier."""
     topics: ClassVar[Sequence[str]]
+    read_overflow: ClassVar[int] = 2
+    """How many connections beyond the pool's two readers may open together when busy: a
+    projection read by many requests at once raises it (its own pool only)."""
 
     def __init__(
         self,
@@ -220,12 +230,12 @@ class Projection(ABC):
 
     @contextmanager
     def reading(self) -> Iterator[Cursor[DictRow]]:
-        """A read-only cursor whose `search_path` is the active generation."""
-        generation = self.active_generation()
-        with self._datastores(generation).transaction(commit=False) as curs:
-            curs.execute(
-                SQL("SET LOCAL search_path TO {}").format(Identifier(self.schema(generation)))
-            )
+        """A read-only cursor whose `search_path` is the active generation.
+
+        The generation is read in the reading transaction itself, by the statement that sets
+        the `search_path` (one round trip, no transaction of its own)."""
+        with self._datastores(self.generation).transaction(commit=False) as curs:
+            curs.execute(READ_ACTIVE_GENERATION, {"name": self.name})
             yield curs
 
     def page_of(
@@ -293,7 +303,7 @@ class Projection(ABC):
     def _datastores(self, generation: int) -> PostgresDatastore:
         if generation not in self._datastore_cache:
             self._datastore_cache[generation] = datastore_for(
-                self._database_url, self.schema(generation)
+                self._database_url, self.schema(generation), self.read_overflow
             )
         return self._datastore_cache[generation]
 
