@@ -3,7 +3,8 @@
 Every POST route of the app is found from `app.routes`, so a new form is covered the day it is
 added. Each is sent NUL bytes, control characters, bidirectional overrides, 100 kB values,
 nothing at all, and malformed ids in its path, by a signed-in representative (who may also
-fill in the registration form) with a valid CSRF token, against the real registration service.
+fill in the registration form) with a valid CSRF token, against the real registration and
+observatory services (the practice forms read the practice before they check what was posted).
 A refused character waits at its field, in the reader's language. And a service answering
 JSON that is not an object (a list, a text) is the 503 page, not a 500.
 """
@@ -35,6 +36,7 @@ from services.registration.form import REGISTRATION_FORM
 from services.runtime.http import create_app
 from services.runtime.settings import ServiceSettings
 from tests.gateway.conftest import BASE_URL, Feed, csrf_token
+from tests.gateway.observatory_site import ObservatoryStack, observatory_stack
 from tests.gateway.test_my_body import MAIN_EMAIL, feed_directory, fresh_tax_id, submit
 from tests.registration.conftest import RegistrationStack, running_registration
 from tests.support.processes import free_port
@@ -79,6 +81,12 @@ def registration_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[R
         yield stack
 
 
+@pytest.fixture(scope="module")
+def observatory_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ObservatoryStack]:
+    with observatory_stack(tmp_path_factory.mktemp("observatory"), BASE_URL) as stack:
+        yield stack
+
+
 @dataclass
 class Site:
     """The gateway in process, a registration of its own, and its main representative."""
@@ -100,9 +108,12 @@ class Site:
 
 @pytest.fixture
 def site(
-    registration_service: RegistrationStack, gateway_env: pytest.MonkeyPatch
+    registration_service: RegistrationStack,
+    observatory_service: ObservatoryStack,
+    gateway_env: pytest.MonkeyPatch,
 ) -> Iterator[Site]:
     gateway_env.setenv("GATEWAY_REGISTRATION_URL", registration_service.url)
+    gateway_env.setenv("GATEWAY_OBSERVATORY_URL", observatory_service.observatory.base_url)
     for name, value in LIMITS.items():
         gateway_env.setenv(name, value)
     app = create_app(SERVICE, ServiceSettings.for_service("gateway"), role="api")
