@@ -539,3 +539,24 @@ def test_the_exports_stream_the_same_documents(catalogue: Catalogue) -> None:
     assert json.loads(b"".join(exports.json_stream(catalogue.each_matching(empty), now))) == (
         json.loads(as_response(exports.json_export([], now)))
     )
+
+
+def test_a_search_asked_again_after_a_change_answers_the_change(
+    feed: Feed, catalogue: Catalogue
+) -> None:
+    # The second, identical search is answered from memory; a publication and a withdrawal
+    # are each seen by the next one all the same, counts included.
+    assert search(catalogue, "ξεχωριστόςόρος").total == 0
+    assert search(catalogue, "ξεχωριστόςόρος").total == 0
+    before = search(catalogue, facet=Facet.ANTICIPATORY.value)
+    late = practice(
+        el=texts("Ξεχωριστόςόρος στο δήμο", "Σύντομη εξήγηση", "Επισκόπηση"),
+        facets=(Facet.ANTICIPATORY,),
+    )
+    feed.deliver(published(late))
+    assert ids(search(catalogue, "ξεχωριστόςόρος")) == [late.practice_id]
+    after = search(catalogue, facet=Facet.ANTICIPATORY.value)
+    assert after.total == before.total + 1
+    feed.deliver(withdrawn(late))
+    assert search(catalogue, "ξεχωριστόςόρος").total == 0
+    assert search(catalogue, facet=Facet.ANTICIPATORY.value) == before
