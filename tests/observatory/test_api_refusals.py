@@ -19,21 +19,8 @@ import pytest
 from contracts.errors import ErrorCode
 from contracts.observatory import PracticeTexts, text_max_length
 from services.observatory.service import PRACTICE_JSON_LIMIT
-from services.runtime.topics import create_topics
-from tests.observatory.test_api import (
-    ADMIN,
-    BODY,
-    OTHER,
-    Stack,
-    activate,
-    complete,
-    draft,
-    member,
-    started,
-)
-from tests.support.kafka import delete_topics
-from tests.support.processes import service_process
-from tests.support.servers import fresh_database, kafka_bootstrap_servers
+from tests.observatory.test_api import ADMIN, BODY, OTHER, complete, draft, started
+from tests.support.observatory import Stack, activate, member, observatory_api
 
 LISTED = frozenset(code.value for code in ErrorCode)
 UNKNOWN_SHA256 = "ab" * 32
@@ -41,24 +28,8 @@ UNKNOWN_SHA256 = "ab" * 32
 
 @pytest.fixture(scope="module")
 def observatory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    prefix = f"test-{uuid.uuid4().hex[:10]}."
-    create_topics(kafka_bootstrap_servers(), prefix=prefix)
-    try:
-        with fresh_database("observatory") as url:
-            env = {
-                "OBSERVATORY_DATABASE_URL": url,
-                "KAFKA_TOPIC_PREFIX": prefix,
-                "KAFKA_CONSUMER_GROUP_PREFIX": prefix,
-                "INNOVNET_ENV": "test",
-            }
-            tmp_path = tmp_path_factory.mktemp("observatory-refusals")
-            with (
-                service_process("observatory", env, tmp_path) as service,
-                httpx.Client(base_url=service.base_url, timeout=30) as client,
-            ):
-                yield Stack(client, prefix, {})
-    finally:
-        delete_topics(prefix)
+    with observatory_api(tmp_path_factory.mktemp("observatory-refusals")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -327,6 +327,28 @@ class Site:
         topic = next(iter(self.running.projections[projection].topics))
         self.running.projections[projection].process([Delivery(topic, 0, self.offset, received)])
 
+    def publish(self, texts: o.PracticeTexts, **fields: Any) -> uuid.UUID:
+        """A new practice of BODY, in Greek, published now into the catalogue; its id."""
+        practice_id = uuid.uuid4()
+        public = o.PublicPractice(
+            practice_id=practice_id,
+            body_id=BODY,
+            body_name=BODY_NAME,
+            languages=["el"],
+            texts={"el": texts},
+            first_published_at=NOW,
+            published_at=NOW,
+            **fields,
+        )
+        self.deliver(
+            "catalogue",
+            o.PracticePublished(
+                practice_id=practice_id, body_id=BODY, comment="Ok", practice=public
+            ),
+            practice_id,
+        )
+        return practice_id
+
     def member(self, body_id: str = BODY) -> dict[str, str]:
         representative_id = uuid.uuid4()
         sealed = Sealed(subject_id=representative_id, ciphertext="A" * 56)
@@ -533,28 +555,15 @@ def test_a_published_practices_attachment_is_public(site: Site) -> None:
         size=cleaned.size,
         filename="report.pdf",
     )
-    practice_id = uuid.uuid4()
-    texts = o.PracticeTexts(title="Τ", short_explanation="Σ", overview="Ε", innovativeness="Κ")
-    public = o.PublicPractice(
-        practice_id=practice_id,
-        body_id=BODY,
-        body_name=BODY_NAME,
+    practice_id = site.publish(
+        o.PracticeTexts(title="Τ", short_explanation="Σ", overview="Ε", innovativeness="Κ"),
         level=Level.LOCAL,
-        languages=["el"],
-        texts={"el": texts},
         stage=o.Stage.IMPLEMENTATION,
         facets=[o.Facet.ENHANCEMENT],
         sector=o.Sector.HEALTH,
         year_launched=2025,
         tags=["α1", "β2", "γ3"],
         attachments=[attachment],
-        first_published_at=NOW,
-        published_at=NOW,
-    )
-    site.deliver(
-        "catalogue",
-        o.PracticePublished(practice_id=practice_id, body_id=BODY, comment="Ok", practice=public),
-        practice_id,
     )
     shown = site.client.get(f"/catalogue/attachments/{cleaned.sha256}")
     assert shown.status_code == 200
@@ -572,32 +581,19 @@ def test_a_published_practices_attachment_is_public(site: Site) -> None:
 
 
 def test_the_catalogues_routes(site: Site) -> None:
-    practice_id = uuid.uuid4()
-    texts = o.PracticeTexts(
-        title="Ψηφιακή καινοτομία <b>του δήμου</b>",
-        short_explanation="Καινοτομίες για τους πολίτες",
-        overview="Ο δήμος εφαρμόζει καινοτομία",
-        innovativeness="Νέο",
-    )
-    public = o.PublicPractice(
-        practice_id=practice_id,
-        body_id=BODY,
-        body_name=BODY_NAME,
+    practice_id = site.publish(
+        o.PracticeTexts(
+            title="Ψηφιακή καινοτομία <b>του δήμου</b>",
+            short_explanation="Καινοτομίες για τους πολίτες",
+            overview="Ο δήμος εφαρμόζει καινοτομία",
+            innovativeness="Νέο",
+        ),
         level=Level.REGIONAL,
-        languages=["el"],
-        texts={"el": texts},
         stage=o.Stage.EVALUATION,
         facets=[o.Facet.ADAPTIVE],
         sector=o.Sector.EDUCATION,
         year_launched=2023,
         tags=["σχολεία", "δήμοι", "ψηφιακό σχολείο"],
-        first_published_at=NOW,
-        published_at=NOW,
-    )
-    site.deliver(
-        "catalogue",
-        o.PracticePublished(practice_id=practice_id, body_id=BODY, comment="Ok", practice=public),
-        practice_id,
     )
     found = site.client.get(
         "/catalogue", params={"q": "καινοτομιες", "level": "regional", "page_size": 5}
