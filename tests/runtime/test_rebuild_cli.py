@@ -25,6 +25,7 @@ from psycopg.rows import dict_row
 
 from services.runtime.service import ServiceDefinition
 from services.runtime.topics import create_topics
+from tests.gateway.observatory_site import practice, publish, texts
 from tests.membership.conftest import ADMIN as MEMBERSHIP_ADMIN
 from tests.membership.conftest import MembershipStack, membership_env
 from tests.registration.conftest import ADMIN as REGISTRATION_ADMIN
@@ -122,10 +123,38 @@ def seed_gateway(url: str, tmp_path: Path, env: dict[str, str]) -> Callable[[htt
     return answer
 
 
+def observatory_env(database_url: str, run_id: str) -> dict[str, str]:
+    return {
+        "OBSERVATORY_DATABASE_URL": database_url,
+        "KAFKA_TOPIC_PREFIX": f"test-{run_id}.",
+        "KAFKA_CONSUMER_GROUP_PREFIX": f"test-{run_id}.",
+        "INNOVNET_ENV": "test",
+    }
+
+
+def seed_observatory(
+    url: str, tmp_path: Path, env: dict[str, str]
+) -> Callable[[httpx.Client], Any]:
+    """Three published practices on the observatory's topic: the catalogue and the desk."""
+    published = [
+        practice(el=texts(f"Καινοτομία {n}", "Ψηφιακή υπηρεσία για τους δημότες."), year=2020 + n)
+        for n in range(3)
+    ]
+    publish(env["KAFKA_TOPIC_PREFIX"], *published)
+
+    def answer(client: httpx.Client) -> Any:
+        response = client.get("/catalogue", params={"q": "καινοτομια"})
+        _assert_ok_total(response, 3)
+        return response.json()
+
+    return answer
+
+
 SEEDS: dict[str, tuple[Callable[[str, str], dict[str, str]], Seed]] = {
     "registration": (registration_env, seed_registration),
     "membership": (membership_env, seed_membership),
     "gateway": (gateway_env, seed_gateway),
+    "observatory": (observatory_env, seed_observatory),
 }
 
 
