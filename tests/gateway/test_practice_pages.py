@@ -72,6 +72,17 @@ def send_form(client: TestClient, page: str, action: str, data: dict[str, Any]) 
     return client.post(action, data={"csrf_token": csrf_token(shown.text), **data})
 
 
+def new_draft(member: TestClient, title: str) -> str:
+    """The path of a new Greek draft titled `title`, saved through the form."""
+    saved = send_form(
+        member,
+        "/my-body/practices/new",
+        "/my-body/practices/new",
+        {"languages": ["el"], "el.title": title},
+    )
+    return str(saved.headers["location"]).removesuffix("/edit?saved=1")
+
+
 def complete(title: str) -> dict[str, Any]:
     return {
         "languages": ["el"],
@@ -256,13 +267,7 @@ def _version(member: TestClient, base: str) -> str:
 
 def test_a_stale_edit_says_so_and_saves_nothing(site: MemberSite, body: MemberBody) -> None:
     member = body.main.client
-    drafted = send_form(
-        member,
-        "/my-body/practices/new",
-        "/my-body/practices/new",
-        {"languages": ["el"], "el.title": "Ανοιχτά δεδομένα"},
-    )
-    base = drafted.headers["location"].removesuffix("/edit?saved=1")
+    base = new_draft(member, "Ανοιχτά δεδομένα")
     version = _version(member, base)
     first = send_form(
         member,
@@ -288,13 +293,7 @@ def test_an_attachment_is_added_read_back_and_removed_and_the_practice_withdrawn
     site: MemberSite, body: MemberBody
 ) -> None:
     member = body.main.client
-    drafted = send_form(
-        member,
-        "/my-body/practices/new",
-        "/my-body/practices/new",
-        {"languages": ["el"], "el.title": "Χάρτης ποδηλατοδρόμων"},
-    )
-    base = drafted.headers["location"].removesuffix("/edit?saved=1")
+    base = new_draft(member, "Χάρτης ποδηλατοδρόμων")
     page = member.get(f"{base}/attachments")
     assert 'type="file"' in page.text
     not_a_file = member.post(
@@ -370,13 +369,7 @@ def test_a_hostile_version_is_refused_in_words_keeping_what_was_typed(
     site: MemberSite, body: MemberBody
 ) -> None:
     member = body.main.client
-    drafted = send_form(
-        member,
-        "/my-body/practices/new",
-        "/my-body/practices/new",
-        {"languages": ["el"], "el.title": "Κοινόχρηστα ποδήλατα"},
-    )
-    base = drafted.headers["location"].removesuffix("/edit?saved=1")
+    base = new_draft(member, "Κοινόχρηστα ποδήλατα")
     words = translate("el", FORM_UNREAD)
     for version in ("abc", "²", "-1", str(10**30), ""):
         refused = send_form(
