@@ -52,10 +52,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.registrations import percentile
-from contracts.envelope import to_kafka_message
 from contracts.observatory import (
     Facet,
-    PracticePublished,
     PracticeTexts,
     PublicPractice,
     Sector,
@@ -74,6 +72,7 @@ from services.runtime.paging import Page
 from services.runtime.relay import producer_config
 from services.runtime.topics import create_topics
 from tests.support.kafka import delete_topics
+from tests.support.observatory import observatory_env, published_message
 from tests.support.polling import eventually
 from tests.support.processes import service_process
 from tests.support.servers import fresh_database, kafka_bootstrap_servers
@@ -362,11 +361,7 @@ def observatory(logs: Path) -> Iterator[Running]:
     create_topics(kafka_bootstrap_servers(), prefix=prefix)
     try:
         with fresh_database("observatory") as url:
-            env = {
-                "OBSERVATORY_DATABASE_URL": url,
-                "KAFKA_TOPIC_PREFIX": prefix,
-                "KAFKA_CONSUMER_GROUP_PREFIX": prefix,
-            }
+            env = observatory_env(url, prefix)
             uncached_env = {**env, "OBSERVATORY_CATALOGUE_CACHE": "0"}
             with (
                 service_process("observatory", env, logs, wait=False) as process,
@@ -392,21 +387,8 @@ def load(running: Running, practices: list[PublicPractice]) -> tuple[float, floa
     producer = Producer(producer_config(kafka_bootstrap_servers()))
     started = time.perf_counter()
     for practice in practices:
-        event = PracticePublished(
-            practice_id=practice.practice_id,
-            body_id=practice.body_id,
-            comment="Δημοσιεύεται.",
-            decided_by="staff-bench",
-            practice=practice,
-        )
-        message = to_kafka_message(
-            event,
-            aggregate_id=practice.practice_id,
-            aggregate_version=3,  # drafted, submitted, published
-            time=practice.published_at,
-            correlation_id=practice.practice_id,
-            causation_id=practice.practice_id,
-        )
+        # drafted, submitted, published
+        message = published_message(practice, version=3, decided_by="staff-bench")
         headers: list[tuple[str, str | bytes | None]] = list(message.headers)
         while True:
             try:

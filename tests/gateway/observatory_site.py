@@ -17,10 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from contracts.envelope import to_kafka_message
 from contracts.observatory import (
     Facet,
-    PracticePublished,
     PracticeTexts,
     PublicPractice,
     Sector,
@@ -31,6 +29,7 @@ from contracts.topics import topic_of
 from services.runtime.relay import Publisher
 from services.runtime.topics import create_topics
 from tests.support.kafka import delete_topics
+from tests.support.observatory import published_message
 from tests.support.processes import RunningService, service_process
 from tests.support.servers import fresh_database, kafka_bootstrap_servers
 
@@ -83,25 +82,7 @@ def practice(
 def publish(prefix: str, *practices: PublicPractice) -> None:
     """Each practice published (version 5 of its aggregate) on the stack's topic."""
     topic = f"{prefix}{topic_of('observatory').name}"
-    messages = []
-    for found in practices:
-        event = PracticePublished(
-            practice_id=found.practice_id,
-            body_id=found.body_id,
-            comment="Δημοσιεύεται.",
-            decided_by="staff-1",
-            practice=found,
-        )
-        messages.append(
-            to_kafka_message(
-                event,
-                aggregate_id=found.practice_id,
-                aggregate_version=5,
-                time=found.published_at,
-                correlation_id=found.practice_id,
-                causation_id=found.practice_id,
-            )
-        )
+    messages = [published_message(found, version=5, decided_by="staff-1") for found in practices]
     publisher = Publisher(kafka_bootstrap_servers(), topic)
     try:
         publisher.publish(messages, threading.Event())

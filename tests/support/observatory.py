@@ -3,7 +3,8 @@
 `observatory_api(tmp_path)` starts it (every role) and yields a `Stack`: an HTTP client, the
 prefix, and `produce` to publish a membership event onto its topic as the membership service
 would, so no other service runs. `activate` makes a body's member known to it; `member` mints
-that member's token.
+that member's token. `published_message` is a practice's `PracticePublished` as the
+observatory's relay would put it on its topic (the catalogue is a fold of that topic).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ import httpx
 from confluent_kafka import Producer
 
 from contracts import membership
-from contracts.envelope import to_kafka_message
+from contracts.envelope import KafkaMessage, to_kafka_message
 from contracts.events import ContractEvent
+from contracts.observatory import PracticePublished, PublicPractice
 from contracts.personal import Sealed
 from contracts.registration import Level, Role
 from contracts.topics import topic_of
@@ -70,6 +72,34 @@ class Stack:
         return [(e.aggregate_id, e.type.split(".")[-2]) for _, _, e, _ in messages]
 
 
+def observatory_env(database_url: str, prefix: str) -> dict[str, str]:
+    """The observatory's environment on `database_url`, its topics and groups under `prefix`."""
+    return {
+        "OBSERVATORY_DATABASE_URL": database_url,
+        "KAFKA_TOPIC_PREFIX": prefix,
+        "KAFKA_CONSUMER_GROUP_PREFIX": prefix,
+    }
+
+
+def published_message(practice: PublicPractice, *, version: int, decided_by: str) -> KafkaMessage:
+    """`practice`'s `PracticePublished`, the `version`th event of its aggregate, as a message."""
+    event = PracticePublished(
+        practice_id=practice.practice_id,
+        body_id=practice.body_id,
+        comment="Δημοσιεύεται.",
+        decided_by=decided_by,
+        practice=practice,
+    )
+    return to_kafka_message(
+        event,
+        aggregate_id=practice.practice_id,
+        aggregate_version=version,
+        time=practice.published_at,
+        correlation_id=practice.practice_id,
+        causation_id=practice.practice_id,
+    )
+
+
 @contextmanager
 def observatory_api(tmp_path: Path) -> Iterator[Stack]:
     """The observatory (every role) on its own prefix and database; stopped and dropped after."""
@@ -77,12 +107,7 @@ def observatory_api(tmp_path: Path) -> Iterator[Stack]:
     create_topics(kafka_bootstrap_servers(), prefix=prefix)
     try:
         with fresh_database("observatory") as url:
-            env = {
-                "OBSERVATORY_DATABASE_URL": url,
-                "KAFKA_TOPIC_PREFIX": prefix,
-                "KAFKA_CONSUMER_GROUP_PREFIX": prefix,
-                "INNOVNET_ENV": "test",
-            }
+            env = {**observatory_env(url, prefix), "INNOVNET_ENV": "test"}
             with (
                 service_process("observatory", env, tmp_path) as service,
                 httpx.Client(base_url=service.base_url, timeout=30) as client,
