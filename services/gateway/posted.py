@@ -21,6 +21,7 @@ from typing import Annotated, Any, Final
 from fastapi import Depends, Request
 
 from contracts.errors import ErrorCode
+from contracts.observatory import PracticeTexts
 from services.runtime.text import refused_character
 
 MAX_LENGTH: Final = 5000
@@ -29,18 +30,8 @@ MULTILINE_PARTS: Final = frozenset(
     {
         "seniority_justification",
         "reason",
-        # A good practice's texts (OPSI's, below its title), its websites and the unit's comment.
-        "short_explanation",
-        "overview",
-        "innovativeness",
-        "stage_status",
-        "collaborations",
-        "users_beneficiaries",
-        "results_impact",
-        "challenges",
-        "conditions_for_success",
-        "replication",
-        "lessons_learned",
+        # A good practice's texts below its title (OPSI's), its websites and the unit's comment.
+        *(name for name in PracticeTexts.model_fields if name != "title"),
         "websites",
         "comment",
     }

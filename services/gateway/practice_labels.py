@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from contracts.observatory import Facet, Sector, Stage
+from contracts.observatory import Facet, PracticeTexts, Sector, Stage
 from services.gateway.activity_views import LEVEL_NAMES
 from services.gateway.i18n import N_, Language, translate
 
@@ -88,18 +88,8 @@ FIELD_NAMES: Final[dict[str, str]] = {
 }
 """Each field of a practice (the texts of `PracticeTexts` and the others), as OPSI names it."""
 
-TEXT_FIELDS: Final[tuple[str, ...]] = (
-    "short_explanation",
-    "overview",
-    "innovativeness",
-    "stage_status",
-    "collaborations",
-    "users_beneficiaries",
-    "results_impact",
-    "challenges",
-    "conditions_for_success",
-    "replication",
-    "lessons_learned",
+TEXT_FIELDS: Final[tuple[str, ...]] = tuple(
+    name for name in PracticeTexts.model_fields if name != "title"
 )
 """The texts below a practice's title, in the order OPSI's case form asks for them."""
 
