@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from contracts import membership, notifications, observatory, registration
+from contracts import membership, newsletter, notifications, observatory, registration
 from contracts.events import ContractEvent
 
 
@@ -88,7 +88,23 @@ OBSERVATORY: Final = Topic(
     ),
 )
 NEWSLETTER: Final = Topic(
-    name="innovnet.newsletter.v1", partitions=3, producer="newsletter", events=()
+    name="innovnet.newsletter.v1",
+    # One partition: an issue is read after every subscription change made before it, so its
+    # audience is exactly the addresses confirmed (and not left or held) when it was sent.
+    partitions=1,
+    producer="newsletter",
+    events=(
+        newsletter.SubscriptionRequested,
+        newsletter.SubscriptionConfirmed,
+        newsletter.SubscriptionLanguageChanged,
+        newsletter.SubscriptionExpired,
+        newsletter.Unsubscribed,
+        newsletter.BounceRecorded,
+        newsletter.SubscriptionHeld,
+        newsletter.SubscriptionReleased,
+        newsletter.IssueTestCopyRequested,
+        newsletter.IssuePublished,
+    ),
 )
 NOTIFICATIONS: Final = Topic(
     name="innovnet.notifications.v1",

@@ -24,9 +24,11 @@ from contracts.topics import (
 SERVICES = ("registration", "membership", "observatory", "newsletter", "notifications")
 
 
-def test_each_service_produces_to_its_own_three_partition_topic() -> None:
+def test_each_service_produces_to_its_own_topic_of_three_partitions_but_the_newsletter() -> None:
+    # The newsletter's one partition orders an issue after every subscription change before it.
+    partitions = {"newsletter": 1}
     assert [(topic.producer, topic.name, topic.partitions) for topic in TOPICS] == [
-        (service, f"innovnet.{service}.v1", 3) for service in SERVICES
+        (service, f"innovnet.{service}.v1", partitions.get(service, 3)) for service in SERVICES
     ]
 
 
