@@ -241,6 +241,21 @@ class ErrorCode(StrEnum):
         "A sign-in link to send must expire later than now.",
     )
 
+    # Newsletter.
+    NEWSLETTER_LINK_INVALID = (
+        "newsletter_link_invalid",
+        "The newsletter link is not one of ours (altered, truncated, or of no subscriber).",
+    )
+    NEWSLETTER_LINK_EXPIRED = (
+        "newsletter_link_expired",
+        "The confirmation link has expired, or its request lapsed: subscribe again.",
+    )
+    SUBSCRIBER_NOT_FOUND = "subscriber_not_found", "No subscriber with that id."
+    SUBSCRIBER_NOT_HELD = (
+        "subscriber_not_held",
+        "Only an address on hold can be released [state].",
+    )
+
     # Pydantic's own codes that the APIs give (see pydantic's documentation of each).
     BOOL_TYPE = "bool_type", "A true or false is needed."
     DATE_FROM_DATETIME_INEXACT = (
