@@ -255,6 +255,27 @@ class ErrorCode(StrEnum):
         "subscriber_not_held",
         "Only an address on hold can be released [state].",
     )
+    ISSUE_NOT_FOUND = "issue_not_found", "No issue with that id (or number, in the archive)."
+    ISSUE_CHANGED = (
+        "issue_changed",
+        "The issue was changed since it was read (by another member of the unit?) [version].",
+    )
+    ISSUE_WRONG_STATUS = (
+        "issue_wrong_status",
+        "The issue is not in a state that allows this: a sent issue changes no more [status].",
+    )
+    ISSUE_SEND_AT_PAST = (
+        "issue_send_at_past",
+        "An issue is scheduled for a moment still to come [now].",
+    )
+    ISSUE_TEXT_EMPTY = (
+        "issue_text_empty",
+        "The Markdown renders to nothing: write some text.",
+    )
+    TEST_COPY_NO_EMAIL = (
+        "test_copy_no_email",
+        "The staff member's sign-in names no email address to send the test copy to.",
+    )
 
     # Pydantic's own codes that the APIs give (see pydantic's documentation of each).
     BOOL_TYPE = "bool_type", "A true or false is needed."
