@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from contracts import newsletter as contract
 from services.newsletter.domain import Subscriber
+from services.newsletter.issue_publishing import map_issue_events
 from services.runtime.publishing import ContractMappings
 
 to_contract = ContractMappings()
@@ -27,3 +28,6 @@ to_contract.copies(
     (Subscriber.Released, contract.SubscriptionReleased),
     id_as="subscriber_id",
 )
+
+# A test copy and a sent issue; drafts, edits and schedules stay inside.
+map_issue_events(to_contract)
