@@ -60,7 +60,7 @@ def issue_texts(written: Mapping[Language, tuple[str, str]]) -> dict[str, dict[s
     texts: dict[str, dict[str, str]] = {}
     for language, (subject, markdown) in written.items():
         rendered = render(markdown)
-        if not rendered.html or not rendered.text:
+        if not rendered.readable:
             raise RuleBroken(
                 ErrorCode.ISSUE_TEXT_EMPTY,
                 "The Markdown renders to nothing: write some text.",

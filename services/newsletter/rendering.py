@@ -9,6 +9,7 @@ it is what the unit wrote, readable as it is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final
 
@@ -41,12 +42,20 @@ LINK_REL: Final = "noopener noreferrer"
 _MARKDOWN: Final = MarkdownIt("commonmark", {"html": False})
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
 @dataclass(frozen=True)
 class Rendered:
     """One language's Markdown made into the email's two alternatives."""
 
     html: str
     text: str
+
+    @property
+    def readable(self) -> bool:
+        """Whether the HTML shows any text (an image alone, dropped, leaves `<p></p>`)."""
+        return bool(_TAG.sub("", self.html).strip())
 
 
 def sanitised_html(markdown: str) -> str:
