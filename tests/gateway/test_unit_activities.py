@@ -483,7 +483,10 @@ def test_attendance_names_each_representative_and_records_only_those_the_check_p
 
     def both_members() -> None:
         with stack.api("membership", admin()) as api:
-            found = api.get(f"/members/{pair.tax_id}").json()
+            response = api.get(f"/members/{pair.tax_id}")
+        # 404 until membership has seen the body's registration: keep polling.
+        assert response.status_code == 200, response.text
+        found = response.json()
         assert found["main"]["status"] == found["alternate"]["status"] == "active", found
 
     eventually(both_members, timeout=30)
