@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Final
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -12,8 +12,13 @@ from contracts.newsletter import IssueText
 from contracts.registration import Language
 from services.newsletter.issue_commands import Written
 from services.newsletter.issues import Issue, IssueStatus
+from services.runtime.body_limit import KIB
 from services.runtime.paging import PageOf
 from services.runtime.text import CleanText
+
+ISSUE_JSON_LIMIT: Final = 640 * KIB
+"""An issue's Greek and English Markdown at their limit (50,000 characters each), every Greek
+letter sent as a `\\uXXXX` escape (six bytes), is some 600 KB of JSON."""
 
 Subject = Annotated[str, CleanText(max_length=150)]
 Markdown = Annotated[str, CleanText(max_length=50_000, multiline=True)]

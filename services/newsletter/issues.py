@@ -26,6 +26,7 @@ from typing import Any, Final
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+from pydantic import ValidationError
 
 from contracts.errors import ErrorCode
 from contracts.newsletter import IssueText
@@ -48,6 +49,9 @@ OPEN: Final = frozenset({IssueStatus.DRAFT, IssueStatus.SCHEDULED})
 
 REQUIRED_LANGUAGE: Final = Language.GREEK
 
+HTML_MAX_LENGTH: Final = 200_000
+"""The contract's limit of an issue's HTML in one language (`IssueText.html`)."""
+
 
 def issue_texts(written: Mapping[Language, tuple[str, str]]) -> dict[str, dict[str, str]]:
     """Each language's (subject, Markdown) with its rendered HTML and text, as events keep them.
@@ -66,7 +70,18 @@ def issue_texts(written: Mapping[Language, tuple[str, str]]) -> dict[str, dict[s
                 "The Markdown renders to nothing: write some text.",
                 field=f"texts.{language.value}.markdown",
             )
-        text = IssueText(subject=subject, markdown=markdown, html=rendered.html, text=rendered.text)
+        try:
+            text = IssueText(
+                subject=subject, markdown=markdown, html=rendered.html, text=rendered.text
+            )
+        except ValidationError:
+            # Within the Markdown's own limit, yet its HTML beyond the contract's (many links).
+            raise RuleBroken(
+                ErrorCode.STRING_TOO_LONG,
+                "The Markdown renders to more HTML than an issue may carry.",
+                field=f"texts.{language.value}.markdown",
+                max_length=HTML_MAX_LENGTH,
+            ) from None
         texts[language.value] = text.model_dump(mode="json")
     return texts
 

@@ -3,6 +3,7 @@
 from services.newsletter import archive_api, issues_api, subscriptions_api
 from services.newsletter.application import NewsletterApplication
 from services.newsletter.expiry import EXPIRY
+from services.newsletter.issue_models import ISSUE_JSON_LIMIT
 from services.newsletter.issue_schedule import ISSUE_SCHEDULER
 from services.newsletter.policies import REACTIONS
 from services.newsletter.projections import Subscribers
@@ -18,4 +19,5 @@ SERVICE = ServiceDefinition(
     projections=(Subscribers, Issues),
     reactions=REACTIONS,
     jobs=(EXPIRY, ISSUE_SCHEDULER),
+    json_body_limit=ISSUE_JSON_LIMIT,
 )

@@ -8,6 +8,7 @@ shared by the module's tests: they compare numbers with each other, never with 1
 
 from __future__ import annotations
 
+import json
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -278,3 +279,26 @@ def test_the_archive_lists_newest_first_and_its_feed_parses(stack: Stack) -> Non
     assert link.get("href") == f"https://innovnet.example.gov.gr/newsletter/archive/{numbers[1]}"
     assert entries[0].findtext(f"{ATOM}content") == ("<p>Καλημέρα <strong>σε όλους</strong>.</p>")
     assert stack.client.get("/archive/999999").status_code == 404
+
+
+def test_an_issue_at_its_limits_is_taken_and_html_beyond_the_contracts_is_refused(
+    stack: Stack,
+) -> None:
+    greek = ("Καινοτομία στο Δημόσιο. " * 2100)[:50_000]
+    full = {
+        "texts": {
+            "el": {"subject": "Σ" * 150, "markdown": greek},
+            "en": {"subject": "S" * 150, "markdown": greek},
+        }
+    }
+    body = json.dumps(full, ensure_ascii=True)  # every Greek letter as \uXXXX: ~600 KB
+    answer = stack.client.post(
+        "/issues", content=body, headers={**ADMIN, "Content-Type": "application/json"}
+    )
+    assert answer.status_code == 201, answer.text[:300]
+
+    many_links = ("[a](b) " * 7200)[:50_000]
+    too_much = {"texts": {"el": {"subject": "S", "markdown": many_links}}}
+    answer = stack.client.post("/issues", json=too_much, headers=ADMIN)
+    assert answer.status_code == 422
+    assert codes(answer) == [("string_too_long", ["body", "texts", "el", "markdown"])]
