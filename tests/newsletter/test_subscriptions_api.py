@@ -215,8 +215,9 @@ def test_the_unit_sees_counts_and_the_held_addresses_and_releases_one(
 
     def held_listed() -> dict[str, Any]:
         page = stack.client.get("/subscribers", params={"state": "held"}, headers=ADMIN).json()
-        [found] = [item for item in page["items"] if item["subscriber_id"] == str(subscriber)]
-        return dict(found)
+        found = [item for item in page["items"] if item["subscriber_id"] == str(subscriber)]
+        assert len(found) == 1, page
+        return dict(found[0])
 
     held = eventually(held_listed, timeout=30)
     assert held["email"] == address
