@@ -1,9 +1,9 @@
 """The unit's issues: draft, preview, edit on a version, test copy, schedule, send, archive.
 
-One stack for the module: the newsletter in this process (its API through a TestClient, its
-relay, projections and jobs running) on a fresh database and topic prefix, so a test drives
-the scheduler with a clock of its own (`send_due_issues(stores, now=...)`). The archive is
-shared by the module's tests: they compare numbers with each other, never with 1.
+One stack for the module (tests/support/newsletter.py): the newsletter as its own process on a
+fresh database and topic prefix. The scheduler and the concurrent sends run in this process on
+the service's stores (`send_due_issues(stores, now=...)`), on a clock the test moves. The
+archive is shared by the module's tests: they compare numbers with each other, never with 1.
 """
 
 from __future__ import annotations
@@ -13,69 +13,38 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from contracts import newsletter as contract
 from contracts.registration import Language
 from contracts.topics import topic_of
 from services.newsletter import issue_commands
 from services.newsletter.issue_schedule import send_due_issues
-from services.newsletter.service import SERVICE
-from services.runtime.auth import mint_token
-from services.runtime.http import create_app
-from services.runtime.running import RunningService
-from services.runtime.settings import DEVELOPMENT_JWT_SECRET, ServiceSettings
-from services.runtime.topics import create_topics
 from tests.membership.conftest import token
-from tests.support.kafka import delete_topics, read_topic
+from tests.support.kafka import read_topic
+from tests.support.newsletter import ADMIN, NewsletterStack, bearer, newsletter_api
 from tests.support.polling import eventually
-from tests.support.servers import fresh_database, kafka_bootstrap_servers
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-ADMIN = token("admin")
-
-
-@dataclass
-class Stack:
-    client: TestClient
-    prefix: str
-
-    @property
-    def running(self) -> RunningService:
-        running: RunningService = self.client.app.state.running  # type: ignore[attr-defined]
-        return running
-
-    def events(self) -> list[contract.NewsletterEvent]:
-        topic = topic_of("newsletter")
-        found = read_topic(f"{self.prefix}{topic.name}", topic.partitions)
-        return [e.parse_event() for _, _, e, _ in found]  # type: ignore[misc]
+ADMIN_EMAIL = "unit@innovation.gov.gr"
+"""The address in `ADMIN`'s token."""
 
 
 @pytest.fixture(scope="module")
-def stack() -> Iterator[Stack]:
-    prefix = f"test-{uuid.uuid4().hex[:10]}."
-    create_topics(kafka_bootstrap_servers(), prefix=prefix)
-    try:
-        with fresh_database("newsletter") as url, pytest.MonkeyPatch.context() as env:
-            for name, value in {
-                "NEWSLETTER_DATABASE_URL": url,
-                "KAFKA_TOPIC_PREFIX": prefix,
-                "KAFKA_CONSUMER_GROUP_PREFIX": prefix,
-                "INNOVNET_ENV": "test",
-                "INNOVNET_PUBLIC_URL": "https://innovnet.example.gov.gr",
-                "NEWSLETTER_BOUNCE_PORT": "0",
-            }.items():
-                env.setenv(name, value)
-            app = create_app(SERVICE, ServiceSettings.for_service("newsletter"), role="all")
-            with TestClient(app) as client:
-                yield Stack(client, prefix)
-    finally:
-        delete_topics(prefix)
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NewsletterStack]:
+    with newsletter_api(tmp_path_factory.mktemp("newsletter")) as running:
+        yield running
+
+
+def newsletter_events(stack: NewsletterStack) -> list[contract.NewsletterEvent]:
+    """Every event on the newsletter's topic, parsed."""
+    topic = topic_of("newsletter")
+    found = read_topic(f"{stack.prefix}{topic.name}", topic.partitions)
+    return [e.parse_event() for _, _, e, _ in found]  # type: ignore[misc]
 
 
 def texts(
@@ -87,19 +56,19 @@ def texts(
     return written
 
 
-def drafted(stack: Stack, **kwargs: Any) -> str:
+def drafted(stack: NewsletterStack, **kwargs: Any) -> str:
     answer = stack.client.post("/issues", json={"texts": texts(**kwargs)}, headers=ADMIN)
     assert answer.status_code == 201, answer.text
     issue_id: str = answer.json()["issue_id"]
     return issue_id
 
 
-def codes(answer: Any) -> list[tuple[str, list[str]]]:
+def codes(answer: httpx.Response) -> list[tuple[str, list[str]]]:
     return [(d["type"], d.get("loc", [])) for d in answer.json()["detail"]]
 
 
 def test_a_draft_shows_its_sanitised_html_as_the_preview_and_edits_need_the_version(
-    stack: Stack,
+    stack: NewsletterStack,
 ) -> None:
     issue_id = drafted(stack, markdown="# Νέα\n\n<script>alert(1)</script> [x](javascript:y)")
     view = stack.client.get(f"/issues/{issue_id}", headers=ADMIN).json()
@@ -124,7 +93,7 @@ def test_a_draft_shows_its_sanitised_html_as_the_preview_and_edits_need_the_vers
     assert stale.json()["detail"][0]["ctx"] == {"version": 2}
 
 
-def test_refusals_name_their_fields(stack: Stack) -> None:
+def test_refusals_name_their_fields(stack: NewsletterStack) -> None:
     no_greek = {"texts": {"en": {"subject": "S", "markdown": "M"}}}
     answer = stack.client.post("/issues", json=no_greek, headers=ADMIN)
     assert answer.status_code == 422
@@ -155,7 +124,7 @@ def test_refusals_name_their_fields(stack: Stack) -> None:
 
 
 def test_a_test_copy_goes_to_the_staff_members_own_address_sealed_with_the_request(
-    stack: Stack,
+    stack: NewsletterStack,
 ) -> None:
     issue_id = drafted(stack)
     answer = stack.client.post(
@@ -167,7 +136,7 @@ def test_a_test_copy_goes_to_the_staff_members_own_address_sealed_with_the_reque
     def published() -> contract.IssueTestCopyRequested:
         found = [
             e
-            for e in stack.events()
+            for e in newsletter_events(stack)
             if isinstance(e, contract.IssueTestCopyRequested) and e.request_id == request_id
         ]
         assert len(found) == 1
@@ -177,22 +146,21 @@ def test_a_test_copy_goes_to_the_staff_members_own_address_sealed_with_the_reque
     assert copy.issue_id == uuid.UUID(issue_id)
     assert copy.language == "en"
     assert copy.email.subject_id == request_id
-    assert stack.running.application.sealer.unseal(copy.email) == "admin@example.gov.gr"
+    with stack.stores() as stores:
+        assert stores.sealer.unseal(copy.email) == ADMIN_EMAIL
     assert copy.texts[Language.GREEK].html == "<p>Καλημέρα <strong>σε όλους</strong>.</p>"
 
-    no_email = mint_token(DEVELOPMENT_JWT_SECRET, subject="staff-x", role="admin")
-    answer = stack.client.post(
-        f"/issues/{issue_id}/test-copy",
-        json={},
-        headers={"Authorization": f"Bearer {no_email}"},
-    )
+    no_email = bearer("admin", "staff-without-address")
+    answer = stack.client.post(f"/issues/{issue_id}/test-copy", json={}, headers=no_email)
     assert answer.status_code == 422
     assert codes(answer) == [("test_copy_no_email", [])]
     view = stack.client.get(f"/issues/{issue_id}", headers=ADMIN).json()
     assert view["status"] == "draft"  # a test copy sends nothing to subscribers
 
 
-def test_a_scheduled_issue_is_sent_once_when_due_and_reaches_the_archive(stack: Stack) -> None:
+def test_a_scheduled_issue_is_sent_once_when_due_and_reaches_the_archive(
+    stack: NewsletterStack,
+) -> None:
     issue_id = drafted(stack, subject="Προγραμματισμένο")
     send_at = datetime.now(UTC) + timedelta(days=1)
     answer = stack.client.post(
@@ -202,10 +170,11 @@ def test_a_scheduled_issue_is_sent_once_when_due_and_reaches_the_archive(stack: 
     listed = stack.client.get("/issues?status=scheduled", headers=ADMIN).json()
     assert issue_id in [i["issue_id"] for i in listed["items"]]
 
-    assert send_due_issues(stack.running, now=send_at - timedelta(seconds=1)) == []
-    numbers = send_due_issues(stack.running, now=send_at)
-    assert len(numbers) == 1
-    assert send_due_issues(stack.running, now=send_at + timedelta(days=1)) == []
+    with stack.stores() as stores:
+        assert send_due_issues(stores, now=send_at - timedelta(seconds=1)) == []
+        numbers = send_due_issues(stores, now=send_at)
+        assert len(numbers) == 1
+        assert send_due_issues(stores, now=send_at + timedelta(days=1)) == []
     view = stack.client.get(f"/issues/{issue_id}", headers=ADMIN).json()
     assert (view["status"], view["number"], view["send_at"]) == ("published", numbers[0], None)
 
@@ -226,11 +195,13 @@ def test_a_scheduled_issue_is_sent_once_when_due_and_reaches_the_archive(stack: 
     assert stack.client.put(f"/issues/{issue_id}", json=edit, headers=ADMIN).status_code == 409
 
 
-def test_concurrent_sends_give_distinct_numbers_and_one_issue_one_number(stack: Stack) -> None:
-    app = stack.running.application
+def test_concurrent_sends_give_distinct_numbers_and_one_issue_one_number(
+    stack: NewsletterStack,
+) -> None:
     issue_ids = [uuid.UUID(drafted(stack)) for _ in range(6)]
     same = issue_ids[0]
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    with stack.stores() as stores, ThreadPoolExecutor(max_workers=8) as pool:
+        app = stores.application
         # Each issue sent twice at once: one of each pair wins, the other is refused.
         futures = [pool.submit(issue_commands.send, app, i, "staff") for i in issue_ids * 2]
         outcomes: list[int | str] = []
@@ -245,13 +216,14 @@ def test_concurrent_sends_give_distinct_numbers_and_one_issue_one_number(stack: 
     assert len(set(numbers)) == len(numbers)
     assert sorted(numbers) == list(range(min(numbers), min(numbers) + len(numbers)))
     assert refusals == ["Conflict"] * len(issue_ids)
-    assert issue_commands.issue(app, same).number in numbers
+    answer = stack.client.get(f"/issues/{same}", headers=ADMIN)
+    assert answer.json()["number"] in numbers
 
-    published = [e for e in stack.events() if isinstance(e, contract.IssuePublished)]
+    published = [e for e in newsletter_events(stack) if isinstance(e, contract.IssuePublished)]
     assert len({e.number for e in published}) == len(published)
 
 
-def test_the_archive_lists_newest_first_and_its_feed_parses(stack: Stack) -> None:
+def test_the_archive_lists_newest_first_and_its_feed_parses(stack: NewsletterStack) -> None:
     first = stack.client.post(f"/issues/{drafted(stack, subject='Πρώτο')}/send", headers=ADMIN)
     second = stack.client.post(f"/issues/{drafted(stack, subject='Δεύτερο')}/send", headers=ADMIN)
     numbers = [first.json()["number"], second.json()["number"]]
@@ -276,13 +248,14 @@ def test_the_archive_lists_newest_first_and_its_feed_parses(stack: Stack) -> Non
     assert titles[:2] == ["Δεύτερο", "Πρώτο"]
     link = entries[0].find(f"{ATOM}link")
     assert link is not None
-    assert link.get("href") == f"https://innovnet.example.gov.gr/newsletter/archive/{numbers[1]}"
+    public_url = stack.settings.public_url.rstrip("/")
+    assert link.get("href") == f"{public_url}/newsletter/archive/{numbers[1]}"
     assert entries[0].findtext(f"{ATOM}content") == ("<p>Καλημέρα <strong>σε όλους</strong>.</p>")
     assert stack.client.get("/archive/999999").status_code == 404
 
 
 def test_an_issue_at_its_limits_is_taken_and_html_beyond_the_contracts_is_refused(
-    stack: Stack,
+    stack: NewsletterStack,
 ) -> None:
     greek = ("Καινοτομία στο Δημόσιο. " * 2100)[:50_000]
     full = {
@@ -291,7 +264,7 @@ def test_an_issue_at_its_limits_is_taken_and_html_beyond_the_contracts_is_refuse
             "en": {"subject": "S" * 150, "markdown": greek},
         }
     }
-    body = json.dumps(full, ensure_ascii=True)  # every Greek letter as \uXXXX: ~600 KB
+    body = json.dumps(full, ensure_ascii=True)  # every Greek letter as \\uXXXX: ~600 KB
     answer = stack.client.post(
         "/issues", content=body, headers={**ADMIN, "Content-Type": "application/json"}
     )
