@@ -22,6 +22,7 @@ from services.newsletter.projections import Subscribers
 from services.newsletter.projections.subscribers import SubscriberRow
 from services.runtime.auth import AdminPrincipal, ServicePrincipal
 from services.runtime.dependencies import projection, service_application
+from services.runtime.openapi_links import link, linked_response
 from services.runtime.paging import PageOf, Paging
 from services.runtime.values import OrganisationEmail
 
@@ -33,6 +34,7 @@ SubscribersIndex = Annotated[Subscribers, Depends(projection(Subscribers.name))]
 ACCEPTED: Final = b'{"status":"accepted"}'
 """The form's one answer: the same bytes for a new, a pending, a confirmed or a held address."""
 ERASED: Final = "(erased)"
+RELEASE: Final = "/subscribers/{subscriber_id}/release"
 
 Token = Annotated[str, Field(min_length=1, max_length=2048)]
 SubscriberToken = Annotated[str, Path(min_length=1, max_length=64)]
@@ -150,7 +152,13 @@ def summary(subscribers: SubscribersIndex, _: AdminPrincipal) -> Summary:
     return Summary(counts=counts, total=sum(c.count for c in counts))
 
 
-@router.get("/subscribers")
+@router.get(
+    "/subscribers",
+    responses=linked_response(
+        status.HTTP_200_OK,
+        Release=link("POST", RELEASE, subscriber_id="$response.body#/items/0/subscriber_id"),
+    ),
+)
 def held_subscribers(
     subscribers: SubscribersIndex,
     paging: Paging,
@@ -164,7 +172,7 @@ def held_subscribers(
     )
 
 
-@router.post("/subscribers/{subscriber_id}/release")
+@router.post(RELEASE)
 def release(subscriber_id: UUID, app: App, principal: AdminPrincipal) -> Released:
     """Release a held address: it receives the next issue again."""
     app.release(subscriber_id, principal.subject)

@@ -105,7 +105,17 @@ WHO_GETS_IN: dict[str, dict[str, frozenset[str]]] = {
         "GET /catalogue/feed.atom": EVERYONE,
         "GET /catalogue/attachments/{sha256}": EVERYONE,
     },
-    "newsletter": OPERATIONS,
+    "newsletter": {
+        **OPERATIONS,
+        "POST /subscriptions": SERVICES_ONLY,
+        "POST /subscriptions/confirm": SERVICES_ONLY,
+        "POST /unsubscribe": SERVICES_ONLY,
+        "GET /preferences/{token}": SERVICES_ONLY,
+        "PUT /preferences/{token}": SERVICES_ONLY,
+        "GET /subscribers/summary": ADMINS,
+        "GET /subscribers": ADMINS,
+        "POST /subscribers/{subscriber_id}/release": ADMINS,
+    },
 }
 """Who each operation is for: the test fails if one of them never got past authentication."""
 
