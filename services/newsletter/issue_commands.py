@@ -37,6 +37,12 @@ SEND_ATTEMPTS: Final = 5
 
 DRAFTED_TOPIC: Final = get_topic(Issue.Drafted)
 SCHEDULED_TOPIC: Final = get_topic(Issue.Scheduled)
+SCHEDULE_TOPICS: Final = (
+    SCHEDULED_TOPIC,
+    get_topic(Issue.Unscheduled),
+    get_topic(Issue.Published),
+)
+"""The events that put an issue on the scheduler's list and take it off."""
 
 
 def _now(now: datetime | None) -> datetime:
@@ -143,7 +149,7 @@ def publish_due(app: ServiceApplication, now: datetime | None = None) -> list[in
     """
     at = _now(now)
     sent = []
-    for candidate in _issues_of(app, SCHEDULED_TOPIC):
+    for candidate in _scheduled(app):
         due = candidate.send_at is not None and candidate.send_at <= at
         if candidate.status is not IssueStatus.SCHEDULED or not due:
             continue
@@ -157,26 +163,32 @@ def publish_due(app: ServiceApplication, now: datetime | None = None) -> list[in
 # Queries.
 
 
-def _issue_ids(app: ServiceApplication, topic: str) -> list[UUID]:
-    """Ids of the issues with an event of `topic`, in the order first recorded."""
-    ids: dict[UUID, None] = {}
+def _notifications(app: ServiceApplication, topics: list[str]) -> list[tuple[UUID, str]]:
+    """(issue id, event topic) of every stored event of `topics`, in the order recorded."""
+    found: list[tuple[UUID, str]] = []
     start = 1
     while True:
-        page = app.recorder.select_notifications(start, 500, topics=[topic])
-        for notification in page:
-            ids[notification.originator_id] = None  # type: ignore[index]
+        page = app.recorder.select_notifications(start, 500, topics=topics)
+        found.extend((n.originator_id, n.topic) for n in page)  # type: ignore[misc]
         if len(page) < 500:
-            return list(ids)
+            return found
         start = page[-1].id + 1
 
 
-def _issues_of(app: ServiceApplication, topic: str) -> list[Issue]:
-    found = (app.find(issue_id, Issue) for issue_id in _issue_ids(app, topic))
+def _issues_of(app: ServiceApplication, issue_ids: list[UUID]) -> list[Issue]:
+    found = (app.find(issue_id, Issue) for issue_id in issue_ids)
     return [i for i in found if i is not None]
+
+
+def _scheduled(app: ServiceApplication) -> list[Issue]:
+    """The issues whose last schedule event is `Scheduled`: only these are read whole."""
+    last = dict(_notifications(app, list(SCHEDULE_TOPICS)))
+    return _issues_of(app, [i for i, topic in last.items() if topic == SCHEDULED_TOPIC])
 
 
 def issues(app: ServiceApplication, page: Page, status: IssueStatus | None = None) -> Listed[Issue]:
     """A page of the issues (of one status, or all), the last changed first."""
-    found = [i for i in _issues_of(app, DRAFTED_TOPIC) if status is None or i.status is status]
+    drafted = list(dict(_notifications(app, [DRAFTED_TOPIC])))
+    found = [i for i in _issues_of(app, drafted) if status is None or i.status is status]
     found.sort(key=lambda i: (i.updated_at, str(i.id)), reverse=True)
     return Listed(found[page.offset : page.offset + page.limit], len(found))

@@ -24,6 +24,8 @@ from contracts.registration import Language
 from contracts.topics import topic_of
 from services.newsletter import issue_commands
 from services.newsletter.issue_schedule import send_due_issues
+from services.newsletter.issues import IssueStatus
+from services.runtime.application import ServiceApplication
 from tests.membership.conftest import token
 from tests.support.kafka import read_topic
 from tests.support.newsletter import ADMIN, NewsletterStack, bearer, newsletter_api
@@ -275,3 +277,25 @@ def test_an_issue_at_its_limits_is_taken_and_html_beyond_the_contracts_is_refuse
     answer = stack.client.post("/issues", json=too_much, headers=ADMIN)
     assert answer.status_code == 422
     assert codes(answer) == [("string_too_long", ["body", "texts", "el", "markdown"])]
+
+
+def test_the_scheduler_sends_what_is_scheduled_now_not_what_was_once() -> None:
+    app = ServiceApplication()  # in memory: the scheduler's reading of the event store
+    now = datetime.now(UTC)
+    later = now + timedelta(hours=1)
+    kept, unscheduled, moved, sent = (
+        issue_commands.draft(app, {Language.GREEK: (name, "Κείμενο")}, "staff", now)
+        for name in ("kept", "unscheduled", "moved", "sent")
+    )
+    for issue in (kept, unscheduled, moved, sent):
+        issue_commands.schedule(app, issue.id, later, "staff", now)
+    issue_commands.unschedule(app, unscheduled.id, "staff", now)
+    issue_commands.schedule(app, moved.id, later + timedelta(days=1), "staff", now)
+    issue_commands.send(app, sent.id, "staff", now)
+
+    assert issue_commands.publish_due(app, later - timedelta(seconds=1)) == []
+    assert issue_commands.publish_due(app, later) == [2]
+    assert issue_commands.issue(app, kept.id).number == 2
+    assert issue_commands.issue(app, unscheduled.id).status is IssueStatus.DRAFT
+    assert issue_commands.publish_due(app, later + timedelta(days=1)) == [3]
+    assert issue_commands.publish_due(app, later + timedelta(days=9)) == []
