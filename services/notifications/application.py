@@ -27,11 +27,13 @@ from services.notifications.mirrors import (
     registered_body_id,
 )
 from services.notifications.models import SignInLinkRequest
+from services.notifications.newsletter_copies import NewsletterCopies
 from services.notifications.settings import MailSettings
 from services.runtime.application import ServiceApplication
 from services.runtime.deliveries import Delivery
 from services.runtime.errors import Conflict, RuleBroken
 from services.runtime.invitation_links import invitation_links
+from services.runtime.newsletter_links import confirm_url
 from services.runtime.settings import ServiceSettings
 
 SIGN_IN: Final = "sign_in"
@@ -61,6 +63,8 @@ class NotificationsApplication(ServiceApplication):
     """Where people reach the gateway: every link in an email starts with it."""
     delivery_log: MessageLog
     held_links: HeldLinks
+    newsletter_copies: NewsletterCopies
+    """The newsletter sender's own record of copies (outside any projection's generation)."""
 
     def open_resources(self, settings: ServiceSettings) -> None:
         self.mail = MailSettings()
@@ -68,6 +72,7 @@ class NotificationsApplication(ServiceApplication):
         self.public_url = settings.public_url.rstrip("/")
         self.delivery_log = self.keeps(MessageLog(settings.database_url))
         self.held_links = self.keeps(HeldLinks(settings.database_url))
+        self.newsletter_copies = self.keeps(NewsletterCopies(settings.database_url))
 
     # Commands.
 
@@ -173,6 +178,14 @@ class NotificationsApplication(ServiceApplication):
                 )
             )
             context["links_expire"] = expires.isoformat()
+        if message.template == "newsletter_confirmation":
+            # Signed now, never stored: the link expires with the request it confirms.
+            context["confirm_url"] = confirm_url(
+                self.jwt_secret,
+                self.public_url,
+                UUID(context["subscriber_id"]),
+                datetime.fromisoformat(context["expires_at"]),
+            )
         return context
 
     # Helpers of the reactions (`policies.py`): they record, the delivery job sends.

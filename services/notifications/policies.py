@@ -12,7 +12,7 @@ from datetime import datetime, time
 
 from eventsourcing.domain import Aggregate
 
-from contracts import membership, observatory, registration
+from contracts import membership, newsletter, observatory, registration
 from contracts.registration import Language
 from services.notifications.application import NotificationsApplication, in_language
 from services.notifications.domain import end_of_day, message_id
@@ -346,6 +346,46 @@ def announce_the_publication(
         "public_page_url": f"{app.public_url}/observatory/practices/{e.practice_id}",
     }
     return _tell_the_body(app, "practice_published", e, delivery, context)
+
+
+@REACTIONS.to(newsletter.SubscriptionRequested)
+def ask_to_confirm_the_subscription(
+    app: NotificationsApplication, e: newsletter.SubscriptionRequested, delivery: Delivery
+) -> Sequence[Aggregate]:
+    """The confirmation email; its signed link is made at send time and expires with the request.
+
+    Each request is its own event, so a repeated request (a new expiry) is a new email.
+    """
+    context = {
+        "subscriber_id": str(e.subscriber_id),
+        "expires_at": e.expires_at.isoformat(),
+        **in_language(e.language.value),
+    }
+    return app.record(
+        "newsletter_confirmation",
+        delivery,
+        e.subscriber_id,
+        e.email,
+        None,
+        context,
+        expires_at=e.expires_at,
+    )
+
+
+@REACTIONS.to(newsletter.IssueTestCopyRequested)
+def send_the_test_copy(
+    app: NotificationsApplication, e: newsletter.IssueTestCopyRequested, delivery: Delivery
+) -> Sequence[Aggregate]:
+    """One copy of the draft to the staff member who asked, in the language asked (else Greek)."""
+    text = e.texts.get(e.language) or e.texts.get(Language.GREEK) or next(iter(e.texts.values()))
+    context = {
+        "issue_id": str(e.issue_id),
+        "issue_subject": text.subject,
+        "issue_html": text.html,
+        "issue_text": text.text,
+        **in_language(e.language.value),
+    }
+    return app.record("newsletter_test_copy", delivery, e.request_id, e.email, None, context)
 
 
 def _kept_titles(app: NotificationsApplication, e: observatory.ObservatoryEvent) -> dict[str, str]:

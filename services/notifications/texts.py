@@ -570,4 +570,51 @@ decided not to publish it in the {_OBSERVATORY_EN}. The reason given:
 
 The practice and its history: {{{{ practice_url }}}}""",
     ),
+    "newsletter_confirmation": Template(
+        subject_el="Επιβεβαιώστε την εγγραφή σας στο ενημερωτικό δελτίο",
+        subject_en="Confirm your subscription to the newsletter",
+        html_el="""<p>Ζητήθηκε η εγγραφή αυτής της διεύθυνσης στο ενημερωτικό δελτίο του Τμήματος
+Καινοτομίας και Βέλτιστων Πρακτικών. Για να την επιβεβαιώσετε, ανοίξτε τον σύνδεσμο:
+<a href="{{ confirm_url }}">{{ confirm_url }}</a></p>
+<p>Ισχύει έως <strong>{{ expires_at | datetime_el }}</strong> (ώρα Ελλάδας).</p>
+<p>Αν δεν το ζητήσατε εσείς, αγνοήστε αυτό το email· χωρίς επιβεβαίωση δεν θα λάβετε
+τίποτα.</p>""",
+        html_en="""<p>Someone asked to subscribe this address to the newsletter of the Department
+of Innovation and Best Practices. To confirm, open this link:
+<a href="{{ confirm_url }}">{{ confirm_url }}</a></p>
+<p>It is valid until <strong>{{ expires_at | datetime_en }}</strong> (Athens time).</p>
+<p>If you did not ask for it, ignore this email; without a confirmation you receive
+nothing.</p>""",
+        text_el="""Ζητήθηκε η εγγραφή αυτής της διεύθυνσης στο ενημερωτικό δελτίο του Τμήματος
+Καινοτομίας και Βέλτιστων Πρακτικών. Για να την επιβεβαιώσετε, ανοίξτε τον σύνδεσμο:
+
+{{ confirm_url }}
+
+Ισχύει έως {{ expires_at | datetime_el }} (ώρα Ελλάδας).
+
+Αν δεν το ζητήσατε εσείς, αγνοήστε αυτό το email· χωρίς επιβεβαίωση δεν θα λάβετε τίποτα.""",
+        text_en="""Someone asked to subscribe this address to the newsletter of the Department of
+Innovation and Best Practices. To confirm, open this link:
+
+{{ confirm_url }}
+
+It is valid until {{ expires_at | datetime_en }} (Athens time).
+
+If you did not ask for it, ignore this email; without a confirmation you receive nothing.""",
+    ),
+    "newsletter_test_copy": Template(
+        # The issue's own subject and sanitised HTML (nh3's allow-list): shown as it is.
+        subject_el="[Δοκιμή] {{ issue_subject }}",
+        subject_en="[Test] {{ issue_subject }}",
+        html_el="""<p><em>Δοκιμαστικό αντίτυπο: δεν στάλθηκε στους συνδρομητές.</em></p>
+{{ issue_html | safe }}""",
+        html_en="""<p><em>A test copy: not sent to the subscribers.</em></p>
+{{ issue_html | safe }}""",
+        text_el="""(Δοκιμαστικό αντίτυπο: δεν στάλθηκε στους συνδρομητές.)
+
+{{ issue_text }}""",
+        text_en="""(A test copy: not sent to the subscribers.)
+
+{{ issue_text }}""",
+    ),
 }

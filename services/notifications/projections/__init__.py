@@ -1,0 +1,1 @@
+"""The notifications service's read models of other services' topics."""
