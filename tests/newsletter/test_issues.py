@@ -25,7 +25,10 @@ from contracts.topics import topic_of
 from services.newsletter import issue_commands
 from services.newsletter.issue_schedule import send_due_issues
 from services.newsletter.issues import IssueStatus
+from services.newsletter.projections.issues import Issues
+from services.newsletter.service import SERVICE
 from services.runtime.application import ServiceApplication
+from services.runtime.rebuild import rebuild_projection
 from tests.membership.conftest import token
 from tests.support.kafka import read_topic
 from tests.support.newsletter import ADMIN, NewsletterStack, bearer, newsletter_api
@@ -299,3 +302,21 @@ def test_the_scheduler_sends_what_is_scheduled_now_not_what_was_once() -> None:
     assert issue_commands.issue(app, unscheduled.id).status is IssueStatus.DRAFT
     assert issue_commands.publish_due(app, later + timedelta(days=1)) == [3]
     assert issue_commands.publish_due(app, later + timedelta(days=9)) == []
+
+
+def test_the_archive_rebuilt_from_the_topic_is_the_same(stack: NewsletterStack) -> None:
+    sent = stack.client.post(f"/issues/{drafted(stack, subject='Πριν')}/send", headers=ADMIN)
+    number = sent.json()["number"]
+
+    def archive() -> dict[str, Any]:
+        found: dict[str, Any] = stack.client.get("/archive?page_size=200").json()
+        assert found["items"][0]["number"] == number
+        return found
+
+    before = eventually(archive, timeout=30)
+    settings = stack.settings.model_copy(
+        update={"topic_prefix": stack.prefix, "consumer_group_prefix": stack.prefix}
+    )
+    generation = rebuild_projection(SERVICE, Issues, settings)
+    assert generation >= 2
+    assert eventually(archive, timeout=30) == before
