@@ -2,6 +2,7 @@
 
 from services.newsletter import archive_api, issues_api, subscriptions_api
 from services.newsletter.application import NewsletterApplication
+from services.newsletter.bounces import BOUNCE_RECEIVER
 from services.newsletter.expiry import EXPIRY
 from services.newsletter.issue_models import ISSUE_JSON_LIMIT
 from services.newsletter.issue_schedule import ISSUE_SCHEDULER
@@ -19,5 +20,6 @@ SERVICE = ServiceDefinition(
     projections=(Subscribers, Issues),
     reactions=REACTIONS,
     jobs=(EXPIRY, ISSUE_SCHEDULER),
+    parts=(BOUNCE_RECEIVER,),
     json_body_limit=ISSUE_JSON_LIMIT,
 )

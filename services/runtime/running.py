@@ -1,5 +1,5 @@
-"""A running service: its application, relay, consumers and jobs, supervised in the threads its
-role asks for, and the checker that tells readiness and lag."""
+"""A running service: its application, relay, consumers, jobs and own parts, supervised in the
+threads its role asks for, and the checker that tells readiness and lag."""
 
 from __future__ import annotations
 
@@ -97,6 +97,8 @@ def start_service(
             supervisor.start(
                 f"job:{job.name}", partial(run_job, job, stores, settings.database_url)
             )
+        for part in definition.parts:
+            supervisor.start(part.name, partial(part.run, stores))
     readiness = readiness_checker(definition, settings, stores, supervisor, consumed)
     readiness.start(supervisor.stop_event)
     return RunningService(definition, settings, stores, supervisor, readiness, relay)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,6 +22,17 @@ from services.runtime.relay import OutboxRelay, ToContract
 
 
 @dataclass(frozen=True)
+class ServicePart:
+    """A loop of the service's own that the worker role supervises beside its consumers and jobs
+    (the newsletter's SMTP bounce receiver): shown in `/ready`, restarted when it fails."""
+
+    name: str
+    run: Callable[[Any, threading.Event], None]
+    """Called with the service's `Stores` and the stop event; runs until the event is set, and
+    raises when it cannot go on (a port it cannot bind)."""
+
+
+@dataclass(frozen=True)
 class ServiceDefinition:
     """A service: its application, what it publishes, what it builds and reacts to, its API."""
 
@@ -37,6 +49,8 @@ class ServiceDefinition:
     relay_class: type[OutboxRelay] = OutboxRelay
     jobs: Sequence[PeriodicJob] = field(default_factory=tuple)
     """Periodic work, run by the worker role on one instance at a time."""
+    parts: Sequence[ServicePart] = field(default_factory=tuple)
+    """Other loops of its own the worker role runs, on every instance."""
     erased_event: type[PersonalDataErased] | None = None
     """The service's own `PersonalDataErased` contract event, if it holds personal data."""
     configure_app: Callable[[FastAPI], None] | None = None
