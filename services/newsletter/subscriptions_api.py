@@ -22,7 +22,6 @@ from services.newsletter.projections import Subscribers
 from services.newsletter.projections.subscribers import SubscriberRow
 from services.runtime.auth import AdminPrincipal, ServicePrincipal
 from services.runtime.dependencies import projection, service_application
-from services.runtime.openapi_links import link, linked_response
 from services.runtime.paging import PageOf, Paging
 from services.runtime.values import OrganisationEmail
 
@@ -152,13 +151,7 @@ def summary(subscribers: SubscribersIndex, _: AdminPrincipal) -> Summary:
     return Summary(counts=counts, total=sum(c.count for c in counts))
 
 
-@router.get(
-    "/subscribers",
-    responses=linked_response(
-        status.HTTP_200_OK,
-        Release=link("POST", RELEASE, subscriber_id="$response.body#/items/0/subscriber_id"),
-    ),
-)
+@router.get("/subscribers")
 def held_subscribers(
     subscribers: SubscribersIndex,
     paging: Paging,
