@@ -175,15 +175,16 @@ class NewsletterStack:
 
 
 @contextmanager
-def newsletter_api(tmp_path: Path) -> Iterator[NewsletterStack]:
-    """The newsletter (every role) on its own prefix and database; stopped and dropped after."""
+def newsletter_api(tmp_path: Path, env: dict[str, str] | None = None) -> Iterator[NewsletterStack]:
+    """The newsletter (every role) on its own prefix and database, with `env` added (its bounce
+    receiver's port, say); stopped and dropped after."""
     prefix = f"test-{uuid.uuid4().hex[:10]}."
     create_topics(kafka_bootstrap_servers(), prefix=prefix)
     try:
         with fresh_database("newsletter") as url:
-            env = newsletter_env(url, prefix)
+            full_env = {**newsletter_env(url, prefix), **(env or {})}
             with (
-                service_process("newsletter", env, tmp_path) as service,
+                service_process("newsletter", full_env, tmp_path) as service,
                 httpx.Client(base_url=service.base_url, timeout=30) as client,
             ):
                 yield NewsletterStack(client, prefix, url, service)
