@@ -128,12 +128,12 @@ def test_an_issue_reaches_each_subscriber_once_in_their_language_through_a_crash
         assert len({c.message_id for c in copies}) == 1, f"one Message-ID for {subscriber}"
         assert copies[0].to == [address(subscriber)]
         subject = str(copies[0].message["Subject"])
-        language = str(copies[0].message["Content-Language"])
+        content_language = str(copies[0].message["Content-Language"])
         if subscriber in english:
-            assert (language, subject) == ("en", "Issue 1: news of the Network")
+            assert (content_language, subject) == ("en", "Issue 1: news of the Network")
             assert "Good practices" in copies[0].part("plain")
         else:
-            assert (language, subject) == ("el", "Τεύχος 1: νέα του Δικτύου")
+            assert (content_language, subject) == ("el", "Τεύχος 1: νέα του Δικτύου")
             assert "Καλές πρακτικές" in copies[0].part("plain")
     duplicates = len(arrivals) - len(by_subscriber)
     print(f"\n{len(arrivals)} copies received, {duplicates} duplicate(s) after one crash")
