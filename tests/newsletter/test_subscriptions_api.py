@@ -160,8 +160,7 @@ def test_unsubscribing_by_the_link_is_immediate_idempotent_and_refuses_forged_to
 
 def test_the_preferences_page_reads_and_changes_the_language(stack: NewsletterStack) -> None:
     address = "bilingual@athens.gov.gr"
-    stack.subscribe(address)
-    confirm(stack, address)
+    stack.confirmed(address)
     assert preferences(stack, address) == {"language": "el", "state": "confirmed"}
     token = stack.unsubscribe_token(stack.subscriber_id(address))
     changed = stack.client.put(

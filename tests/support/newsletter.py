@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -121,6 +121,17 @@ class NewsletterStack:
         """The gateway's POST of the public form."""
         body = {"email": address, "language": language.value}
         return self.client.post("/subscriptions", json=body, headers=SERVICE_CALLER)
+
+    def confirmed(self, address: str, language: Language = Language.GREEK) -> uuid.UUID:
+        """Subscribe `address` on the form and follow its confirmation link; its subscriber id."""
+        assert self.subscribe(address, language).status_code == 202
+        subscriber = self.subscriber_id(address)
+        token = self.confirm_token(subscriber, datetime.now(UTC) + timedelta(days=7))
+        answer = self.client.post(
+            "/subscriptions/confirm", json={"token": token}, headers=SERVICE_CALLER
+        )
+        assert answer.status_code == 200, answer.text
+        return subscriber
 
     def subscriber_id(self, address: str) -> uuid.UUID:
         """The subscriber id the service derives from `address`."""
