@@ -115,6 +115,17 @@ WHO_GETS_IN: dict[str, dict[str, frozenset[str]]] = {
         "GET /subscribers/summary": ADMINS,
         "GET /subscribers": ADMINS,
         "POST /subscribers/{subscriber_id}/release": ADMINS,
+        "POST /issues": ADMINS,
+        "GET /issues": ADMINS,
+        "GET /issues/{issue_id}": ADMINS,
+        "PUT /issues/{issue_id}": ADMINS,
+        "POST /issues/{issue_id}/test-copy": ADMINS,
+        "POST /issues/{issue_id}/schedule": ADMINS,
+        "POST /issues/{issue_id}/unschedule": ADMINS,
+        "POST /issues/{issue_id}/send": ADMINS,
+        "GET /archive": EVERYONE,
+        "GET /archive/feed.atom": EVERYONE,
+        "GET /archive/{number}": EVERYONE,
     },
 }
 """Who each operation is for: the test fails if one of them never got past authentication."""
