@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from services.gateway.settings import DEVELOPMENT_BLIND_INDEX_KEY, GatewaySettings
+from services.newsletter.settings import DEFAULT_RETURN_DOMAIN, NewsletterSettings
 from services.notifications.settings import MailSettings
 from services.runtime.catalog import SERVICE_PORTS
 
@@ -62,6 +63,12 @@ DEPLOYER_SETTINGS = {
     "notifications": {"NOTIFICATIONS_INNOVATION_UNIT_EMAIL", "NOTIFICATIONS_SENDER"},
 }
 """What only the deployer knows: keys, who the staff are, the unit's and the DPO's addresses."""
+
+BOUNCE_PORT = int(NewsletterSettings.model_fields["bounce_port"].default)
+"""The newsletter's bounce receiver (SMTP): bounces and unsubscribe mails reach it from outside."""
+
+OTHER_PORTS = {"newsletter": {(BOUNCE_PORT, BOUNCE_PORT)}}
+"""Ports a service publishes besides its catalog port."""
 
 _VARIABLE = re.compile(r"\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
 
@@ -216,8 +223,43 @@ def test_every_catalog_service_is_in_the_compose_file() -> None:
 def test_a_service_publishes_its_catalog_port_on_the_same_host_port(name: str) -> None:
     port = SERVICE_PORTS[name]
     service = compose_service(name)
-    assert published_ports(service) == {(port, port)}
+    assert published_ports(service) == {(port, port)} | OTHER_PORTS.get(name, set())
     assert environment(service).get(f"{name.upper()}_PORT", str(port)) == str(port)
+
+
+def test_the_newsletters_bounce_receiver_listens_beyond_loopback_on_a_port_the_image_exposes() -> (
+    None
+):
+    env = environment(compose_service("newsletter"))
+    assert env["NEWSLETTER_BOUNCE_HOST"] == "0.0.0.0"  # noqa: S104 - inside its container
+    assert env["NEWSLETTER_BOUNCE_PORT"] == str(BOUNCE_PORT)
+    exposed = [line for line in dockerfile_stages()[-1] if line.startswith("EXPOSE ")]
+    assert any(str(BOUNCE_PORT) in line.split()[1:] for line in exposed)
+
+
+def test_the_newsletter_and_notifications_name_the_same_return_domain() -> None:
+    # Notifications writes the return paths and the mailto; the newsletter's receiver accepts
+    # only addresses on its domain: two values would refuse every bounce.
+    values = {
+        name: environment(compose_service(name), interpolate=False)["NEWSLETTER_RETURN_DOMAIN"]
+        for name in ("newsletter", "notifications")
+    }
+    assert values["newsletter"] == values["notifications"]
+    assert values["newsletter"].startswith("${NEWSLETTER_RETURN_DOMAIN:-"), "the operator's own"
+    assert with_defaults(values["newsletter"]) == DEFAULT_RETURN_DOMAIN
+
+
+def test_notifications_sends_newsletter_copies_at_a_rate_the_operator_may_set() -> None:
+    value = environment(compose_service("notifications"), interpolate=False)[
+        "NOTIFICATIONS_NEWSLETTER_PER_SECOND"
+    ]
+    assert value.startswith("${NOTIFICATIONS_NEWSLETTER_PER_SECOND:-")
+    assert float(with_defaults(value)) > 0
+
+
+def test_the_gateway_reaches_the_newsletter_at_its_compose_address() -> None:
+    env = environment(compose_service("gateway"))
+    assert env["GATEWAY_NEWSLETTER_URL"] == f"http://newsletter:{SERVICE_PORTS['newsletter']}"
 
 
 @pytest.mark.parametrize("name", ALL_SERVICES)

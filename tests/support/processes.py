@@ -25,6 +25,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def own_ports(name: str) -> dict[str, str]:
+    """The other ports a service listens on, each free: the newsletter's bounce receiver binds
+    8026 by default, which two processes at once (or a running `make up`) cannot share."""
+    if name == "newsletter":
+        return {"NEWSLETTER_BOUNCE_PORT": str(free_port())}
+    return {}
+
+
 @dataclass
 class RunningService:
     """A service process and the base URL it answers on."""
@@ -71,7 +79,13 @@ def service_process(
     """
     port = port or free_port()
     prefix = name.upper()
-    full_env = {**os.environ, **env, f"{prefix}_PORT": str(port), "INNOVNET_ENV": "test"}
+    full_env = {
+        **os.environ,
+        **own_ports(name),
+        **env,
+        f"{prefix}_PORT": str(port),
+        "INNOVNET_ENV": "test",
+    }
     log_path = tmp_path / f"{name}-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
