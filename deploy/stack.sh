@@ -53,6 +53,11 @@ check_service_ports_free() {
       fail "port $port (for $name) is already taken; stop what holds it ('make down' stops an earlier stack)"
     fi
   done < <(services)
+  # The newsletter's bounce receiver (SMTP), unless NEWSLETTER_BOUNCE_PORT=0 turns it off.
+  port=${NEWSLETTER_BOUNCE_PORT:-8026}
+  if [ "$port" != 0 ] && port_is_open "$port"; then
+    fail "port $port (for the newsletter's bounce receiver) is already taken; stop what holds it or set NEWSLETTER_BOUNCE_PORT"
+  fi
 }
 
 print_urls() {
@@ -64,6 +69,10 @@ print_urls() {
     [ "$name" = gateway ] && what="the pages; /health, /ready, /metrics"
     printf '  %-14s http://127.0.0.1:%s  (%s)\n' "$name" "$port" "$what"
   done < <(services)
+  [ "${NEWSLETTER_BOUNCE_PORT:-8026}" = 0 ] ||
+    printf '  %-14s smtp://127.0.0.1:%s  (the newsletter bounce receiver: return paths, unsubscribe mails)\n' \
+      bounces "${NEWSLETTER_BOUNCE_PORT:-8026}"
+  printf '  %-14s %s\n' mailsink "smtp://127.0.0.1:8025  (every email sent, in .data/mail/)"
   printf '  %-14s %s\n' kafka "${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}"
   [ -n "${DATABASE_URL:-}" ] || printf '  %-14s %s\n' postgres "$(bash deploy/postgres/postgres.sh url)"
   say "Ctrl-C stops everything"
