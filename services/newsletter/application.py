@@ -78,7 +78,12 @@ class NewsletterApplication(ServiceApplication):
                 return found.request(email, language, at), found
             return found.request(self.sealer.seal(subscriber, address), language, at), found
 
-        return self._retrying(command)
+        try:
+            return self._retrying(command)
+        except Conflict:
+            # Requests for the address kept racing: one of them was recorded, which is what
+            # this one asked for, and its answer must not differ from theirs.
+            return False
 
     def confirm(self, token: str, now: datetime | None = None) -> Language:
         """Follow a confirmation link; the subscriber's language. A link not ours is a 422

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -109,6 +110,17 @@ def test_a_fourth_request_in_a_day_sends_nothing_yet_answers_the_same(
             n for n in stored if n.originator_id == subscriber and n.topic.endswith("Requested")
         ]
     assert len(requested) == 3
+
+
+def test_requests_racing_for_one_new_address_all_get_the_same_answer(
+    stack: NewsletterStack,
+) -> None:
+    address = "double.click@athens.gov.gr"
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: stack.subscribe(address), range(6)))
+    assert {(a.status_code, a.content) for a in answers} == {(202, answers[0].content)}
+    eventually(lambda: _equal(events_of(stack, address)[0], "SubscriptionRequested"), timeout=30)
+    assert 1 <= events_of(stack, address).count("SubscriptionRequested") <= 3
 
 
 def test_confirmation_links_not_ours_are_422_and_expired_ones_410(
