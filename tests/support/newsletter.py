@@ -5,8 +5,11 @@ client, the prefix and database, `produce` to publish a membership event onto it
 membership service would, `events` to read the newsletter's own topic, and `stores()` — the
 service's application, projections and sealer opened on the same database in the test's own
 process, to run a job at a chosen `now` (`expire_requests(stores, now=...)`) or to seal a
-member's address as membership does. `SERVICE_CALLER` and `ADMIN` are the bearer headers of the
-gateway and of an innovation-unit member.
+member's address as membership does. `subscribe`/`confirmed` use the form and its link,
+`activate`/`deactivate` publish a member's joining and leaving, `confirm_token` and
+`unsubscribe_token` sign links as the notifications service does. `SERVICE_CALLER` and `ADMIN`
+are the bearer headers of the gateway and of an innovation-unit member. The bounce receiver is
+off (`NEWSLETTER_BOUNCE_PORT=0`) unless `newsletter_api(tmp_path, env)` gives it a port.
 
 A module-scoped fixture of a test file:
 
