@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -59,6 +60,10 @@ COPIES_RESENT_AFTER_CRASH = Counter(
 COPIES_BY_STATUS = Gauge(
     "innovnet_newsletter_copies", "Newsletter copies of every issue by status.", ["status"]
 )
+
+
+_counted = threading.Event()
+"""Set once the gauge of copies by status has been filled in this process."""
 
 
 class SendingSettings(BaseSettings):
@@ -187,14 +192,19 @@ class Sender:
         sent = 0
         try:
             with self.copies.connection() as conn:
-                self.copies.expand(conn, schema, now)
-                for issue in self.copies.unsent_issues(conn, schema):
+                expanded = self.copies.expand(conn, schema, now)
+                unsent = self.copies.unsent_issues(conn, schema)
+                for issue in unsent:
                     sent += self._send_issue(conn, schema, issue, now)
-                counts = self.copies.counts(conn)
+                # Counted over every copy ever made: only when they changed (or on the
+                # first run), not every second while nothing is being sent.
+                if expanded or unsent or not _counted.is_set():
+                    counts = self.copies.counts(conn)
+                    for status in STATUSES:
+                        COPIES_BY_STATUS.labels(status).set(counts.get(status, 0))
+                    _counted.set()
         finally:
             self.relay.close()
-        for status in STATUSES:
-            COPIES_BY_STATUS.labels(status).set(counts.get(status, 0))
         return sent
 
     def _send_issue(self, conn: Any, schema: str, issue: UnsentIssue, now: datetime) -> int:
