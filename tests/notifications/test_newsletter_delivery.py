@@ -224,3 +224,41 @@ def test_the_next_issue_goes_once_to_those_who_still_receive(stack: NewsletterSt
     }
     ids = Counter(a.received.message_id for a in stack.smtp.arrivals[-progress["sent"] :])
     assert max(ids.values()) == 1
+
+
+def test_a_refused_copy_is_failed_and_a_deferred_one_sent_later(stack: NewsletterStack) -> None:
+    """5xx: the copies fail at once; 4xx: they are tried again after the backoff, then sent."""
+    assert stack.notifications is not None
+    base_url = stack.notifications.base_url
+
+    def progress_of(issue: uuid.UUID) -> dict[str, int]:
+        with stack.client() as client:
+            answer = client.get(f"/newsletter/issues/{issue}/progress")
+        assert answer.status_code == 200, answer.text
+        progress = dict(answer.json())
+        assert progress["total"] > 0, progress
+        assert progress["pending"] == 0, progress
+        return progress
+
+    refused, deferred = uuid.uuid4(), uuid.uuid4()
+    stack.smtp.answer = "550 5.7.1 not here"
+    stack.publish(refused, published(refused, 3))
+    progress = eventually(lambda: progress_of(refused), timeout=60)
+    assert (progress["failed"], progress["sent"]) == (RECEIVING - 1, 0)
+
+    retried_before = metric(base_url, "innovnet_newsletter_copies_failed_total", outcome="retry")
+    stack.smtp.answer = "451 4.3.0 try again later"
+    before = len(stack.smtp.arrivals)
+    stack.publish(deferred, published(deferred, 4))
+
+    def deferred_some() -> None:
+        retried = metric(base_url, "innovnet_newsletter_copies_failed_total", outcome="retry")
+        assert retried >= retried_before + 3
+
+    eventually(deferred_some, timeout=60)
+    stack.smtp.answer = "250 OK"
+    progress = eventually(lambda: progress_of(deferred), timeout=90)
+    assert (progress["sent"], progress["failed"]) == (RECEIVING - 1, 0)
+    ids = Counter(a.received.message_id for a in stack.smtp.arrivals[before:])
+    assert len(ids) == RECEIVING - 1
+    assert max(ids.values()) == 1
