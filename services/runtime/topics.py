@@ -1,4 +1,9 @@
-"""Creating the registry's topics on a broker; re-running is a no-op."""
+"""Creating the registry's topics on a broker; re-running is a no-op.
+
+A topic keeps the partitions it was created with. One that exists with another count than the
+registry's (made before the registry changed, say the newsletter's single partition) is named
+in the outcome: its order guarantees are not the contract's until it is created again.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,8 @@ def create_topics(
     replication_factor: int = REPLICATION_FACTOR_LOCAL,
     prefix: str = "",
 ) -> dict[str, str]:
-    """Create each topic that is missing (names prefixed); return `name -> created | exists`."""
+    """Create each topic that is missing (names prefixed); return `name -> created | exists`,
+    or, for an existing topic with another partition count, what it has and what is wanted."""
     admin = AdminClient({"bootstrap.servers": bootstrap_servers})
     wanted = [
         NewTopic(
@@ -39,4 +45,14 @@ def create_topics(
             if error.args[0].code() != KafkaError.TOPIC_ALREADY_EXISTS:
                 raise
             outcome[name] = "exists"
+    existing = [topic for topic in wanted if outcome[topic.topic] == "exists"]
+    if existing:
+        found = admin.list_topics(timeout=30).topics
+        for topic in existing:
+            partitions = len(found[topic.topic].partitions) if topic.topic in found else 0
+            if partitions and partitions != topic.num_partitions:
+                outcome[topic.topic] = (
+                    f"exists with {partitions} partitions, the registry says "
+                    f"{topic.num_partitions}: delete it and create it again"
+                )
     return outcome
