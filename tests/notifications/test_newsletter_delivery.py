@@ -37,9 +37,6 @@ PER_SECOND = 8.0
 RECEIVING = 30
 CRASH_AT = 10
 
-pytestmark = pytest.mark.serial  # it kills and restarts the service
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NewsletterStack]:
     env = {
