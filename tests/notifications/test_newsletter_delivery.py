@@ -37,6 +37,7 @@ PER_SECOND = 8.0
 RECEIVING = 30
 CRASH_AT = 10
 
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NewsletterStack]:
     env = {
