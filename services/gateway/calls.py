@@ -23,7 +23,7 @@ from services.gateway.sessions import SignedIn
 from services.gateway.settings import GatewaySettings
 from services.runtime.auth import Access, mint_token
 
-Service = Literal["registration", "membership", "observatory", "notifications"]
+Service = Literal["registration", "membership", "observatory", "notifications", "newsletter"]
 CALL_TOKEN_TTL: Final = timedelta(minutes=5)
 GATEWAY_SUBJECT: Final = "gateway"
 RETRY_AFTER: Final = {"Retry-After": "5"}
@@ -52,6 +52,7 @@ class ServiceCalls:
             "membership": settings.membership_url,
             "observatory": settings.observatory_url,
             "notifications": settings.notifications_url,
+            "newsletter": settings.newsletter_url,
         }
         self._client = httpx.Client(timeout=settings.call_timeout_seconds)
 

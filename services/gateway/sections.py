@@ -37,6 +37,7 @@ STAFF_SECTIONS: Final[tuple[Section, ...]] = (
     Section("/unit/participation", N_("Participation")),
     Section("/unit/activities", N_("Activities")),
     Section("/unit/practices", N_("Practices")),
+    Section("/unit/newsletter", N_("Newsletter")),
     Section("/unit/deliveries", N_("Delivery log")),
     Section("/observatory", N_("Observatory")),
 )

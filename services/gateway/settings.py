@@ -27,6 +27,7 @@ class GatewaySettings(BaseSettings):
     membership_url: str = "http://127.0.0.1:8002"
     observatory_url: str = "http://127.0.0.1:8003"
     notifications_url: str = "http://127.0.0.1:8005"
+    newsletter_url: str = "http://127.0.0.1:8004"
     call_timeout_seconds: float = Field(10.0, gt=0)
     staff_emails: str = EXAMPLE_STAFF_EMAIL
     """The innovation unit's staff, who sign in as admins: comma-separated addresses, each
@@ -56,7 +57,13 @@ class GatewaySettings(BaseSettings):
     data_protection_email: str = EXAMPLE_DPO_EMAIL
     """The data protection officer, named by the privacy notice."""
 
-    @field_validator("registration_url", "membership_url", "observatory_url", "notifications_url")
+    @field_validator(
+        "registration_url",
+        "membership_url",
+        "observatory_url",
+        "notifications_url",
+        "newsletter_url",
+    )
     @classmethod
     def without_trailing_slash(cls, url: str) -> str:
         """Paths are joined with a leading slash."""
