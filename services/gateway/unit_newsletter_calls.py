@@ -120,13 +120,20 @@ def issue(request: Request, person: SignedIn, issue_id: UUID) -> IssueView:
     return result
 
 
-def progress(request: Request, person: SignedIn, issue_id: UUID) -> Progress:
-    """How far the sending of a published issue is (nothing yet: all zero)."""
-    response = calls_of(request).get(
-        "notifications", f"/newsletter/issues/{issue_id}/progress", person
-    )
+def progress(request: Request, person: SignedIn, issue_id: UUID) -> Progress | None:
+    """How far the sending of a published issue is (none expanded yet: all zero); None when
+    the notifications service cannot say now (the page says so and tries again)."""
+    try:
+        response = calls_of(request).get(
+            "notifications", f"/newsletter/issues/{issue_id}/progress", person
+        )
+    except httpx.TransportError:
+        return None
     if response.status_code == 404:
         return Progress()
     if response.status_code != 200:
-        raise service_unavailable()
-    return read_as(response, Progress)
+        return None
+    try:
+        return Progress.model_validate(response.json())
+    except ValueError:
+        return None

@@ -167,7 +167,7 @@ def compose_page(
         request,
         "unit/newsletter/compose.html",
         status_code=status_code,
-        values=values,
+        values={**dict.fromkeys(FIELDS, ""), **values},
         issue=issue,
         errors=errors,
     )
@@ -400,12 +400,14 @@ def progress(request: Request, issue_id: UUID, person: Staff) -> HTMLResponse:
     """Sent, failed and total; the page reloads itself while copies are still to go."""
     issue = calls.issue(request, person, issue_id)
     counts = calls.progress(request, person, issue_id)
-    running = issue.status == "published" and (counts.pending > 0 or counts.total == 0)
+    running = issue.status == "published" and (
+        counts is None or counts.pending > 0 or counts.total == 0
+    )
     return render(
         request,
         "unit/newsletter/progress.html",
         issue=issue,
         progress=counts,
         running=running,
-        done=counts.sent + counts.failed + counts.skipped,
+        done=counts.sent + counts.failed + counts.skipped if counts else 0,
     )
