@@ -176,6 +176,14 @@ MESSAGES: Final[dict[ErrorCode, str]] = {
     ErrorCode.URL_TYPE: N_("Enter a web address, like https://www.example.gov.gr"),
     ErrorCode.UUID_PARSING: N_("There is no such page"),
     ErrorCode.UUID_TYPE: N_("There is no such page"),
+    ErrorCode.SUBSCRIBER_NOT_FOUND: N_("The address is no longer on the newsletter's list."),
+    ErrorCode.SUBSCRIBER_NOT_HELD: N_("The address is not on hold any more."),
+    ErrorCode.ISSUE_NOT_FOUND: N_("There is no such issue."),
+    ErrorCode.ISSUE_CHANGED: N_("The issue changed meanwhile. Open it again and make your change."),
+    ErrorCode.ISSUE_WRONG_STATUS: N_("The issue is already scheduled or sent."),
+    ErrorCode.ISSUE_SEND_AT_PAST: N_("Enter a moment still to come"),
+    ErrorCode.ISSUE_TEXT_EMPTY: N_("Enter the subject and the text"),
+    ErrorCode.TEST_COPY_NO_EMAIL: N_("Your sign-in has no email address to send a test copy to."),
 }
 
 _CODES: Final = {code.value: code for code in ErrorCode}
