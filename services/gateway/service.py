@@ -13,6 +13,7 @@ from services.gateway.routes import (
     invitations,
     my_body,
     my_practices,
+    newsletter,
     nominations,
     observatory,
     participation,
@@ -36,6 +37,7 @@ SERVICE = ServiceDefinition(
     routers=(
         public.router,
         observatory.router,
+        newsletter.router,
         account.router,
         my_body.router,
         nominations.router,
