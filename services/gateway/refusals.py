@@ -184,6 +184,8 @@ MESSAGES: Final[dict[ErrorCode, str]] = {
     ErrorCode.ISSUE_SEND_AT_PAST: N_("Enter a moment still to come"),
     ErrorCode.ISSUE_TEXT_EMPTY: N_("Enter the subject and the text"),
     ErrorCode.TEST_COPY_NO_EMAIL: N_("Your sign-in has no email address to send a test copy to."),
+    ErrorCode.NEWSLETTER_LINK_INVALID: N_("This link does not work"),
+    ErrorCode.NEWSLETTER_LINK_EXPIRED: N_("This link has expired"),
 }
 
 _CODES: Final = {code.value: code for code in ErrorCode}
