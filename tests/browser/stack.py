@@ -26,10 +26,10 @@ from tests.support.polling import eventually
 from tests.support.processes import RunningService, free_port, service_process
 from tests.support.servers import fresh_database, kafka_bootstrap_servers
 
-SERVICES = ("registration", "membership", "observatory", "notifications", "gateway")
-"""What a person's way through the pages reaches: the gateway calls the first four."""
+SERVICES = ("registration", "membership", "observatory", "notifications", "newsletter", "gateway")
+"""What a person's way through the pages reaches: the gateway calls the first five."""
 
-CALLED_BY_THE_GATEWAY = ("registration", "membership", "observatory", "notifications")
+CALLED_BY_THE_GATEWAY = ("registration", "membership", "observatory", "notifications", "newsletter")
 
 LIMITS_FOR_ONE_CLIENT = {
     "GATEWAY_SIGN_IN_PER_ADDRESS": "50",
@@ -90,6 +90,7 @@ def gateway_stack(tmp_path: Path) -> Iterator[GatewayStack]:
                 "NOTIFICATIONS_SMTP_PORT": str(smtp.port),
                 "NOTIFICATIONS_DELIVER_EVERY_SECONDS": "0.2",
                 "NOTIFICATIONS_RETRY_BASE_SECONDS": "0.5",
+                "NEWSLETTER_BOUNCE_PORT": "0",  # the browser's pages need no bounce receiver
                 **LIMITS_FOR_ONE_CLIENT,
             }
             for name in CALLED_BY_THE_GATEWAY:
