@@ -409,5 +409,6 @@ def progress(request: Request, issue_id: UUID, person: Staff) -> HTMLResponse:
         issue=issue,
         progress=counts,
         running=running,
+        refreshing=running and request.query_params.get("refresh") != "off",
         done=counts.sent + counts.failed + counts.skipped if counts else 0,
     )
