@@ -81,6 +81,7 @@ WHO_GETS_IN: dict[str, dict[str, frozenset[str]]] = {
         "GET /messages": ADMINS,
         "POST /messages/{message_id}/retry": ADMINS,
         "POST /internal/sign-in-links": SERVICES_ONLY,
+        "GET /newsletter/issues/{issue_id}/progress": ADMINS,
     },
     "observatory": {
         **OPERATIONS,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -74,9 +73,11 @@ def test_two_consumers_in_one_group_through_forced_rebalances_apply_each_event_o
         for _ in range(3):
             make_tallies(running, tallies=3, increments=20)
             # A third member joins and leaves: two rebalances while events flow.
-            with tally_stack.process("worker"):
+            with tally_stack.process("worker") as third:
                 make_tallies(running, tallies=2, increments=20)
-                time.sleep(2)
+                # It leaves only once it has joined: on a loaded machine its start-up alone
+                # can outlast a fixed pause, and then no rebalance happens.
+                eventually(lambda: _assigned(third), timeout=60)
         eventually(lambda: assert_projection_is_the_fold(tally_stack), timeout=90)
         for worker in (first, second):
             assert worker.log().count("tally_totals assigned") >= 4, "rebalances happened"
@@ -317,3 +318,7 @@ def test_processes_of_one_service_starting_together_all_come_up(
         for worker in workers:
             assert worker.process.poll() is None, worker.log()
             assert "Traceback" not in worker.log()
+
+
+def _assigned(worker: Any) -> None:
+    assert "tally_totals assigned" in worker.log(), "the third worker has not joined yet"

@@ -7,6 +7,7 @@ the POST does it. The subscribe answer is one page whatever the address (no enum
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Final
 from urllib.parse import quote
 
@@ -91,6 +92,17 @@ async def subscribe(request: Request) -> HTMLResponse:
     return render(request, "newsletter/check_email.html")
 
 
+LINK_TOKEN = re.compile(r"[A-Za-z0-9_.-]{1,2000}")
+"""A confirmation link's token: a JWT, base64url parts joined by dots."""
+SUBSCRIBER_TOKEN = re.compile(r"[A-Za-z2-7]{42}")
+"""A subscriber's own token (unsubscribe, preferences): base32 of their id and of an HMAC."""
+
+
+def _refused_link(request: Request) -> HTMLResponse:
+    """A path naming no subscriber is not found, like any bad id, shown as a link not working."""
+    return render(request, "newsletter/link_refused.html", status_code=404, expired=False)
+
+
 @router.get("/newsletter/confirm", response_class=HTMLResponse)
 def confirm_page(request: Request, token: str = "") -> HTMLResponse:
     # The page's path is given without its token: the language switch must not carry it.
@@ -100,6 +112,10 @@ def confirm_page(request: Request, token: str = "") -> HTMLResponse:
 @router.post("/newsletter/confirm", response_class=HTMLResponse)
 async def confirm(request: Request) -> HTMLResponse:
     token = (await form_values(request)).get("token", "")
+    if not LINK_TOKEN.fullmatch(token):
+        # Not even the shape of a signed link (missing, cut, or hostile characters): there is
+        # nothing to ask the newsletter service.
+        return render(request, "newsletter/link_refused.html", status_code=400, expired=False)
     answer = calls.call(request, "POST", "/subscriptions/confirm", json={"token": token})
     if answer.status_code == 200:
         return render(request, "newsletter/confirmed.html")
@@ -118,6 +134,8 @@ def unsubscribe_page(request: Request, token: str) -> HTMLResponse:
 @router.post("/newsletter/unsubscribe/{token}", response_class=HTMLResponse)
 def unsubscribe(request: Request, token: str) -> HTMLResponse:
     """Unsubscribes at once: the RFC 8058 one-click POST (exempt from CSRF in security.py)."""
+    if not SUBSCRIBER_TOKEN.fullmatch(token):
+        return _refused_link(request)  # not even its shape: nothing to ask the service
     answer = calls.call(
         request, "POST", "/unsubscribe", json={"token": token, "reason": "one_click"}
     )
@@ -130,6 +148,8 @@ def unsubscribe(request: Request, token: str) -> HTMLResponse:
 
 @router.get("/newsletter/preferences/{token}", response_class=HTMLResponse)
 def preferences_page(request: Request, token: str) -> HTMLResponse:
+    if not SUBSCRIBER_TOKEN.fullmatch(token):
+        return _refused_link(request)  # not even its shape: nothing to ask the service
     answer = calls.call(request, "GET", f"/preferences/{quote(token, safe='')}")
     if answer.status_code in LINK_REFUSED:
         return render(request, "newsletter/link_refused.html", status_code=400, expired=False)
@@ -148,6 +168,8 @@ def preferences_page(request: Request, token: str) -> HTMLResponse:
 
 @router.post("/newsletter/preferences/{token}", response_class=HTMLResponse)
 async def change_preferences(request: Request, token: str) -> HTMLResponse:
+    if not SUBSCRIBER_TOKEN.fullmatch(token):
+        return _refused_link(request)  # not even its shape: nothing to ask the service
     values = await form_values(request)
     if values.get("action") == "leave":
         answer = calls.call(
