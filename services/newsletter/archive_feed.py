@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Final
 
 from contracts.registration import Language
 from services.newsletter.projections.issues import ArchivedIssue
+from services.runtime.atom import ATOM, AUTHOR, EPOCH, XML_LANG, element
 
-ATOM: Final = "http://www.w3.org/2005/Atom"
-XML_LANG: Final = "{http://www.w3.org/XML/1998/namespace}lang"
 FEED_SIZE: Final = 50
 TITLE: Final = "Ενημερωτικό δελτίο του Δικτύου Καινοτομίας — Innovation Network newsletter"
-AUTHOR: Final = "Δίκτυο Καινοτομίας του Δημοσίου — Public Sector Innovation Network"
-EPOCH: Final = datetime(2026, 1, 1, tzinfo=UTC)
-"""The `updated` of an empty feed: a fixed moment, so the feed changes only with its entries."""
-
-ET.register_namespace("", ATOM)
 
 
 def issue_url(public_url: str, number: int) -> str:
@@ -30,39 +24,30 @@ def issue_url(public_url: str, number: int) -> str:
     return f"{public_url.rstrip('/')}/newsletter/archive/{number}"
 
 
-def _element(
-    parent: ET.Element, tag: str, text: str | None = None, **attributes: str
-) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
-    if text is not None:
-        element.text = text
-    return element
-
-
 def atom_feed(issues: Sequence[ArchivedIssue], public_url: str) -> bytes:
     """The feed of `issues` (newest first), in Greek, its links under `public_url`."""
     base = public_url.rstrip("/")
     self_url = f"{base}/newsletter/archive/feed.atom"
     feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: "el"})
-    _element(feed, "id", self_url)
-    _element(feed, "title", TITLE)
+    element(feed, "id", self_url)
+    element(feed, "title", TITLE)
     updated = max((i.published_at for i in issues), default=EPOCH)
-    _element(feed, "updated", updated.astimezone(UTC).isoformat())
-    _element(feed, "link", rel="self", type="application/atom+xml", href=self_url)
-    _element(feed, "link", rel="alternate", type="text/html", href=f"{base}/newsletter/archive")
-    author = _element(feed, "author")
-    _element(author, "name", AUTHOR)
-    _element(author, "uri", base)
+    element(feed, "updated", updated.astimezone(UTC).isoformat())
+    element(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    element(feed, "link", rel="alternate", type="text/html", href=f"{base}/newsletter/archive")
+    author = element(feed, "author")
+    element(author, "name", AUTHOR)
+    element(author, "uri", base)
     for issue in issues:
         greek = issue.texts[Language.GREEK]
         published = issue.published_at.astimezone(UTC).isoformat()
-        entry = _element(feed, "entry")
-        _element(entry, "id", f"urn:uuid:{issue.issue_id}")
-        _element(entry, "title", greek.subject, **{XML_LANG: "el"})
-        _element(entry, "updated", published)
-        _element(entry, "published", published)
+        entry = element(feed, "entry")
+        element(entry, "id", f"urn:uuid:{issue.issue_id}")
+        element(entry, "title", greek.subject, **{XML_LANG: "el"})
+        element(entry, "updated", published)
+        element(entry, "published", published)
         url = issue_url(base, issue.number)
-        _element(entry, "link", rel="alternate", type="text/html", href=url)
-        _element(entry, "content", greek.html, type="html", **{XML_LANG: "el"})
+        element(entry, "link", rel="alternate", type="text/html", href=url)
+        element(entry, "content", greek.html, type="html", **{XML_LANG: "el"})
     written: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return written
