@@ -7,6 +7,7 @@ is a UUID, so neither shadows the other.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -155,8 +156,40 @@ def results_view(found: Found, page: Page) -> CatalogueResults:
     )
 
 
+class RenderedAnswers:
+    """The JSON of the answers the catalogue keeps, each rendered once.
+
+    Until the catalogue changes, `Catalogue.search` answers a repeated search with the very
+    `Found` it kept, so its body is looked up by that object (the entry holds it, so its id is
+    not reused while the entry lives), not built, validated and serialised again."""
+
+    def __init__(self, kept: int) -> None:
+        self._kept = kept
+        self._bodies: dict[tuple[int, int, int], tuple[Found, bytes]] = {}
+        self._lock = threading.Lock()
+
+    def body(self, found: Found, page: Page) -> bytes:
+        key = (id(found), page.number, page.size)
+        entry = self._bodies.get(key)
+        if entry is not None and entry[0] is found:
+            return entry[1]
+        body = results_view(found, page).model_dump_json().encode()
+        if self._kept:
+            with self._lock:
+                while len(self._bodies) >= self._kept:
+                    self._bodies.pop(next(iter(self._bodies)))
+                self._bodies[key] = (found, body)
+        return body
+
+
+@cache
+def rendered_answers() -> RenderedAnswers:
+    return RenderedAnswers(ObservatorySettings().catalogue_cache)
+
+
 @router.get(
     "/catalogue",
+    response_model=CatalogueResults,
     responses=linked_response(
         200,
         GetPublished=link(
@@ -164,12 +197,10 @@ def results_view(found: Found, page: Page) -> CatalogueResults:
         ),
     ),
 )
-def search_catalogue(
-    index: CatalogueIndex, search: SearchParameters, paging: Paging
-) -> CatalogueResults:
+def search_catalogue(index: CatalogueIndex, search: SearchParameters, paging: Paging) -> Response:
     """Search the published practices (Greek and English, accents ignored), with facets."""
     found = index.search(search.filters, search.sort, paging, search.language)
-    return results_view(found, paging)
+    return Response(rendered_answers().body(found, paging), media_type="application/json")
 
 
 def streamed(chunks: Iterator[bytes], media_type: str, filename: str | None = None) -> Response:

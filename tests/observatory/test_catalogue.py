@@ -28,6 +28,7 @@ from contracts.observatory import LICENCE, LICENCE_URL, Facet, PublicPractice, S
 from contracts.registration import Language, Level
 from contracts.topics import topic_of
 from services.observatory import exports
+from services.observatory.catalogue_api import RenderedAnswers, results_view
 from services.observatory.feed import ATOM, atom_feed
 from services.observatory.projections.catalogue import Catalogue, Filters, Found, Sort
 from services.runtime.deliveries import Delivery
@@ -560,3 +561,27 @@ def test_a_search_asked_again_after_a_change_answers_the_change(
     feed.deliver(withdrawn(late))
     assert search(catalogue, "ξεχωριστόςόρος").total == 0
     assert search(catalogue, facet=Facet.ANTICIPATORY.value) == before
+
+
+def test_a_search_asked_again_is_served_the_json_rendered_the_first_time(
+    feed: Feed, catalogue: Catalogue
+) -> None:
+    # `GET /catalogue` renders each kept answer once; a change makes a new answer, rendered anew.
+    answers = RenderedAnswers(kept=2)
+    first = search(catalogue, "καινοτομία")
+    body = answers.body(first, EVERYTHING)
+    again = search(catalogue, "καινοτομία")
+    assert again is first
+    assert answers.body(again, EVERYTHING) is body
+    assert json.loads(body) == results_view(first, EVERYTHING).model_dump(mode="json")
+    late = practice(el=texts("Καινοτομία της τελευταίας στιγμής", "Σύντομη", "Επισκόπηση"))
+    feed.deliver(published(late))
+    changed = search(catalogue, "καινοτομία")
+    assert changed is not first
+    rendered = json.loads(answers.body(changed, EVERYTHING))
+    assert rendered["total"] == first.total + 1
+    assert str(late.practice_id) in {item["practice_id"] for item in rendered["items"]}
+    # Bounded: a third answer pushes the oldest out, which is then rendered again.
+    answers.body(search(catalogue, "ανακυκλωση"), EVERYTHING)
+    assert answers.body(first, EVERYTHING) is not body
+    assert answers.body(first, EVERYTHING) == body
