@@ -144,3 +144,11 @@ def running_registration(
 def registration_stack(tmp_path: Path) -> Iterator[RegistrationStack]:
     with running_registration(tmp_path) as stack:
         yield stack
+
+
+@pytest.fixture(scope="module")
+def shared_registration(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistrationStack]:
+    """One service for a module's tests that each leave nothing behind (refused input): its
+    stack is started once, not once a test."""
+    with running_registration(tmp_path_factory.mktemp("registration")) as stack:
+        yield stack

@@ -125,23 +125,23 @@ def test_submit_upload_verify_makes_the_body_active_and_publishes_sealed_cloudev
     ],
 )
 def test_bad_input_is_answered_422_naming_the_field_and_leaves_no_event(
-    registration_stack: RegistrationStack, change: dict[str, Any], field: list[str]
+    shared_registration: RegistrationStack, change: dict[str, Any], field: list[str]
 ) -> None:
-    before = registration_stack.stored_event_count()
-    with registration_stack.client() as client:
+    before = shared_registration.stored_event_count()
+    with shared_registration.client() as client:
         response = client.post(
             "/registrations", json=form(**change), headers=applicant_for(form(**change))
         )
     assert response.status_code == 422, response.text
     locations = [detail["loc"] for detail in response.json()["detail"]]
     assert any(loc[-len(field) :] == field for loc in locations), locations
-    assert registration_stack.stored_event_count() == before
+    assert shared_registration.stored_event_count() == before
 
 
 def test_a_body_that_is_not_json_or_not_a_form_is_a_422_not_a_500(
-    registration_stack: RegistrationStack,
+    shared_registration: RegistrationStack,
 ) -> None:
-    with registration_stack.client() as client:
+    with shared_registration.client() as client:
         applicant = applicant_for(form())
         garbled = client.post(
             "/registrations",
