@@ -229,12 +229,17 @@ class Projection(ABC):
     # Reading, for the service's API.
 
     @contextmanager
-    def reading(self) -> Iterator[Cursor[DictRow]]:
+    def reading(self, *, one_snapshot: bool = False) -> Iterator[Cursor[DictRow]]:
         """A read-only cursor whose `search_path` is the active generation.
 
         The generation is read in the reading transaction itself, by the statement that sets
-        the `search_path` (one round trip, no transaction of its own)."""
+        the `search_path` (one round trip, no transaction of its own). Each statement sees
+        what was committed when it began; with `one_snapshot`, every statement sees what was
+        committed when the first began (REPEATABLE READ, a round trip more): for a count and
+        the rows it counts, which a batch applied between them would otherwise set apart."""
         with self._datastores(self.generation).transaction(commit=False) as curs:
+            if one_snapshot:
+                curs.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             curs.execute(READ_ACTIVE_GENERATION, {"name": self.name})
             yield curs
 
@@ -247,9 +252,10 @@ class Projection(ABC):
     ) -> Listed[DictRow]:
         """One page of rows and the count of them all, read in one transaction.
 
-        `rows_sql` takes `%(limit)s` and `%(offset)s` besides `parameters`.
+        `rows_sql` takes `%(limit)s` and `%(offset)s` besides `parameters`. Both see the same
+        snapshot, so the count is the number of the rows listed, whatever is applied meanwhile.
         """
-        with self.reading() as curs:
+        with self.reading(one_snapshot=True) as curs:
             counted = curs.execute(count_sql, parameters).fetchone()
             rows = curs.execute(
                 rows_sql, {**parameters, "limit": page.limit, "offset": page.offset}
