@@ -31,7 +31,14 @@ from services.runtime.application import ServiceApplication
 from services.runtime.rebuild import rebuild_projection
 from tests.membership.conftest import token
 from tests.support.kafka import read_topic
-from tests.support.newsletter import ADMIN, NewsletterStack, bearer, newsletter_api
+from tests.support.newsletter import (
+    ADMIN,
+    NewsletterStack,
+    bearer,
+    drafted,
+    newsletter_api,
+    texts,
+)
 from tests.support.polling import eventually
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -50,22 +57,6 @@ def newsletter_events(stack: NewsletterStack) -> list[contract.NewsletterEvent]:
     topic = topic_of("newsletter")
     found = read_topic(f"{stack.prefix}{topic.name}", topic.partitions)
     return [e.parse_event() for _, _, e, _ in found]  # type: ignore[misc]
-
-
-def texts(
-    subject: str = "Τεύχος", markdown: str = "Καλημέρα **σε όλους**.", en: bool = True
-) -> dict[str, Any]:
-    written: dict[str, Any] = {"el": {"subject": subject, "markdown": markdown}}
-    if en:
-        written["en"] = {"subject": f"{subject} (en)", "markdown": "Good morning **everyone**."}
-    return written
-
-
-def drafted(stack: NewsletterStack, **kwargs: Any) -> str:
-    answer = stack.client.post("/issues", json={"texts": texts(**kwargs)}, headers=ADMIN)
-    assert answer.status_code == 201, answer.text
-    issue_id: str = answer.json()["issue_id"]
-    return issue_id
 
 
 def codes(answer: httpx.Response) -> list[tuple[str, list[str]]]:

@@ -29,12 +29,11 @@ from services.runtime.topics import create_topics
 from tests.gateway.observatory_site import practice, publish, texts
 from tests.membership.conftest import ADMIN as MEMBERSHIP_ADMIN
 from tests.membership.conftest import MembershipStack, membership_env
-from tests.newsletter.test_issues import drafted
 from tests.registration.conftest import ADMIN as REGISTRATION_ADMIN
 from tests.registration.conftest import TAX_IDS, form, registration_env
 from tests.support.kafka import delete_topics
 from tests.support.newsletter import ADMIN as NEWSLETTER_ADMIN
-from tests.support.newsletter import NewsletterStack, newsletter_env
+from tests.support.newsletter import NewsletterStack, drafted, newsletter_env
 from tests.support.polling import eventually
 from tests.support.processes import REPO_ROOT, service_process
 from tests.support.servers import fresh_database, kafka_bootstrap_servers

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 from confluent_kafka import Producer
@@ -186,6 +187,24 @@ class NewsletterStack:
             deactivated_at=datetime.now(UTC),
         )
         self.produce(event, representative_id)
+
+
+def texts(
+    subject: str = "Τεύχος", markdown: str = "Καλημέρα **σε όλους**.", en: bool = True
+) -> dict[str, Any]:
+    """An issue's texts: Greek, and English unless `en` is False."""
+    written: dict[str, Any] = {"el": {"subject": subject, "markdown": markdown}}
+    if en:
+        written["en"] = {"subject": f"{subject} (en)", "markdown": "Good morning **everyone**."}
+    return written
+
+
+def drafted(stack: NewsletterStack, **kwargs: Any) -> str:
+    """A draft issue made by the unit (`texts(**kwargs)`); its id."""
+    answer = stack.client.post("/issues", json={"texts": texts(**kwargs)}, headers=ADMIN)
+    assert answer.status_code == 201, answer.text
+    issue_id: str = answer.json()["issue_id"]
+    return issue_id
 
 
 @contextmanager
